@@ -1,0 +1,49 @@
+# The project's verbs. `make demo` and `make test` set everything up from nothing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install messages setup-db lint format bench serve clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogues are committed; recompile when GNU gettext is on the machine.
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt not found: using the committed .mo catalogues"; fi
+
+setup-db: install
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_admin_units
+
+demo: export DEBUG = 1
+demo: install messages setup-db
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install messages
+	$(MANAGE) makemigrations --check --dry-run -v0 --settings=ocop_market.settings.test
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install messages
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles private_media .test_media .test_private_media

@@ -1,0 +1,109 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from producers.models import Province, Stall
+
+from . import queries
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"— {obj.display_name}" if obj.parent_id else obj.display_name
+
+
+class CategoryFilter(django_filters.ModelChoiceFilter):
+    field_class = CategoryChoiceField
+
+
+class ProductFilter(django_filters.FilterSet):
+    """The catalog's filters. A bad value leaves its field unfiltered and the form shows why."""
+
+    SORTS = {
+        "newest": ("-published_at", "-pk"),
+        "price_asc": ("price", "pk"),
+        "price_desc": ("-price", "pk"),
+        "name": ("name", "pk"),
+    }
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+    category = CategoryFilter(
+        label=_("Category"),
+        queryset=queries.categories_for_filter(),
+        to_field_name="slug",
+        method="filter_category",
+        empty_label=_("All categories"),
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        to_field_name="slug",
+        field_name="producer__stall__province",
+        empty_label=_("All provinces"),
+    )
+    stars = django_filters.TypedChoiceFilter(
+        label=_("OCOP stars"),
+        choices=[(3, _("3 stars and more")), (4, _("4 stars and more")), (5, _("5 stars"))],
+        coerce=int,
+        method="filter_stars",
+        empty_label=_("Any"),
+    )
+    min_price = django_filters.NumberFilter(
+        label=_("Price from (₫)"), field_name="price", lookup_expr="gte", min_value=0, max_digits=15, decimal_places=0
+    )
+    max_price = django_filters.NumberFilter(
+        label=_("Price to (₫)"), field_name="price", lookup_expr="lte", min_value=0, max_digits=15, decimal_places=0
+    )
+    in_stock = django_filters.BooleanFilter(
+        label=_("In stock only"), method="filter_in_stock", widget=forms.CheckboxInput
+    )
+    producer = django_filters.ModelChoiceFilter(
+        label=_("Stall"),
+        queryset=Stall.objects.published(),
+        to_field_name="slug",
+        method="filter_producer",
+        widget=forms.HiddenInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[
+            ("newest", _("Newest")),
+            ("price_asc", _("Price: low to high")),
+            ("price_desc", _("Price: high to low")),
+            ("name", _("Name")),
+        ],
+        method="filter_sort",
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return queries.search(queryset, value)
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category__in=[value.pk, *value.children.values_list("pk", flat=True)])
+
+    def filter_stars(self, queryset, name, value):
+        return queryset.min_stars(value)
+
+    def filter_in_stock(self, queryset, name, value):
+        return queryset.in_stock() if value else queryset
+
+    def filter_producer(self, queryset, name, value):
+        return queryset.filter(producer__stall=value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, after relevance is known
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = getattr(self.form, "cleaned_data", {})
+        sort = data.get("sort") or ""
+        if sort in self.SORTS:
+            return queryset.order_by(*self.SORTS[sort])
+        if data.get("q") and "relevance" in queryset.query.annotations:
+            return queryset.order_by("-relevance", "-published_at", "-pk")
+        return queryset.order_by(*self.SORTS["newest"])

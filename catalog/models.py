@@ -1,0 +1,297 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+
+from ocop_market.text import fold, unique_slug
+from producers.models import Commune, Producer, Province, TimeStampedModel
+
+
+class PrivateStorage(LazyObject):
+    """Certificate scans live outside MEDIA_ROOT and have no public URL."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+class Category(models.Model):
+    """An OCOP product group or subgroup (Decision 148/QĐ-TTg, amended by 1489/QĐ-TTg)."""
+
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent group"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    code = models.CharField(_("code"), max_length=10, blank=True)
+    name = models.CharField(_("Vietnamese name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    criteria_version = models.CharField(
+        _("criteria version"),
+        max_length=60,
+        default="148/QĐ-TTg (2023), 1489/QĐ-TTg (2025)",
+        help_text=_("The decision the group comes from: the groups changed between decisions."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self):
+        from django.utils.translation import get_language
+
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+def active_certificates(today: datetime.date | None = None) -> Q:
+    """The condition for a certificate that shows as a star badge: active and unexpired."""
+    today = today or timezone.localdate()
+    return Q(status=OcopCertificate.Status.ACTIVE, expires_on__gte=today)
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Product.Status.PUBLISHED, producer__stall__is_published=True)
+
+    def in_stock(self):
+        return self.filter(stock__gt=0)
+
+    def with_stars(self, today: datetime.date | None = None):
+        """Annotate ``stars``: the best active, unexpired OCOP certificate, or None."""
+        certs = OcopCertificate.objects.filter(active_certificates(today), product=OuterRef("pk")).order_by("-stars")
+        return self.annotate(stars=models.Subquery(certs.values("stars")[:1]))
+
+    def min_stars(self, stars: int, today: datetime.date | None = None):
+        certs = OcopCertificate.objects.filter(active_certificates(today), product=OuterRef("pk"), stars__gte=stars)
+        return self.filter(Exists(certs))
+
+    def for_listing(self):
+        """Everything a product card needs, in a fixed number of queries."""
+        cover = ProductImage.objects.select_related("image").order_by("sort_order", "pk")
+        return (
+            self.select_related("producer__stall", "category", "origin_province")
+            .prefetch_related(models.Prefetch("images", queryset=cover))
+            .with_stars()
+        )
+
+
+class Product(ClusterableModel, TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    producer = models.ForeignKey(
+        Producer, verbose_name=_("producer"), on_delete=models.PROTECT, related_name="products"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
+    short_description = models.CharField(_("short description"), max_length=300, blank=True)
+    description = RichTextField(_("description"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    unit = models.CharField(_("unit of sale"), max_length=30, help_text=_("kg, hộp, chai, túi ..."))
+    price = models.PositiveBigIntegerField(_("price (VND)"))
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    origin_province = models.ForeignKey(
+        Province, verbose_name=_("origin province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    origin_commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("origin commune / ward"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    # Lower-case ASCII copy of name, descriptions, producer and category, so that
+    # "duong thot not" finds "Đường thốt nốt" on every database.
+    search_text = models.TextField(editable=False, blank=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [models.Index(fields=["status", "-published_at"], name="product_status_published")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if (
+            self.origin_commune_id
+            and self.origin_province_id
+            and self.origin_commune.province_id != self.origin_province_id
+        ):
+            raise ValidationError({"origin_commune": _("This commune or ward is not in the origin province.")})
+
+    def build_search_text(self) -> str:
+        from django.utils.html import strip_tags
+
+        stall = getattr(self.producer, "stall", None) if self.producer_id else None
+        parts = [
+            self.name,
+            self.short_description,
+            strip_tags(self.description),
+            self.producer.legal_name if self.producer_id else "",
+            stall.name if stall else "",
+            str(self.category) if self.category_id else "",
+            self.unit,
+        ]
+        return fold(" ".join(p for p in parts if p))
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Product, self.name, instance_pk=self.pk, max_length=100)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def cover(self):
+        images = list(self.images.all())
+        return images[0].image if images else None
+
+    @property
+    def in_stock(self):
+        return self.stock > 0
+
+
+class ProductImage(Orderable):
+    product = ParentalKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+
+def default_expiry(decision_date: datetime.date) -> datetime.date:
+    """36 months after the recognition decision."""
+    year, month = decision_date.year + 3, decision_date.month
+    day = decision_date.day
+    while True:
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+class OcopCertificate(TimeStampedModel):
+    """An OCOP recognition of a product (3, 4 or 5 stars)."""
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("District (before July 2025)")
+        PROVINCE = "province", _("Province")
+        CENTRAL = "central", _("Central")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        REEVALUATING = "reevaluating", _("Being re-evaluated")
+
+    product = ParentalKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="ocop_certificates"
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("stars"), validators=[MinValueValidator(3), MaxValueValidator(5)], choices=[(3, "3★"), (4, "4★"), (5, "5★")]
+    )
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, validators=[MaxValueValidator(100)])
+    decision_number = models.CharField(_("recognition decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    level = models.CharField(_("issuing level"), max_length=10, choices=Level.choices, default=Level.PROVINCE)
+    issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True)
+    expires_on = models.DateField(
+        _("expires on"), blank=True, help_text=_("Leave empty for 36 months after the decision.")
+    )
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.ACTIVE)
+    scan = models.FileField(_("certificate scan"), storage=private_storage, upload_to="certificates/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["-stars", "-decision_date"]
+        verbose_name = _("OCOP certificate")
+        verbose_name_plural = _("OCOP certificates")
+        constraints = [
+            models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="ocop_stars_3_to_5"),
+        ]
+
+    def __str__(self):
+        return f"OCOP {self.stars}★ {self.decision_number}"
+
+    def save(self, *args, **kwargs):
+        if not self.expires_on and self.decision_date:
+            self.expires_on = default_expiry(self.decision_date)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.expires_on and self.decision_date and self.expires_on < self.decision_date:
+            raise ValidationError({"expires_on": _("The expiry date is before the decision date.")})
+
+    def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.status == self.Status.ACTIVE and self.expires_on is not None and self.expires_on >= day
+
+
+class Certification(Orderable):
+    """Other certifications: VietGAP, organic, food-safety self-declaration."""
+
+    class Kind(models.TextChoices):
+        VIETGAP = "vietgap", _("VietGAP")
+        ORGANIC = "organic", _("Organic")
+        FOOD_SAFETY = "food_safety", _("Food-safety self-declaration")
+        OTHER = "other", _("Other")
+
+    product = ParentalKey(Product, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}".strip()

@@ -1,0 +1,144 @@
+"""Read side of the storefront: listings, search and the pages' querysets."""
+
+from django.db import models
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+
+from ocop_market.text import fold, normalize
+from producers.models import Stall
+
+from .models import Category, Product, ProductImage
+
+# Rendition specs the storefront uses; prefetched with the images so no page asks
+# the database once per card.
+CARD_RENDITION = "fill-400x400|format-webp|webpquality-75"
+DETAIL_RENDITION = "max-800x800|format-webp|webpquality-80"
+THUMB_RENDITION = "fill-120x120|format-webp|webpquality-70"
+STALL_LOGO_RENDITION = "fill-160x160|format-webp|webpquality-75"
+STALL_COVER_RENDITION = "fill-1200x400|format-webp|webpquality-75"
+
+
+def _images(*specs):
+    from wagtail.images import get_image_model
+
+    image_qs = get_image_model().objects.prefetch_renditions(*specs)
+    return Prefetch(
+        "images",
+        queryset=ProductImage.objects.prefetch_related(Prefetch("image", queryset=image_qs)).order_by(
+            "sort_order", "pk"
+        ),
+    )
+
+
+def product_cards():
+    """Published products with what a card needs: stall, category, cover, stars."""
+    return (
+        Product.objects.published()
+        .select_related("producer__stall", "category", "origin_province")
+        .prefetch_related(_images(CARD_RENDITION))
+        .with_stars()
+    )
+
+
+def search(queryset, query: str):
+    """Filter by every word of the query, folded, and rank exact-diacritics matches first.
+
+    Ranking: the name contains the query as typed (diacritics and all), then the
+    folded name starts with it, then the folded text contains the phrase, then the
+    words are found anywhere.
+    """
+    text = normalize(query)
+    folded = fold(text)
+    words = folded.split()
+    if not words:
+        return queryset
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset.annotate(
+        relevance=Case(
+            When(name__icontains=text, then=Value(8)),
+            When(search_text__startswith=folded, then=Value(4)),
+            When(search_text__contains=folded, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def product_detail(slug: str):
+    return (
+        Product.objects.published()
+        .select_related("producer__stall__province", "producer__stall__commune", "category__parent")
+        .select_related("origin_province", "origin_commune", "producer__stall__logo")
+        .prefetch_related(
+            _images(DETAIL_RENDITION, THUMB_RENDITION),
+            "certifications",
+            Prefetch("ocop_certificates", queryset=_certificates()),
+        )
+        .with_stars()
+        .get(slug=slug)
+    )
+
+
+def _certificates():
+    from .models import OcopCertificate
+
+    return OcopCertificate.objects.order_by("-stars", "-decision_date")
+
+
+def related_products(product, limit: int = 8):
+    return product_cards().filter(producer_id=product.producer_id).exclude(pk=product.pk)[:limit]
+
+
+def stall_cards():
+    from wagtail.images import get_image_model
+
+    images = get_image_model().objects.prefetch_renditions(STALL_LOGO_RENDITION)
+    return (
+        Stall.objects.published()
+        .select_related("province", "commune", "producer")
+        .prefetch_related(Prefetch("logo", queryset=images))
+        .annotate(
+            product_count=Count("producer__products", filter=Q(producer__products__status=Product.Status.PUBLISHED))
+        )
+    )
+
+
+def stall_detail(slug: str):
+    from wagtail.images import get_image_model
+
+    images = get_image_model().objects.prefetch_renditions(STALL_LOGO_RENDITION, STALL_COVER_RENDITION)
+    return (
+        Stall.objects.published()
+        .select_related("province", "commune", "producer")
+        .prefetch_related(Prefetch("logo", queryset=images), Prefetch("cover", queryset=images))
+        .get(slug=slug)
+    )
+
+
+def stall_products(stall):
+    return product_cards().filter(producer_id=stall.producer_id)
+
+
+def categories_for_filter():
+    return Category.objects.select_related("parent").order_by(
+        models.functions.Coalesce("parent__sort_order", "sort_order"), "parent_id", "sort_order", "name"
+    )
+
+
+def home_products(*, chosen_ids: list[int], limit: int = 12):
+    """Products editors chose, in their order; the newest when none are chosen."""
+    if chosen_ids:
+        by_id = {p.pk: p for p in product_cards().filter(pk__in=chosen_ids)}
+        chosen = [by_id[pk] for pk in chosen_ids if pk in by_id]
+        if chosen:
+            return chosen
+    return list(product_cards().order_by("-published_at", "-pk")[:limit])
+
+
+def home_stalls(*, chosen_ids: list[int], limit: int = 8):
+    if chosen_ids:
+        by_id = {s.pk: s for s in stall_cards().filter(pk__in=chosen_ids)}
+        chosen = [by_id[pk] for pk in chosen_ids if pk in by_id]
+        if chosen:
+            return chosen
+    return list(stall_cards().order_by("-created_at", "-pk")[:limit])

@@ -1,0 +1,124 @@
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from producers.models import Province, Stall
+
+from . import queries
+from .filters import ProductFilter
+from .models import Product
+
+
+def _page(request, queryset, per_page=None):
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def product_list(request):
+    filterset = ProductFilter(request.GET, queryset=queries.product_cards())
+    page = _page(request, filterset.qs)
+    return render(
+        request,
+        "catalog/product_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "products": page.object_list,
+            "filter_errors": filterset.form.errors,
+            "querystring": _query_without_page(request),
+        },
+    )
+
+
+def product_detail(request, slug):
+    try:
+        product = queries.product_detail(slug)
+    except Product.DoesNotExist:
+        raise Http404(_("This product does not exist or is no longer on sale.")) from None
+    related = list(queries.related_products(product))
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {
+            "product": product,
+            "stall": product.producer.stall,
+            "images": list(product.images.all()),
+            "certificate": next((c for c in product.ocop_certificates.all() if c.is_valid_on()), None),
+            "related": related,
+            "json_ld": json.dumps(_product_json_ld(request, product), ensure_ascii=False),
+        },
+    )
+
+
+def _product_json_ld(request, product):
+    images = list(product.images.all())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "description": product.short_description,
+        "sku": str(product.pk),
+        "brand": {"@type": "Brand", "name": product.producer.stall.name},
+        "category": str(product.category),
+        "offers": {
+            "@type": "Offer",
+            "url": request.build_absolute_uri(product.get_absolute_url()),
+            "priceCurrency": "VND",
+            "price": str(product.price),
+            "availability": "https://schema.org/InStock" if product.in_stock else "https://schema.org/OutOfStock",
+        },
+    }
+    if images:
+        from .queries import DETAIL_RENDITION
+
+        data["image"] = [request.build_absolute_uri(img.image.get_rendition(DETAIL_RENDITION).url) for img in images]
+    return data
+
+
+def stall_list(request):
+    stalls = queries.stall_cards().order_by("name")
+    province = None
+    error = ""
+    slug = request.GET.get("province", "")
+    if slug:
+        province = Province.objects.filter(slug=slug).first()
+        if province is None:
+            error = _("Unknown province: showing stalls from every province.")
+        else:
+            stalls = stalls.filter(province=province)
+    page = _page(request, stalls)
+    return render(
+        request,
+        "catalog/stall_list.html",
+        {
+            "page_obj": page,
+            "stalls": page.object_list,
+            "provinces": Province.objects.filter(stalls__is_published=True).distinct().order_by("short_name"),
+            "province": province,
+            "province_error": error,
+            "querystring": _query_without_page(request),
+        },
+    )
+
+
+def stall_detail(request, slug):
+    try:
+        stall = queries.stall_detail(slug)
+    except Stall.DoesNotExist:
+        raise Http404(_("This stall does not exist.")) from None
+    page = _page(request, queries.stall_products(stall).order_by("-published_at", "-pk"))
+    return render(
+        request,
+        "catalog/stall_detail.html",
+        {"stall": stall, "page_obj": page, "products": page.object_list, "querystring": _query_without_page(request)},
+    )

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.fields import RichTextField
+
+from ocop_market.text import unique_slug
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Province(models.Model):
+    """One of the 34 provinces and centrally-run cities in force since 1 July 2025."""
+
+    code = models.CharField(_("GSO code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.short_name
+
+
+class Commune(models.Model):
+    """A commune, ward or special zone (2025 two-tier units: province -> commune/ward)."""
+
+    code = models.CharField(_("GSO code"), max_length=5, primary_key=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes")
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20)
+
+    class Meta:
+        ordering = ["province_id", "short_name"]
+        verbose_name = _("commune / ward")
+        verbose_name_plural = _("communes / wards")
+
+    def __str__(self):
+        return f"{self.name}, {self.province.short_name}"
+
+
+class ProducerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Producers a user may manage: staff all, officers their communes, farmers their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.groups.filter(name="Editor").exists():
+            return self
+        officer = getattr(user, "officer_profile", None)
+        if officer is not None:
+            return self.filter(models.Q(officer=user) | models.Q(stall__commune__in=officer.communes.all())).distinct()
+        return self.filter(owner=user)
+
+
+class Producer(TimeStampedModel):
+    """An OCOP subject (chủ thể OCOP): who makes and sells the products."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLD = "household", _("Household")
+        HOUSEHOLD_BUSINESS = "household_business", _("Registered household business")
+        COOPERATIVE_GROUP = "cooperative_group", _("Cooperative group")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        ENTERPRISE = "enterprise", _("Enterprise")
+
+    class Verification(models.TextChoices):
+        PENDING = "pending", _("Pending verification")
+        VERIFIED = "verified", _("Verified")
+        SUSPENDED = "suspended", _("Suspended")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HOUSEHOLD)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    representative = models.CharField(_("representative"), max_length=120, blank=True)
+    tax_code = models.CharField(
+        _("tax code"),
+        max_length=14,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{10}(-\d{3})?$", _("A tax code has 10 digits, or 10 digits, a dash and 3 digits."))
+        ],
+    )
+    personal_id = models.CharField(
+        _("personal ID number"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12}$", _("A personal ID number (CCCD) has 12 digits."))],
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="producers",
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assisted_producers",
+    )
+    verification = models.CharField(
+        _("verification"), max_length=12, choices=Verification.choices, default=Verification.PENDING
+    )
+
+    objects = ProducerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(tax_code="") & models.Q(personal_id="")),
+                name="producer_has_tax_code_or_personal_id",
+                violation_error_message=_("Enter the tax code or the personal ID number."),
+            )
+        ]
+
+    def __str__(self):
+        return self.legal_name
+
+
+class StallQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_listing(self):
+        return self.select_related("province", "commune", "logo", "cover")
+
+
+class Stall(TimeStampedModel):
+    """The producer's shop window on the storefront."""
+
+    producer = models.OneToOneField(
+        Producer, verbose_name=_("producer"), on_delete=models.CASCADE, related_name="stall"
+    )
+    name = models.CharField(_("display name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    story = RichTextField(_("story"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="stalls")
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune / ward"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stalls",
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    legacy_address = models.CharField(
+        _("address before July 2025"),
+        max_length=300,
+        blank=True,
+        help_text=_("The three-tier address (province, district, commune) as first recorded, if any."),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+
+    objects = StallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("stall")
+        verbose_name_plural = _("stalls")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The slug is fixed once set, so links stay valid when the name is edited.
+        if not self.slug:
+            self.slug = unique_slug(Stall, self.name, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("catalog:stall-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
+            raise ValidationError({"commune": _("This commune or ward is not in the chosen province.")})
+
+
+class OfficerProfile(TimeStampedModel):
+    """An officer of a community digital-technology team (Tổ Công nghệ số cộng đồng)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer_profile")
+    team_name = models.CharField(_("team"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    communes = models.ManyToManyField(Commune, verbose_name=_("communes served"), blank=True, related_name="officers")
+
+    class Meta:
+        verbose_name = _("officer profile")
+        verbose_name_plural = _("officer profiles")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()

@@ -1,0 +1,31 @@
+import shutil
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Each test writes its uploads and renditions to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    yield
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def vi(client):
+    """The storefront in its default language."""
+    return client
+
+
+__all__ = ["settings"]
