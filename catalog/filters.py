@@ -23,7 +23,9 @@ class ProductFilter(django_filters.FilterSet):
         "newest": ("-published_at", "-pk"),
         "price_asc": ("price", "pk"),
         "price_desc": ("-price", "pk"),
-        "name": ("name", "pk"),
+        # search_text starts with the folded name: "Đường" sorts with D and "bánh" with
+        # "Bánh", where the raw name would put Đ after Z and lower case after upper.
+        "name": ("search_text", "name", "pk"),
     }
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
@@ -41,10 +43,10 @@ class ProductFilter(django_filters.FilterSet):
         field_name="producer__stall__province",
         empty_label=_("All provinces"),
     )
-    stars = django_filters.TypedChoiceFilter(
+    # A plain ChoiceFilter: TypedChoiceFilter's field does not take empty_label.
+    stars = django_filters.ChoiceFilter(
         label=_("OCOP stars"),
-        choices=[(3, _("3 stars and more")), (4, _("4 stars and more")), (5, _("5 stars"))],
-        coerce=int,
+        choices=[("3", _("3 stars and more")), ("4", _("4 stars and more")), ("5", _("5 stars"))],
         method="filter_stars",
         empty_label=_("Any"),
     )
@@ -87,7 +89,7 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(category__in=[value.pk, *value.children.values_list("pk", flat=True)])
 
     def filter_stars(self, queryset, name, value):
-        return queryset.min_stars(value)
+        return queryset.min_stars(int(value))
 
     def filter_in_stock(self, queryset, name, value):
         return queryset.in_stock() if value else queryset

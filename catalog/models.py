@@ -6,6 +6,8 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject
@@ -16,7 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
 from ocop_market.text import fold, unique_slug
-from producers.models import Commune, Producer, Province, TimeStampedModel
+from producers.models import Commune, Producer, Province, Stall, TimeStampedModel
 
 
 class PrivateStorage(LazyObject):
@@ -81,6 +83,10 @@ class ProductQuerySet(models.QuerySet):
 
     def in_stock(self):
         return self.filter(stock__gt=0)
+
+    def visible_to(self, user):
+        """Products of the producers ``Producer.objects.visible_to(user)`` lets the user manage."""
+        return self.filter(producer__in=Producer.objects.visible_to(user).values("pk"))
 
     def with_stars(self, today: datetime.date | None = None):
         """Annotate ``stars``: the best active, unexpired OCOP certificate, or None."""
@@ -161,13 +167,15 @@ class Product(ClusterableModel, TimeStampedModel):
             raise ValidationError({"origin_commune": _("This commune or ward is not in the origin province.")})
 
     def build_search_text(self) -> str:
+        from html import unescape
+
         from django.utils.html import strip_tags
 
         stall = getattr(self.producer, "stall", None) if self.producer_id else None
         parts = [
             self.name,
             self.short_description,
-            strip_tags(self.description),
+            unescape(strip_tags(self.description)),
             self.producer.legal_name if self.producer_id else "",
             stall.name if stall else "",
             str(self.category) if self.category_id else "",
@@ -193,6 +201,38 @@ class Product(ClusterableModel, TimeStampedModel):
     @property
     def in_stock(self):
         return self.stock > 0
+
+
+def refresh_search_text(products) -> int:
+    """Rebuild the folded search copy of `products`; returns how many changed."""
+    changed = []
+    for product in products.select_related("producer__stall", "category__parent"):
+        text = product.build_search_text()
+        if text != product.search_text:
+            product.search_text = text
+            changed.append(product)
+    Product.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    return len(changed)
+
+
+# search_text copies the stall's, producer's and category's names: when one of them
+# is renamed, its products must be found under the new name.
+@receiver(post_save, sender=Stall, dispatch_uid="catalog_stall_search_text")
+def _stall_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_search_text(Product.objects.filter(producer_id=instance.producer_id))
+
+
+@receiver(post_save, sender=Producer, dispatch_uid="catalog_producer_search_text")
+def _producer_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not raw and not created:
+        refresh_search_text(Product.objects.filter(producer=instance))
+
+
+@receiver(post_save, sender=Category, dispatch_uid="catalog_category_search_text")
+def _category_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not raw and not created:
+        refresh_search_text(Product.objects.filter(Q(category=instance) | Q(category__parent=instance)))
 
 
 class ProductImage(Orderable):

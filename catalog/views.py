@@ -1,7 +1,8 @@
 import json
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.forms.utils import ErrorList
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,8 +15,16 @@ from .models import Product
 
 
 def _page(request, queryset, per_page=None):
+    """The requested page and "", or the first page and why when the number is no page."""
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")
+    try:
+        return paginator.page(number or 1), ""
+    except PageNotAnInteger:
+        error = _("“%(page)s” is not a page number: showing the first page.")
+    except EmptyPage:
+        error = _("There is no page %(page)s: showing the first page.")
+    return paginator.page(1), error % {"page": number}
 
 
 def _query_without_page(request) -> str:
@@ -26,7 +35,11 @@ def _query_without_page(request) -> str:
 
 def product_list(request):
     filterset = ProductFilter(request.GET, queryset=queries.product_cards())
-    page = _page(request, filterset.qs)
+    page, page_error = _page(request, filterset.qs)
+    # A copy: the page number is not a field of the filter form.
+    filter_errors = dict(filterset.form.errors)
+    if page_error:
+        filter_errors["page"] = ErrorList([page_error])
     return render(
         request,
         "catalog/product_list.html",
@@ -34,7 +47,8 @@ def product_list(request):
             "filter": filterset,
             "page_obj": page,
             "products": page.object_list,
-            "filter_errors": filterset.form.errors,
+            "filter_errors": filter_errors,
+            "page_error": page_error,
             "querystring": _query_without_page(request),
         },
     )
@@ -96,7 +110,7 @@ def stall_list(request):
             error = _("Unknown province: showing stalls from every province.")
         else:
             stalls = stalls.filter(province=province)
-    page = _page(request, stalls)
+    page, page_error = _page(request, stalls)
     return render(
         request,
         "catalog/stall_list.html",
@@ -106,6 +120,7 @@ def stall_list(request):
             "provinces": Province.objects.filter(stalls__is_published=True).distinct().order_by("short_name"),
             "province": province,
             "province_error": error,
+            "page_error": page_error,
             "querystring": _query_without_page(request),
         },
     )
@@ -116,9 +131,15 @@ def stall_detail(request, slug):
         stall = queries.stall_detail(slug)
     except Stall.DoesNotExist:
         raise Http404(_("This stall does not exist.")) from None
-    page = _page(request, queries.stall_products(stall).order_by("-published_at", "-pk"))
+    page, page_error = _page(request, queries.stall_products(stall).order_by("-published_at", "-pk"))
     return render(
         request,
         "catalog/stall_detail.html",
-        {"stall": stall, "page_obj": page, "products": page.object_list, "querystring": _query_without_page(request)},
+        {
+            "stall": stall,
+            "page_obj": page,
+            "products": page.object_list,
+            "page_error": page_error,
+            "querystring": _query_without_page(request),
+        },
     )

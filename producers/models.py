@@ -140,6 +140,10 @@ class StallQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("province", "commune", "logo", "cover")
 
+    def visible_to(self, user):
+        """Stalls of the producers ``Producer.objects.visible_to(user)`` lets the user manage."""
+        return self.filter(producer__in=Producer.objects.visible_to(user).values("pk"))
+
 
 class Stall(TimeStampedModel):
     """The producer's shop window on the storefront."""

@@ -18,3 +18,6 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / ".test_media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test_private_media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Serve static files from the apps' folders: the suite never runs collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,155 @@
+"""Template helpers for the storefront: money, OCOP stars, renditions, language links."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from catalog import queries
+from catalog.money import format_vnd
+
+register = template.Library()
+
+# Templates name a rendition by its role; the spec itself lives in catalog.queries so
+# that the prefetch and the page always ask for the same one.
+RENDITIONS = {
+    "card": queries.CARD_RENDITION,
+    "detail": queries.DETAIL_RENDITION,
+    "thumb": queries.THUMB_RENDITION,
+    "logo": queries.STALL_LOGO_RENDITION,
+    "cover": queries.STALL_COVER_RENDITION,
+}
+
+PLACEHOLDER = "img/placeholder.svg"
+
+# The same escapes as django.utils.html.json_script: nothing in the data can close
+# the <script> element or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def vnd(amount):
+    """``150000`` → ``150.000 ₫``."""
+    return format_vnd(amount)
+
+
+@register.filter(is_safe=True)
+def stars(count):
+    """An OCOP star badge, or nothing when the product has no active certificate."""
+    if not count:
+        return ""
+    count = int(count)
+    label = _("OCOP %(stars)s stars") % {"stars": count}
+    return format_html(
+        '<span class="ocop"><span aria-hidden="true">OCOP {}</span><span class="sr">{}</span></span>',
+        "★" * count,
+        label,
+    )
+
+
+def _rendition(image, role):
+    if image is None:
+        return None
+    try:
+        return image.get_rendition(RENDITIONS.get(role, role))
+    except OSError:  # a missing or unreadable source file must not break a listing
+        return None
+
+
+@register.simple_tag
+def rendition(image, role, alt="", css_class="", lazy=True):
+    """``<img>`` for a rendition of ``image`` (never the original upload), or a placeholder.
+
+    ``role`` is one of card, detail, thumb, logo, cover (or a literal spec). Renditions
+    prefetched with the image are used without a query.
+    """
+    loading = "lazy" if lazy else "eager"
+    found = _rendition(image, role)
+    if found is None:
+        width, height = _placeholder_size(role)
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}"{} loading="{}">',
+            static(PLACEHOLDER),
+            width,
+            height,
+            alt,
+            _class_attr(css_class),
+            loading,
+        )
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}"{} loading="{}" decoding="async">',
+        found.url,
+        found.width,
+        found.height,
+        alt,
+        _class_attr(css_class),
+        loading,
+    )
+
+
+def _class_attr(css_class):
+    return format_html(' class="{}"', css_class) if css_class else ""
+
+
+def _placeholder_size(role):
+    return {"cover": (1200, 400), "detail": (800, 800), "thumb": (120, 120), "logo": (160, 160)}.get(role, (400, 400))
+
+
+@register.simple_tag(takes_context=True)
+def rendition_url(context, image, role, absolute=False):
+    """The URL of a rendition (absolute for Open Graph), or the placeholder's."""
+    found = _rendition(image, role)
+    url = found.url if found is not None else static(PLACEHOLDER)
+    request = context.get("request")
+    if absolute and request is not None:
+        return request.build_absolute_uri(url)
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def translated_path(context, language, absolute=False):
+    """The current page's URL in another language (``/en/products/`` for ``/products/``)."""
+    request = context.get("request")
+    if request is None:
+        return "/" if language == "vi" else f"/{language}/"
+    path = translate_url(request.get_full_path(), language)
+    return request.build_absolute_uri(path) if absolute else path
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path=None):
+    request = context.get("request")
+    if request is None:
+        return path or ""
+    return request.build_absolute_uri(path or request.path)
+
+
+@register.filter(is_safe=True)
+def ld_json(data):
+    """A JSON-LD ``<script>``. Accepts a dict or an already serialised JSON string."""
+    text = data if isinstance(data, str) else json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(  # noqa: S308 - escaped above: < > & cannot end the script
+        '<script type="application/ld+json">' + text.translate(_JSON_SCRIPT_ESCAPES) + "</script>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def hidden_query_inputs(context, *exclude):
+    """Hidden inputs carrying the current GET parameters, except ``exclude`` (and page)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    skip = {"page", *exclude}
+    parts = [
+        format_html('<input type="hidden" name="{}" value="{}">', key, value)
+        for key, values in request.GET.lists()
+        if key not in skip
+        for value in values
+        if value != ""
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
