@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 
 # Compiled catalogues are committed; recompile when GNU gettext is on the machine.
 messages: install
-	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v0; \
+	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v0 --settings=ocop_market.settings.test; \
 	else echo "msgfmt not found: using the committed .mo catalogues"; fi
 
 setup-db: install
