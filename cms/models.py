@@ -6,7 +6,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
@@ -244,3 +244,36 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+
+class FourEyesApprovalTask(AbstractGroupApprovalTask):
+    """Group approval where the person who submitted cannot approve their own work.
+
+    A second editor of the chosen groups, or an administrator, approves.
+    """
+
+    def _requested_by(self, obj):
+        state = getattr(obj, "current_workflow_state", None)
+        return state.requested_by_id if state is not None else None
+
+    def _is_requester(self, obj, user) -> bool:
+        return not user.is_superuser and self._requested_by(obj) == user.pk
+
+    def get_actions(self, obj, user):
+        if self._is_requester(obj, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        if user.is_superuser:
+            return states
+        return states.exclude(workflow_state__requested_by=user)
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve, but never the person who submitted")
+
+    class Meta:
+        verbose_name = _("four-eyes approval task")
+        verbose_name_plural = _("four-eyes approval tasks")

@@ -1,0 +1,11 @@
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    pass  # filled in by the CMS issue's work
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cms", "0006_english_locale")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
