@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages setup-db lint format bench serve clean
+.PHONY: demo test install messages update-messages setup-db lint format bench serve clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ install: $(VENV)/.installed
 messages: install
 	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v0 --settings=ocop_market.settings.test; \
 	else echo "msgfmt not found: using the committed .mo catalogues"; fi
+
+# Refresh the catalogues from the code and templates (needs GNU gettext), then translate locale/vi.
+update-messages: install
+	$(MANAGE) makemessages -l vi -l en --no-obsolete --settings=ocop_market.settings.test \
+		--ignore=.venv --ignore=tests --ignore=build --ignore=staticfiles --ignore=media
 
 setup-db: install
 	$(MANAGE) migrate --no-input -v0

@@ -262,9 +262,9 @@ class OcopCertificate(TimeStampedModel):
     """An OCOP recognition of a product (3, 4 or 5 stars)."""
 
     class Level(models.TextChoices):
-        DISTRICT = "district", _("District (before July 2025)")
-        PROVINCE = "province", _("Province")
-        CENTRAL = "central", _("Central")
+        DISTRICT = "district", _("District level (before July 2025)")
+        PROVINCE = "province", _("Province level")
+        CENTRAL = "central", _("Central level")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
