@@ -1,10 +1,39 @@
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from producers.models import Province, Stall
 
 from . import queries
+
+
+class FastSelect(forms.Select):
+    """A <select> whose options are written in Python.
+
+    Django renders every <option> through its own template, which made the filter
+    form a fifth of the catalog page's time; the markup here is the same.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        parts = [format_html("<select{}>", flatatt(final_attrs))]
+        for option_value, label in self.choices:
+            option = "" if option_value is None else str(option_value)
+            parts.append(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option,
+                    mark_safe(" selected") if option in chosen else "",
+                    label,
+                )
+            )
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 -- every part is escaped by format_html
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -30,6 +59,7 @@ class ProductFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
     category = CategoryFilter(
+        widget=FastSelect,
         label=_("Category"),
         queryset=queries.categories_for_filter(),
         to_field_name="slug",
@@ -37,6 +67,7 @@ class ProductFilter(django_filters.FilterSet):
         empty_label=_("All categories"),
     )
     province = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label=_("Province"),
         queryset=Province.objects.all(),
         to_field_name="slug",
@@ -45,6 +76,7 @@ class ProductFilter(django_filters.FilterSet):
     )
     # A plain ChoiceFilter: TypedChoiceFilter's field does not take empty_label.
     stars = django_filters.ChoiceFilter(
+        widget=FastSelect,
         label=_("OCOP stars"),
         choices=[("3", _("3 stars and more")), ("4", _("4 stars and more")), ("5", _("5 stars"))],
         method="filter_stars",
@@ -67,6 +99,7 @@ class ProductFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
     sort = django_filters.ChoiceFilter(
+        widget=FastSelect,
         label=_("Sort by"),
         choices=[
             ("newest", _("Newest")),

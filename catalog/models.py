@@ -28,7 +28,12 @@ class PrivateStorage(LazyObject):
         self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
-private_storage = PrivateStorage()
+_private_storage = PrivateStorage()
+
+
+def private_storage():
+    """A callable, so that migrations name this function rather than a machine's path."""
+    return _private_storage
 
 
 class Category(models.Model):

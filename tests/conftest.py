@@ -29,3 +29,13 @@ def vi(client):
 
 
 __all__ = ["settings"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /en/ leaves English active in the thread: each test starts in Vietnamese."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

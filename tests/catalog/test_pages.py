@@ -207,3 +207,13 @@ def test_stall_page_with_a_bad_page_shows_the_first_page_and_says_so(client):
     assert response.status_code == 200
     assert [p.name for p in response.context["products"]] == ["Mắm cá linh"]
     assert html.escape(response.context["page_error"]) in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_product_page_still_opens_when_a_photo_file_is_missing(client):
+    """A lost upload shows a placeholder, never a 500."""
+    photo = ProductImageFactory()
+    photo.image.file.storage.delete(photo.image.file.name)
+    response = client.get(photo.product.get_absolute_url())
+    assert response.status_code == 200
+    assert photo.product.name in response.content.decode()
