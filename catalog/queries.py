@@ -7,6 +7,7 @@ from ocop_market.text import fold, normalize
 from producers.models import Stall
 
 from .models import Category, Product, ProductImage
+from .pricing import attach_prices
 
 # Rendition specs the storefront uses; prefetched with the images so no page asks
 # the database once per card.
@@ -20,12 +21,14 @@ STALL_COVER_RENDITION = "fill-1200x400|format-webp|webpquality-75"
 def _images(*specs):
     from wagtail.images import get_image_model
 
-    image_qs = get_image_model().objects.prefetch_renditions(*specs)
+    # The image joins its ProductImage row (one query fewer than prefetching it); its
+    # renditions go where Wagtail's get_rendition() looks first.
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
     return Prefetch(
         "images",
-        queryset=ProductImage.objects.prefetch_related(Prefetch("image", queryset=image_qs)).order_by(
-            "sort_order", "pk"
-        ),
+        queryset=ProductImage.objects.select_related("image")
+        .prefetch_related(Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions"))
+        .order_by("sort_order", "pk"),
     )
 
 
@@ -68,7 +71,7 @@ def product_detail(slug: str):
     return (
         Product.objects.published()
         .select_related("producer__stall__province", "producer__stall__commune", "category__parent")
-        .select_related("origin_province", "origin_commune", "producer__stall__logo")
+        .select_related("origin_province", "origin_commune__province", "producer__stall__logo")
         .prefetch_related(
             _images(DETAIL_RENDITION, THUMB_RENDITION),
             "certifications",
@@ -125,14 +128,26 @@ def categories_for_filter():
     )
 
 
+def priced_cards(products_or_ids) -> list:
+    """Published product cards for these products or ids, in their order, priced.
+
+    For products that come from elsewhere (an editor's carousel): re-fetched with what a
+    card needs, in a fixed number of queries; unpublished ones drop out.
+    """
+    ids = [getattr(item, "pk", item) for item in products_or_ids if item is not None]
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in product_cards().filter(pk__in=ids)}
+    return attach_prices(dict.fromkeys(by_id[pk] for pk in ids if pk in by_id))
+
+
 def home_products(*, chosen_ids: list[int], limit: int = 12):
-    """Products editors chose, in their order; the newest when none are chosen."""
+    """Products editors chose, in their order; the newest when none are chosen. Priced."""
     if chosen_ids:
-        by_id = {p.pk: p for p in product_cards().filter(pk__in=chosen_ids)}
-        chosen = [by_id[pk] for pk in chosen_ids if pk in by_id]
+        chosen = priced_cards(chosen_ids)
         if chosen:
             return chosen
-    return list(product_cards().order_by("-published_at", "-pk")[:limit])
+    return attach_prices(product_cards().order_by("-published_at", "-pk")[:limit])
 
 
 def home_stalls(*, chosen_ids: list[int], limit: int = 8):

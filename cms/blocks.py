@@ -31,6 +31,27 @@ class ImageWithCaptionBlock(blocks.StructBlock):
         label = _("Image with caption")
 
 
+class ProductCarouselValue(blocks.StructValue):
+    """A carousel's products as priced storefront cards, in the editor's order.
+
+    The page may hand in cards it loaded together with others (the home page loads all
+    its products in one query); otherwise they are loaded here, in a fixed number of queries.
+    """
+
+    def product_ids(self) -> list[int]:
+        return [product.pk for product in self.get("products") or [] if product is not None]
+
+    def set_cards(self, cards) -> None:
+        self._cards = list(cards)
+
+    def cards(self):
+        if getattr(self, "_cards", None) is None:
+            from .queries import product_cards_in_order
+
+            self._cards = product_cards_in_order(self.product_ids())
+        return self._cards
+
+
 class ProductCarouselBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), required=False, max_length=120)
     products = blocks.ListBlock(SnippetChooserBlock("catalog.Product"), label=_("products"), max_num=24)
@@ -39,6 +60,22 @@ class ProductCarouselBlock(blocks.StructBlock):
         icon = "list-ul"
         template = "cms/blocks/product_carousel.html"
         label = _("Product carousel")
+        value_class = ProductCarouselValue
+
+
+class StallCarouselValue(blocks.StructValue):
+    def stall_ids(self) -> list[int]:
+        return [stall.pk for stall in self.get("stalls") or [] if stall is not None]
+
+    def set_cards(self, cards) -> None:
+        self._cards = list(cards)
+
+    def cards(self):
+        if getattr(self, "_cards", None) is None:
+            from .queries import stall_cards_in_order
+
+            self._cards = stall_cards_in_order(self.stall_ids())
+        return self._cards
 
 
 class StallCarouselBlock(blocks.StructBlock):
@@ -49,6 +86,16 @@ class StallCarouselBlock(blocks.StructBlock):
         icon = "group"
         template = "cms/blocks/stall_carousel.html"
         label = _("Stall carousel")
+        value_class = StallCarouselValue
+
+
+class CallToActionValue(blocks.StructValue):
+    def href(self) -> str:
+        """The chosen page's URL, else the web address; empty when neither is set."""
+        page = self.get("page")
+        if page is not None and page.live:
+            return page.url or ""
+        return self.get("url") or ""
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -62,6 +109,7 @@ class CallToActionBlock(blocks.StructBlock):
         icon = "pick"
         template = "cms/blocks/call_to_action.html"
         label = _("Call to action")
+        value_class = CallToActionValue
         preview_value = {"title": "Mua sắm Tết", "text": "Đặc sản OCOP giao tận nhà.", "button": "Xem ngay"}
 
 

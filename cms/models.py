@@ -1,4 +1,9 @@
+from contextvars import ContextVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -6,7 +11,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
@@ -61,13 +66,12 @@ class HomePage(BasePage):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from catalog import queries
+        from .queries import home_sections
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_stalls"] = queries.home_stalls(chosen_ids=[f.stall_id for f in self.featured_stalls.all()])
-        context["featured_products"] = queries.home_products(
-            chosen_ids=[f.product_id for f in self.featured_products.all()]
-        )
+        # Featured products and stalls (the editors' picks, else the newest), current
+        # promotions, latest articles, and the cards of the body's carousels.
+        context.update(home_sections(self, request))
         return context
 
 
@@ -97,6 +101,19 @@ class PromotionIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("promotion index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .promotions import live_promotions, upcoming_promotions, with_banners
+
+        context = super().get_context(request, *args, **kwargs)
+        # Current campaigns first, then upcoming ones; expired ones never.
+        context["current_promotions"] = list(with_banners(live_promotions().child_of(self)))
+        context["upcoming_promotions"] = list(with_banners(upcoming_promotions().child_of(self)))
+        return context
+
+    def permissions_for_user(self, user):
+        # Creating a promotion and publishing it in one go is also publishing.
+        return PromotionIndexPermissionTester(user, self)
 
 
 class PromotionPage(BasePage):
@@ -168,6 +185,93 @@ class PromotionPage(BasePage):
         verbose_name = _("promotion")
         verbose_name_plural = _("promotions")
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The promotion must end after it starts.")
+        if self.discount_value is not None:
+            if self.discount_kind == self.DiscountKind.PERCENT and not 1 <= self.discount_value <= 100:
+                errors["discount_value"] = _("A percentage discount is between 1 and 100.")
+            elif self.discount_kind == self.DiscountKind.AMOUNT and self.discount_value < 1:
+                errors["discount_value"] = _("A fixed discount is at least 1 đồng.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_on_sale(self, at=None) -> bool:
+        """Live (published, not expired) and between its start and end."""
+        at = at or timezone.now()
+        if not self.live or (self.expire_at and self.expire_at <= at):
+            return False
+        return self.starts_at <= at < self.ends_at
+
+    def has_started(self, at=None) -> bool:
+        return self.starts_at <= (at or timezone.now())
+
+    def has_ended(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.ends_at <= at or bool(self.expire_at and self.expire_at <= at)
+
+    @property
+    def discount_label(self) -> str:
+        """``-15%`` or ``-20.000 ₫``."""
+        from catalog.money import format_vnd
+
+        if self.discount_kind == self.DiscountKind.PERCENT:
+            return f"-{self.discount_value}%"
+        return f"-{format_vnd(self.discount_value)}"
+
+    def get_context(self, request, *args, **kwargs):
+        from catalog.pricing import attach_prices, live_offers
+
+        from .promotions import PRODUCTS_PER_PAGE, page_offer, promotion_products
+
+        context = super().get_context(request, *args, **kwargs)
+        offer = page_offer(self)
+        offers = live_offers()
+        if getattr(request, "is_preview", False):
+            # A preview shows the prices buyers will see once this version is on sale.
+            offers = [o for o in offers if o.promotion_id != offer.promotion_id] + [offer]
+        paginator = Paginator(promotion_products(offer), PRODUCTS_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        context.update(
+            {
+                "page_obj": page_obj,
+                # The best price for the buyer, which may come from another promotion.
+                "products": attach_prices(page_obj.object_list, offers=offers),
+                "on_sale": self.is_on_sale(),
+                "not_started": not self.has_started(),
+                "ended": self.has_ended(),
+            }
+        )
+        return context
+
+    def permissions_for_user(self, user):
+        return PromotionPermissionTester(user, self)
+
+
+# (page id, user id) while FourEyesApprovalTask.on_action runs: Wagtail publishes an
+# approved workflow as the approver and checks can_publish() for them.
+_approving: ContextVar[tuple[str, int] | None] = ContextVar("cms_approving", default=None)
+
+
+class PromotionPermissionTester(PagePermissionTester):
+    """Only an administrator publishes a promotion directly; editors submit it to the workflow.
+
+    A second editor's approval in the workflow publishes it: during that approval only,
+    the approver may publish this page.
+    """
+
+    def can_publish(self):
+        if not super().can_publish():
+            return False
+        return self.user.is_superuser or _approving.get() == (str(self.page.pk), self.user.pk)
+
+
+class PromotionIndexPermissionTester(PagePermissionTester):
+    def can_publish_subpage(self):
+        return self.user.is_active and self.user.is_superuser and super().can_publish_subpage()
+
 
 class PromotionProduct(Orderable):
     page = ParentalKey(PromotionPage, on_delete=models.CASCADE, related_name="promoted_products")
@@ -188,6 +292,42 @@ class ArticleIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("article index")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.utils.translation import gettext
+
+        from catalog.views import _page
+
+        from .queries import (
+            ARTICLE_CARD_RENDITION,
+            ARTICLES_PER_PAGE,
+            article_listing,
+            article_tags,
+            attach_renditions,
+            find_tag,
+        )
+
+        context = super().get_context(request, *args, **kwargs)
+        tags = article_tags(self)
+        key = request.GET.get("tag", "").strip()
+        tag = find_tag(tags, key) if key else None
+        articles = article_listing(self, tag=tag)
+        tag_error = ""
+        if key and tag is None:
+            articles, tag_error = articles.none(), gettext("There is no tag “%(tag)s”.") % {"tag": key}
+        page_obj, page_error = _page(request, articles, per_page=ARTICLES_PER_PAGE)
+        attach_renditions([a.cover for a in page_obj.object_list], ARTICLE_CARD_RENDITION)
+        context.update(
+            {
+                "page_obj": page_obj,
+                "articles": page_obj.object_list,
+                "tag": tag,
+                "tags": tags,
+                "tag_error": tag_error,
+                "page_error": page_error,
+            }
+        )
+        return context
 
 
 class ArticlePageTag(TaggedItemBase):
@@ -231,6 +371,13 @@ class ArticlePage(BasePage):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
+    def get_context(self, request, *args, **kwargs):
+        from .queries import article_related
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(article_related(self, request))
+        return context
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
@@ -263,6 +410,20 @@ class FourEyesApprovalTask(AbstractGroupApprovalTask):
         if self._is_requester(obj, user):
             return []
         return super().get_actions(obj, user)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # Wagtail's views check get_actions() before calling this; a script or a future
+        # view must not let the submitter approve their own work either.
+        workflow_state = task_state.workflow_state
+        if not user.is_superuser and workflow_state.requested_by_id == user.pk:
+            raise PermissionDenied
+        if action_name not in {name for name, _label, _modal in self.get_actions(workflow_state.content_object, user)}:
+            raise PermissionDenied
+        token = _approving.set((str(workflow_state.object_id), user.pk))
+        try:
+            return super().on_action(task_state, user, action_name, **kwargs)
+        finally:
+            _approving.reset(token)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         states = super().get_task_states_user_can_moderate(user, **kwargs)

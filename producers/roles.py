@@ -29,6 +29,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("wagtaildocs", "add_document"),
         ("wagtaildocs", "change_document"),
         ("wagtaildocs", "choose_document"),
+        # Wagtail's simple translation: "Translate" a page into English.
+        ("simple_translation", "submit_translation"),
     ],
     "Officer": [
         ("wagtailadmin", "access_admin"),
@@ -51,10 +53,15 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 
 
 def apply_roles(apps=None) -> None:
-    """Create or update the groups; safe to run any number of times."""
+    """Create or update the groups; safe to run any number of times.
+
+    Inside a migration (``apps`` given) a permission whose app is not migrated yet is
+    skipped: a later migration that depends on that app applies the roles again.
+    """
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
+    in_migration = apps is not None
     apps = apps or global_apps
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, apps=apps)
@@ -62,5 +69,11 @@ def apply_roles(apps=None) -> None:
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = [Permission.objects.get(content_type__app_label=app, codename=code) for app, code in perms]
+        wanted = []
+        for app, code in perms:
+            try:
+                wanted.append(Permission.objects.get(content_type__app_label=app, codename=code))
+            except Permission.DoesNotExist:
+                if not in_migration:
+                    raise
         group.permissions.set(wanted)

@@ -1,4 +1,4 @@
-"""Template helpers for the storefront: money, OCOP stars, renditions, language links."""
+"""Template helpers for the storefront: money, prices, OCOP stars, renditions, language links."""
 
 import json
 
@@ -9,6 +9,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from wagtail.images.models import Filter
 
 from catalog import queries
 from catalog.money import format_vnd
@@ -52,11 +53,27 @@ def stars(count):
     )
 
 
-def _rendition(image, role):
+_FILTERS: dict[str, Filter] = {}
+
+
+def _filter(spec: str) -> Filter:
+    """One parsed Filter per spec for the process: parsing a spec on every card is costly."""
+    found = _FILTERS.get(spec)
+    if found is None:
+        found = _FILTERS[spec] = Filter(spec=spec)
+    return found
+
+
+def find_rendition(image, role):
+    """The rendition of ``image`` for a role (card, detail, ...), or None when it cannot be made."""
     if image is None:
         return None
+    spec = _filter(RENDITIONS.get(role, role))
     try:
-        return image.get_rendition(RENDITIONS.get(role, role))
+        # Prefetched renditions are used as they are; get_rendition() would also write
+        # each one back to the cache on every request.
+        existing = image.find_existing_renditions(spec)
+        return existing[spec] if spec in existing else image.get_rendition(spec)
     except OSError:  # a missing or unreadable source file must not break a listing
         return None
 
@@ -69,7 +86,7 @@ def rendition(image, role, alt="", css_class="", lazy=True):
     prefetched with the image are used without a query.
     """
     loading = "lazy" if lazy else "eager"
-    found = _rendition(image, role)
+    found = find_rendition(image, role)
     if found is None:
         width, height = _placeholder_size(role)
         return format_html(
@@ -103,7 +120,7 @@ def _placeholder_size(role):
 @register.simple_tag(takes_context=True)
 def rendition_url(context, image, role, absolute=False):
     """The URL of a rendition (absolute for Open Graph), or the placeholder's."""
-    found = _rendition(image, role)
+    found = find_rendition(image, role)
     url = found.url if found is not None else static(PLACEHOLDER)
     request = context.get("request")
     if absolute and request is not None:
@@ -153,3 +170,13 @@ def hidden_query_inputs(context, *exclude):
         if value != ""
     ]
     return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
+
+
+@register.simple_tag
+def priced(products):
+    """``{% priced value.products as priced_products %}``: the products as priced cards.
+
+    For products chosen in the CMS (a carousel block): re-fetched in their order with what a
+    card needs and the buyer's price, in a fixed number of queries; unpublished ones drop out.
+    """
+    return queries.priced_cards(products or [])

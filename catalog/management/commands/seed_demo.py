@@ -111,6 +111,10 @@ def seed(*, image_size: int = 800) -> Summary:
     _product_images(plans, products, images)
     _certificates(plans, products, summary)
     _home(plans, products, stalls, today, summary)
+    from cms.demo import seed_cms
+
+    for key, n in seed_cms(today=today, image_size=image_size).items():
+        summary.add(key, n)
 
     summary.counts.update(
         {

@@ -1,0 +1,432 @@
+"""Demo content for the CMS, loaded by ``manage.py seed_demo`` after the catalogue.
+
+The home page's body, a promotion index with three promotions (one on sale now, one
+scheduled to go live next week, one expired last month), a news index with six articles
+and their generated cover pictures, and the site settings. Idempotent: pages are found
+again by their slug under their parent, pictures by their title in the demo collection;
+what exists (perhaps edited since) is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.files.images import ImageFile
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Page, Site
+from wagtail.utils.file import hash_filelike
+
+from catalog import demo_images
+from catalog.models import Category, Product
+from ocop_market.text import vi_slugify
+from producers.models import Stall
+
+from .models import (
+    ArticleIndexPage,
+    ArticlePage,
+    HomePage,
+    PromotionIndexPage,
+    PromotionPage,
+    PromotionProduct,
+    SiteSettings,
+)
+
+DEMO_COLLECTION = "Ảnh demo"  # the catalogue's demo pictures live there too
+
+
+@dataclass
+class Result:
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+
+# --- the content --------------------------------------------------------------------------
+
+PROMOTION_INDEX = {
+    "slug": "khuyen-mai",
+    "title": "Khuyến mãi",
+    "intro": "Các chương trình giảm giá đặc sản OCOP đang diễn ra và sắp diễn ra.",
+}
+ARTICLE_INDEX = {
+    "slug": "tin-tuc",
+    "title": "Tin tức",
+    "intro": "Tin hội chợ, câu chuyện của hợp tác xã và cẩm nang chọn đặc sản OCOP.",
+}
+
+ARTICLES = [
+    {
+        "slug": "hoi-cho-ocop-can-tho-2026",
+        "title": "Hội chợ OCOP Cần Thơ quy tụ hơn 200 gian hàng đặc sản miền Tây",
+        "days_ago": 2,
+        "author": "Minh Thư",
+        "intro": "Bốn ngày hội chợ tại bến Ninh Kiều, người mua được nếm thử bánh pía, "
+        "hủ tiếu Cái Răng và khóm Cầu Đúc ngay tại gian hàng.",
+        "tags": ["Hội chợ", "Cần Thơ", "OCOP"],
+        "category": "1.3",
+        "stalls": ["banh-pia-huong-mai", "hu-tieu-cai-rang", "khom-cau-duc-hoa-tien"],
+        "products": 3,
+        "body": [
+            "Hội chợ năm nay dành riêng một khu cho sản phẩm đạt 4 và 5 sao OCOP, "
+            "kèm quầy hướng dẫn thanh toán không dùng tiền mặt cho các hộ sản xuất.",
+            "Nhiều hộ lần đầu bán hàng trực tuyến đã được Tổ Công nghệ số cộng đồng "
+            "hỗ trợ chụp ảnh, viết mô tả và mở gian hàng ngay tại hội chợ.",
+        ],
+    },
+    {
+        "slug": "htx-mat-ong-u-minh-ha-vuon-ra-thi-truong",
+        "title": "Hợp tác xã mật ong U Minh Hạ: từ rừng tràm đến sàn thương mại điện tử",
+        "days_ago": 6,
+        "author": "Quốc Bảo",
+        "intro": "Ba mươi hộ gác kèo ong giữ nghề truyền thống, cùng đóng chai, dán tem truy xuất và bán khắp cả nước.",
+        "tags": ["Hợp tác xã", "Cà Mau", "Câu chuyện"],
+        "category": "1.2",
+        "stalls": ["mat-ong-u-minh-ha"],
+        "products": 2,
+        "body": [
+            "Gác kèo ong là nghề đặc thù của rừng U Minh: người dân dựng kèo để ong về làm tổ, "
+            "không nuôi trong thùng nên mật giữ được hương tràm.",
+            "Từ khi có tem truy xuất nguồn gốc, hợp tác xã nhận đơn từ Hà Nội và TP. Hồ Chí Minh "
+            "mỗi tuần, thu nhập của các hộ tăng rõ rệt.",
+        ],
+    },
+    {
+        "slug": "cach-nhan-biet-sao-ocop",
+        "title": "Cách nhận biết sản phẩm đạt 3, 4 và 5 sao OCOP",
+        "days_ago": 10,
+        "author": "Ban biên tập",
+        "intro": "Đọc tem, tra số quyết định công nhận và hiểu sự khác nhau giữa các hạng sao trước khi mua.",
+        "tags": ["Cẩm nang", "OCOP"],
+        "category": "5",
+        "stalls": [],
+        "products": 0,
+        "body": [
+            "Sản phẩm 3 và 4 sao do Ủy ban nhân dân cấp tỉnh công nhận; sản phẩm 5 sao "
+            "được công nhận ở cấp trung ương. Mỗi giấy chứng nhận có hiệu lực 36 tháng.",
+            "Trên trang sản phẩm của OCOP Market, số quyết định và ngày công nhận được ghi rõ; "
+            "chứng nhận đã hết hạn không được hiển thị sao.",
+        ],
+    },
+    {
+        "slug": "vu-thu-hoach-ca-phe-khe-sanh",
+        "title": "Vào vụ thu hoạch cà phê Khe Sanh trên cao nguyên Hướng Hóa",
+        "days_ago": 15,
+        "author": "Hoàng Nam",
+        "intro": "Nông hộ Hướng Hóa hái chọn quả chín, phơi trên giàn và rang mộc để giữ vị đặc trưng.",
+        "tags": ["Cà phê", "Quảng Trị", "Mùa vụ"],
+        "category": "1.6",
+        "stalls": ["ca-phe-huong-hoa-xanh"],
+        "products": 2,
+        "body": [
+            "Cà phê Khe Sanh được trồng ở độ cao 400–600 m, khí hậu giao thoa giúp hạt chắc và thơm.",
+            "Năm nay các hộ chuyển sang hái chọn quả chín, năng suất thấp hơn nhưng giá bán cao hơn.",
+        ],
+    },
+    {
+        "slug": "tra-shan-tuyet-cao-bo",
+        "title": "Chè Shan tuyết cổ thụ Cao Bồ: giữ rừng chè trăm năm",
+        "days_ago": 21,
+        "author": "Thu Hà",
+        "intro": "Người Dao đỏ ở Cao Bồ hái chè trên những cây cổ thụ, sao thủ công bằng chảo gang.",
+        "tags": ["Chè", "Tuyên Quang", "Câu chuyện"],
+        "category": "1.5",
+        "stalls": ["shan-tuyet-cao-bo"],
+        "products": 2,
+        "body": [
+            "Mỗi cây chè cổ thụ cho vài cân búp mỗi vụ; người dân chỉ hái một tôm hai lá.",
+            "Sản phẩm của hợp tác xã đạt 4 sao OCOP và đã có mặt tại nhiều hội chợ quốc gia.",
+        ],
+    },
+    {
+        "slug": "nuoc-mam-truyen-thong-ganh-dau",
+        "title": "Nước mắm truyền thống Gành Dầu và bí quyết ủ chượp 12 tháng",
+        "days_ago": 30,
+        "author": "Minh Thư",
+        "intro": "Cá cơm tươi ủ với muối trong thùng gỗ, kéo rút tự nhiên, không chất bảo quản.",
+        "tags": ["Gia vị", "An Giang", "Làng nghề"],
+        "category": "1.4",
+        "stalls": ["nuoc-mam-ganh-dau"],
+        "products": 2,
+        "body": [
+            "Tỉ lệ ba cá một muối và thời gian ủ đủ mười hai tháng tạo nên độ đạm cao và màu cánh gián.",
+            "Cơ sở đã được cấp mã vùng nguyên liệu và đạt chứng nhận OCOP 4 sao.",
+        ],
+    },
+]
+
+
+def _at(day: datetime.date, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _promotions(today: datetime.date) -> list[dict]:
+    d = datetime.timedelta
+    return [
+        {
+            "slug": "tuan-le-dac-san-dong-bang-song-cuu-long",
+            "title": "Tuần lễ đặc sản Đồng bằng sông Cửu Long",
+            "intro": "Giảm 15% thực phẩm chế biến của các cơ sở ở Cần Thơ: bánh pía, lạp xưởng, hủ tiếu…",
+            "state": "live",
+            "starts_at": _at(today - d(days=3)),
+            "ends_at": _at(today + d(days=10), 23, 59),
+            "discount_kind": PromotionPage.DiscountKind.PERCENT,
+            "discount_value": 15,
+            "limit_per_order": 5,
+            # Targets add up (any of them applies), so "processed food from Cần Thơ" is a list of products.
+            "category": "1.3",
+            "products_from": {"category": "1.3", "province": "Cần Thơ"},
+        },
+        {
+            "slug": "mung-xuan-2027",
+            "title": "Mừng Xuân 2027",
+            "intro": "Giảm 50.000 ₫ mỗi sản phẩm quà Tết: mật ong, mắc ca, chè Tân Cương, long nhãn.",
+            "state": "scheduled",
+            "starts_at": _at(today + d(days=7)),
+            "ends_at": _at(today + d(days=21), 23, 59),
+            "discount_kind": PromotionPage.DiscountKind.AMOUNT,
+            "discount_value": 50_000,
+            "limit_per_order": 3,
+            "stalls": ["mat-ong-u-minh-ha", "mac-ca-tuy-duc", "tra-tan-cuong-thinh-an", "nhan-long-pho-hien"],
+        },
+        {
+            "slug": "le-hoi-trai-cay-nam-bo",
+            "title": "Lễ hội trái cây Nam Bộ",
+            "intro": "Giảm 10% trái cây tươi và sấy của các nhà vườn miền Tây.",
+            "state": "expired",
+            "starts_at": _at(today - d(days=45)),
+            "ends_at": _at(today - d(days=31), 23, 59),
+            "discount_kind": PromotionPage.DiscountKind.PERCENT,
+            "discount_value": 10,
+            "limit_per_order": None,
+            "category": "1.1",
+        },
+    ]
+
+
+# --- pictures --------------------------------------------------------------------------------
+
+
+def _collection() -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=DEMO_COLLECTION).first()
+    return existing or root.add_child(name=DEMO_COLLECTION)
+
+
+def _image(title: str, draw: Callable[[], bytes], result: Result):
+    Image = get_image_model()
+    collection = _collection()
+    image = Image.objects.filter(collection=collection, title=title).order_by("pk").first()
+    if image is None:
+        data = draw()
+        image = Image(
+            title=title,
+            collection=collection,
+            file=ImageFile(io.BytesIO(data), name=f"demo-{vi_slugify(title, max_length=60)}.jpg"),
+            file_size=len(data),
+            file_hash=hash_filelike(io.BytesIO(data)),
+        )
+        image.save()
+        result.add("cms: images drawn")
+    return image
+
+
+def _cover(title: str, tagline: str, category: str, *, size: int, ratio: float, result: Result):
+    width = max(300, size * 3 // 2)
+    height = max(100, int(width / ratio))
+    return _image(
+        f"Ảnh bìa bài viết – {title}" if ratio < 3 else f"Băng rôn – {title}",
+        lambda: demo_images.cover_image(title, tagline, category, width=width, height=height),
+        result,
+    )
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def _existing(parent: Page, slug: str):
+    page = parent.get_children().filter(slug=slug).first()
+    return page.specific if page is not None else None
+
+
+def _publish(page: Page) -> None:
+    page.save_revision().publish()
+
+
+def _index(home: HomePage, model, data: dict, result: Result):
+    page = _existing(home, data["slug"])
+    if page is None:
+        page = model(title=data["title"], slug=data["slug"], intro=data["intro"], show_in_menus=True, live=False)
+        home.add_child(instance=page)
+        _publish(page)
+        result.add("cms: pages created")
+    return page
+
+
+def _pick_products(qs, n: int) -> list[Product]:
+    return list(qs.filter(status=Product.Status.PUBLISHED, stock__gt=0).order_by("slug")[:n])
+
+
+def _promotion(index: PromotionIndexPage, data: dict, *, image_size: int, result: Result) -> None:
+    if _existing(index, data["slug"]) is not None:
+        return
+    category = data.get("category", "4")
+    page = PromotionPage(
+        title=data["title"],
+        slug=data["slug"],
+        intro=data["intro"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        discount_kind=data["discount_kind"],
+        discount_value=data["discount_value"],
+        limit_per_order=data["limit_per_order"],
+        banner=_cover(data["title"], data["intro"], category, size=image_size, ratio=3, result=result),
+        search_description=data["intro"],
+        live=False,
+    )
+    if data["state"] == "scheduled":
+        page.go_live_at = data["starts_at"]
+    if data["state"] == "expired":
+        page.expire_at = data["ends_at"]
+    products = []
+    if "products_from" in data:
+        wanted = data["products_from"]
+        products = list(
+            Product.objects.published()
+            .filter(Q(category__code=wanted["category"]) | Q(category__parent__code=wanted["category"]))
+            .filter(producer__stall__province__short_name=wanted["province"])
+            .order_by("slug")
+        )
+    elif "stalls" in data:
+        for slug in data["stalls"]:
+            products += _pick_products(Product.objects.filter(producer__stall__slug=slug, price__gte=120_000), 1)
+    elif "category" in data:
+        page.categories = list(Category.objects.filter(code=data["category"]))
+    page.promoted_products = [PromotionProduct(product=p, sort_order=i) for i, p in enumerate(products)]
+    index.add_child(instance=page)
+    # Publishing a revision whose go_live_at is in the future schedules it (Wagtail sets
+    # approved_go_live_at; publish_scheduled makes it live on time).
+    _publish(page)
+    if data["state"] == "expired":
+        # As publish_scheduled does once expire_at has passed.
+        PromotionPage.objects.get(pk=page.pk).unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+    result.add("cms: pages created")
+
+
+def _article(index: ArticleIndexPage, data: dict, *, today, image_size: int, result: Result) -> None:
+    if _existing(index, data["slug"]) is not None:
+        return
+    stalls = list(Stall.objects.filter(slug__in=data["stalls"]).order_by("slug"))
+    products = []
+    for stall in stalls:
+        products += _pick_products(Product.objects.filter(producer=stall.producer_id), 1)
+    if len(products) < data["products"] and stalls:
+        extra = Product.objects.filter(producer__stall__in=stalls).exclude(pk__in=[p.pk for p in products])
+        products += _pick_products(extra, data["products"] - len(products))
+    # The related stalls and products are shown under the article: the body is the text.
+    body = [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in data["body"]]
+    page = ArticlePage(
+        title=data["title"],
+        slug=data["slug"],
+        date=today - datetime.timedelta(days=data["days_ago"]),
+        author=data["author"],
+        intro=data["intro"],
+        search_description=data["intro"],
+        cover=_cover(data["title"], data["intro"], data["category"], size=image_size, ratio=1.9, result=result),
+        body=json.dumps(body),
+        live=False,
+    )
+    page.related_stalls = stalls
+    page.related_products = products[: data["products"]]
+    page.tags.add(*data["tags"])
+    index.add_child(instance=page)
+    _publish(page)
+    result.add("cms: pages created")
+
+
+def _home_body(home: HomePage, promotion_index: PromotionIndexPage, result: Result) -> None:
+    """Only when an editor has written no body yet."""
+    if home.body.raw_data:
+        return
+    from catalog import queries
+
+    # Six 4- or 5-star products in stock, from six stalls.
+    carousel, seen = [], set()
+    for product in queries.product_cards().filter(stock__gt=0, stars__gte=4).order_by("-price", "slug")[:200]:
+        if product.producer_id not in seen:
+            carousel.append(product.pk)
+            seen.add(product.producer_id)
+        if len(carousel) == 6:
+            break
+    home.hero_text = home.hero_text or (
+        "Sản phẩm đạt chuẩn OCOP 3 đến 5 sao, mua trực tiếp từ hộ sản xuất và hợp tác xã."
+    )
+    home.body = json.dumps(
+        [
+            {"type": "heading", "value": {"text": "Quà quê chuẩn OCOP", "size": "h2"}},
+            {
+                "type": "paragraph",
+                "value": "<p>Mỗi sản phẩm trên OCOP Market đều có <b>giấy chứng nhận OCOP</b> còn hiệu lực "
+                "và được bán trực tiếp bởi hộ sản xuất, hợp tác xã. Bạn trả tiền không dùng tiền mặt, "
+                "người làm ra sản phẩm nhận đủ phần của mình.</p>",
+            },
+            {"type": "product_carousel", "value": {"title": "Đặc sản 4–5 sao", "products": carousel}},
+            {
+                "type": "call_to_action",
+                "value": {
+                    "title": "Đang có khuyến mãi",
+                    "text": "Giảm đến 15% đặc sản miền Tây trong tuần lễ Đồng bằng sông Cửu Long.",
+                    "page": promotion_index.pk,
+                    "url": "",
+                    "button": "Xem khuyến mãi",
+                },
+            },
+        ]
+    )
+    _publish(home)
+    result.add("cms: home page body")
+
+
+def _site_settings(result: Result) -> None:
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    settings = SiteSettings.for_site(site)
+    if settings.contact_phone or settings.footer_text:
+        return
+    settings.contact_phone = "1900 6868"
+    settings.contact_address = "Số 2 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ"
+    settings.facebook_url = "https://www.facebook.com/ocopmarket.demo"
+    settings.zalo_url = "https://zalo.me/ocopmarket.demo"
+    settings.youtube_url = "https://www.youtube.com/@ocopmarket.demo"
+    settings.footer_text = "OCOP Market: đặc sản đạt chuẩn OCOP, mua thẳng từ nông hộ và hợp tác xã Việt Nam."
+    settings.save()
+    result.add("cms: site settings")
+
+
+def seed_cms(*, today: datetime.date, stdout=None, image_size: int = 800) -> dict[str, int]:
+    """Create the demo CMS content that is missing; returns what was created, by kind."""
+    result = Result()
+    home = HomePage.objects.order_by("pk").first()
+    if home is None:
+        if stdout is not None:
+            stdout.write("No home page: run manage.py migrate. CMS content skipped.")
+        return result.counts
+    promotion_index = _index(home, PromotionIndexPage, PROMOTION_INDEX, result)
+    article_index = _index(home, ArticleIndexPage, ARTICLE_INDEX, result)
+    for data in _promotions(today):
+        _promotion(promotion_index, data, image_size=image_size, result=result)
+    for data in ARTICLES:
+        _article(article_index, data, today=today, image_size=image_size, result=result)
+    _home_body(home, promotion_index, result)
+    _site_settings(result)
+    if stdout is not None:
+        for key, n in result.counts.items():
+            stdout.write(f"  {key:<28} {n}")
+    return result.counts

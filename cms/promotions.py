@@ -1,0 +1,160 @@
+"""Promotions as prices: the offer source catalog.pricing asks, and promotion page reads.
+
+A promotion is on sale while its page is live (Wagtail's go-live / expiry scheduling;
+``expire_at`` is honoured to the second even before ``publish_scheduled`` runs) and
+``starts_at <= now < ends_at``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from catalog.pricing import AMOUNT, PERCENT, Offer
+from catalog.queries import STALL_COVER_RENDITION
+
+from .models import PromotionIndexPage, PromotionPage, PromotionProduct
+
+# The storefront's "cover" rendition role: the templates ask for the one prefetched here.
+BANNER_RENDITION = STALL_COVER_RENDITION
+PRODUCTS_PER_PAGE = 24
+
+
+def _not_expired(at: datetime.datetime) -> Q:
+    return Q(expire_at__isnull=True) | Q(expire_at__gt=at)
+
+
+def live_promotions(at: datetime.datetime | None = None):
+    """Published promotions on sale at ``at`` (now by default), the soonest to end first."""
+    at = at or timezone.now()
+    return (
+        PromotionPage.objects.live()
+        .filter(_not_expired(at), starts_at__lte=at, ends_at__gt=at)
+        .order_by("ends_at", "pk")
+    )
+
+
+def upcoming_promotions(at: datetime.datetime | None = None):
+    """Published promotions that have not started yet, the soonest to start first."""
+    at = at or timezone.now()
+    return PromotionPage.objects.live().filter(_not_expired(at), starts_at__gt=at).order_by("starts_at", "pk")
+
+
+def with_banners(pages):
+    from wagtail.images import get_image_model
+
+    images = get_image_model().objects.prefetch_renditions(BANNER_RENDITION)
+    return pages.prefetch_related(Prefetch("banner", queryset=images))
+
+
+def _category_children(needed: bool) -> dict:
+    """parent id → child ids, from one query of the (small, OCOP-groups) category tree."""
+    from catalog.models import Category
+
+    children = defaultdict(list)
+    if needed:
+        for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+            children[parent_id].append(pk)
+    return children
+
+
+def _expand(children: dict, category_ids) -> frozenset[int]:
+    """The categories and every subcategory below them, at any depth."""
+    found, frontier = set(category_ids), list(category_ids)
+    while frontier:
+        for child in children.get(frontier.pop(), ()):
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return frozenset(found)
+
+
+def _offer(page, *, children, product_ids, category_ids, producer_ids, province_ids) -> Offer:
+    return Offer(
+        promotion_id=page.pk or 0,
+        title=page.title,
+        url=(page.get_url() or "") if page.pk and page.live else "",
+        kind=PERCENT if page.discount_kind == PromotionPage.DiscountKind.PERCENT else AMOUNT,
+        value=page.discount_value or 0,
+        ends_at=page.ends_at,
+        limit_per_order=page.limit_per_order,
+        product_ids=frozenset(product_ids),
+        category_ids=_expand(children, category_ids),
+        producer_ids=frozenset(producer_ids),
+        province_ids=frozenset(province_ids),
+    )
+
+
+def offers(at: datetime.datetime) -> list[Offer]:
+    """The offer source registered with catalog.pricing: a fixed number of queries.
+
+    One query when nothing is on sale; otherwise the pages, then one query per kind of
+    target (products, categories and their tree, producers, provinces), whatever their number.
+    """
+    pages = list(live_promotions(at))
+    if not pages:
+        return []
+    ids = [p.pk for p in pages]
+    targets = {pk: defaultdict(set) for pk in ids}
+    for page_id, product_id in PromotionProduct.objects.filter(page_id__in=ids).values_list("page_id", "product_id"):
+        targets[page_id]["products"].add(product_id)
+    for name, column in (("categories", "category_id"), ("producers", "producer_id"), ("provinces", "province_id")):
+        through = getattr(PromotionPage, name).through
+        rows = through.objects.filter(promotionpage_id__in=ids).values_list("promotionpage_id", column)
+        for page_id, target_id in rows:
+            targets[page_id][name].add(target_id)
+    children = _category_children(any(t["categories"] for t in targets.values()))
+    return [
+        _offer(
+            page,
+            children=children,
+            product_ids=targets[page.pk]["products"],
+            category_ids=targets[page.pk]["categories"],
+            producer_ids=targets[page.pk]["producers"],
+            province_ids=targets[page.pk]["provinces"],
+        )
+        for page in pages
+    ]
+
+
+def page_targets(page) -> dict[str, list[int]]:
+    """The page's own targets, read through the page so that a preview's unsaved choices count."""
+    return {
+        "product_ids": [pp.product_id for pp in page.promoted_products.all() if pp.product_id],
+        "category_ids": [c.pk for c in page.categories.all()],
+        "producer_ids": [p.pk for p in page.producers.all()],
+        "province_ids": [p.pk for p in page.provinces.all()],
+    }
+
+
+def page_offer(page) -> Offer:
+    """The page's offer whether or not it is live (its own page, previews)."""
+    targets = page_targets(page)
+    return _offer(page, children=_category_children(bool(targets["category_ids"])), **targets)
+
+
+def promotion_products(offer: Offer):
+    """Published product cards the offer applies to: individually chosen ones first, then the newest."""
+    from catalog import queries
+
+    condition = Q(pk__in=offer.product_ids)
+    if offer.category_ids:
+        condition |= Q(category_id__in=offer.category_ids)
+    if offer.producer_ids:
+        condition |= Q(producer_id__in=offer.producer_ids)
+    if offer.province_ids:
+        condition |= Q(producer__stall__province_id__in=offer.province_ids)
+    chosen_first = Case(When(pk__in=offer.product_ids, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queries.product_cards().filter(condition).order_by(chosen_first, "-published_at", "-pk")
+
+
+def index_workflow_saved(sender, instance, raw=False, **kwargs):
+    """post_save of PromotionIndexPage: its promotions go through the moderation workflow."""
+    if raw or not isinstance(instance, PromotionIndexPage):
+        return
+    from .services import promotion_workflow_ensure
+
+    promotion_workflow_ensure(page=instance)

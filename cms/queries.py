@@ -1,0 +1,328 @@
+"""Read side of the CMS pages: the home page's sections, article listings, menus.
+
+The home page is the busiest page of the site, so its sections are loaded with a fixed
+number of queries whatever the number of products, stalls, promotions or articles: the
+products of the featured section and of every product carousel in the body come from
+one query, and the renditions of every picture on the page (product covers, stall
+logos, promotion banners, article covers) from another.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from ocop_market.text import vi_slugify
+
+from .models import (
+    ArticleIndexPage,
+    ArticlePage,
+    HomeFeaturedProduct,
+    HomeFeaturedStall,
+    HomePage,
+    PromotionIndexPage,
+)
+
+ARTICLE_CARD_RENDITION = "fill-640x360|format-webp|webpquality-75"
+ARTICLE_COVER_RENDITION = "fill-1200x630|format-webp|webpquality-75"
+PROMOTION_CARD_RENDITION = "fill-720x240|format-webp|webpquality-75"
+CONTENT_IMAGE_RENDITION = "max-1200x1200|format-webp|webpquality-80"
+
+HOME_PRODUCTS = 12
+HOME_STALLS = 8
+HOME_PROMOTIONS = 3
+HOME_ARTICLES = 3
+ARTICLES_PER_PAGE = 12
+
+
+# --- prices ------------------------------------------------------------------------------
+
+
+def request_offers(request):
+    """The live offers, loaded once per request and shared by every section of the page."""
+    from catalog.pricing import live_offers
+
+    if request is None:
+        return live_offers()
+    offers = getattr(request, "_cms_offers", None)
+    if offers is None:
+        offers = request._cms_offers = live_offers()
+    return offers
+
+
+def priced(products, request=None):
+    from catalog.pricing import attach_prices
+
+    return attach_prices(products, offers=request_offers(request))
+
+
+# --- renditions ----------------------------------------------------------------------------
+
+
+def attach_renditions(images: Iterable, *specs: str) -> None:
+    """One query for the renditions of all ``images``, put where Wagtail's get_rendition() looks.
+
+    Images that already carry prefetched renditions keep them; a rendition that does
+    not exist yet is created on first use, as usual.
+    """
+    from wagtail.images import get_image_model
+
+    todo = {}
+    for image in images:
+        if image is not None and getattr(image, "prefetched_renditions", None) is None:
+            todo.setdefault(image.pk, []).append(image)
+    if not todo:
+        return
+    found = defaultdict(list)
+    renditions = get_image_model().get_rendition_model().objects.filter(image_id__in=todo, filter_spec__in=specs)
+    for rendition in renditions:
+        found[rendition.image_id].append(rendition)
+    for pk, same in todo.items():
+        for image in same:
+            image.prefetched_renditions = list(found[pk])
+
+
+# --- promotions and articles ----------------------------------------------------------------
+
+
+def live_promotions(*, limit: int | None = None, at=None):
+    """Promotions on sale now (page live, between their start and end), the soonest to end first."""
+    from .promotions import live_promotions as on_sale
+
+    pages = on_sale(at or timezone.now()).select_related("banner")
+    return pages[:limit] if limit else pages
+
+
+def latest_articles(*, limit: int = HOME_ARTICLES):
+    return ArticlePage.objects.live().select_related("cover").order_by("-date", "-pk")[:limit]
+
+
+def article_listing(index: ArticleIndexPage, *, tag=None):
+    """The index's live articles, newest first, with what a card needs (cover, tags)."""
+    articles = (
+        ArticlePage.objects.live()
+        .child_of(index)
+        .select_related("cover")
+        .prefetch_related("tagged_items__tag")
+        .order_by("-date", "-pk")
+    )
+    if tag is not None:
+        articles = articles.filter(tagged_items__tag=tag).distinct()
+    return articles
+
+
+def tag_key(name: str) -> str:
+    """A tag's key in URLs, diacritics folded (``Cà phê`` → ``ca-phe``): taggit's own slug keeps them."""
+    return vi_slugify(name)
+
+
+def article_tags(index: ArticleIndexPage) -> list:
+    """The tags used by the index's live articles, each with its URL ``key``, by name."""
+    from taggit.models import Tag
+
+    articles = ArticlePage.objects.live().child_of(index).values("pk")
+    tags = list(Tag.objects.filter(cms_articlepagetag_items__content_object__in=articles).distinct())
+    for tag in tags:
+        tag.key = tag_key(tag.name)
+    return sorted(tags, key=lambda t: t.key)
+
+
+def find_tag(tags, key: str):
+    return next((t for t in tags if key in (t.key, t.slug)), None)
+
+
+# --- cards in a chosen order ------------------------------------------------------------------
+
+
+def product_cards_in_order(ids: list[int], *, request=None) -> list:
+    """Published product cards for ``ids`` in that order (unpublished or missing ones dropped), priced."""
+    from catalog import queries
+
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in queries.product_cards().filter(pk__in=ids)}
+    return priced(_in_order(ids, by_id), request)
+
+
+def stall_cards_in_order(ids: list[int]) -> list:
+    from catalog import queries
+
+    if not ids:
+        return []
+    by_id = {s.pk: s for s in queries.stall_cards().filter(pk__in=ids)}
+    return _in_order(ids, by_id)
+
+
+def _in_order(ids, by_id) -> list:
+    result = []
+    for pk in ids:
+        item = by_id.get(pk)
+        if item is not None:
+            # The same product twice in a list gets its own object (a card is rendered per item).
+            result.append(item)
+    return result
+
+
+# --- the home page -------------------------------------------------------------------------------
+
+
+def _chosen(page, relation: str, model, column: str, request):
+    """Ids chosen by editors: in memory during a preview (unsaved choices count), else a subquery."""
+    if page.pk is None or getattr(request, "is_preview", False):
+        return [getattr(item, column) for item in getattr(page, relation).all() if getattr(item, column)]
+    return model.objects.filter(page_id=page.pk).values(column)
+
+
+def _stream_blocks(stream, block_type: str):
+    return [child.value for child in stream if child.block_type == block_type]
+
+
+def home_sections(page: HomePage, request) -> dict:
+    """Everything the home page shows besides its own fields, in a fixed number of queries.
+
+    - featured products and stalls: the editors' choices in their order, else the newest;
+    - the product and stall carousels of the body get their cards (see cms.blocks);
+    - current promotions (live pages on sale now) and the latest articles.
+    """
+    from catalog import queries as catalog_queries
+
+    product_carousels = _stream_blocks(page.body, "product_carousel")
+    stall_carousels = _stream_blocks(page.body, "stall_carousel")
+    carousel_products = {pk for value in product_carousels for pk in value.product_ids()}
+    carousel_stalls = {pk for value in stall_carousels for pk in value.stall_ids()}
+
+    # Products: the chosen ones, the newest (the fallback) and the carousels' in one query.
+    chosen = _chosen(page, "featured_products", HomeFeaturedProduct, "product_id", request)
+    newest = catalog_queries.product_cards().order_by("-published_at", "-pk").values("pk")[:HOME_PRODUCTS]
+    products = _cards_without_renditions().filter(Q(pk__in=chosen) | Q(pk__in=newest) | Q(pk__in=carousel_products))
+    if not isinstance(chosen, list):
+        products = products.annotate(featured_order=_order_subquery(HomeFeaturedProduct, page, "product_id"))
+    products = list(products)
+    featured_products = _featured(products, chosen, HOME_PRODUCTS)
+
+    chosen_stalls = _chosen(page, "featured_stalls", HomeFeaturedStall, "stall_id", request)
+    newest_stalls = catalog_queries.stall_cards().order_by("-created_at", "-pk").values("pk")[:HOME_STALLS]
+    stalls = (
+        catalog_queries.stall_cards()
+        .prefetch_related(None)
+        .select_related("logo")
+        .filter(Q(pk__in=chosen_stalls) | Q(pk__in=newest_stalls) | Q(pk__in=carousel_stalls))
+    )
+    if not isinstance(chosen_stalls, list):
+        stalls = stalls.annotate(featured_order=_order_subquery(HomeFeaturedStall, page, "stall_id"))
+    stalls = list(stalls)
+    featured_stalls = _featured(stalls, chosen_stalls, HOME_STALLS, newest_key=lambda s: (s.created_at, s.pk))
+
+    promotions = list(live_promotions(limit=HOME_PROMOTIONS))
+    articles = list(latest_articles())
+
+    attach_renditions(
+        [p.cover for p in products]
+        + [s.logo for s in stalls]
+        + [p.banner for p in promotions]
+        + [a.cover for a in articles],
+        catalog_queries.CARD_RENDITION,
+        catalog_queries.STALL_LOGO_RENDITION,
+        PROMOTION_CARD_RENDITION,
+        ARTICLE_CARD_RENDITION,
+    )
+    priced(products, request)
+    product_by_id = {p.pk: p for p in products}
+    stall_by_id = {s.pk: s for s in stalls}
+    for value in product_carousels:
+        value.set_cards(_in_order(value.product_ids(), product_by_id))
+    for value in stall_carousels:
+        value.set_cards(_in_order(value.stall_ids(), stall_by_id))
+    # The indexes, for the "all" links: from the menu, which the header loads anyway.
+    indexes = {page.specific_class: page for page in reversed(menu_pages(request))}
+    return {
+        "promotion_index": indexes.get(PromotionIndexPage),
+        "article_index": indexes.get(ArticleIndexPage),
+        "featured_products": featured_products,
+        "featured_stalls": featured_stalls,
+        "promotions": promotions,
+        "articles": articles,
+    }
+
+
+def _cards_without_renditions():
+    """Product cards whose cover renditions the caller loads with the page's other pictures."""
+    from catalog import queries as catalog_queries
+    from catalog.models import ProductImage
+
+    images = ProductImage.objects.select_related("image").order_by("sort_order", "pk")
+    return catalog_queries.product_cards().prefetch_related(None).prefetch_related(Prefetch("images", queryset=images))
+
+
+def _order_subquery(model, page, column):
+    return Subquery(
+        model.objects.filter(page_id=page.pk, **{column: OuterRef("pk")})
+        .order_by("sort_order", "pk")
+        .values("sort_order")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _featured(items, chosen, limit, newest_key=None):
+    """The chosen items in the editors' order, or the newest ``limit`` when none is chosen (or published)."""
+    if isinstance(chosen, list):
+        by_id = {item.pk: item for item in items}
+        picked = [by_id[pk] for pk in dict.fromkeys(chosen) if pk in by_id]
+    else:
+        picked = sorted(
+            (item for item in items if item.featured_order is not None), key=lambda i: (i.featured_order, i.pk)
+        )
+    if picked:
+        return picked
+    key = newest_key or (lambda p: (p.published_at, p.pk))
+    return sorted(items, key=key, reverse=True)[:limit]
+
+
+# --- menus ----------------------------------------------------------------------------------------
+
+
+def menu_pages(request):
+    """The live children of the site's root page that are shown in menus: one query, once per request."""
+    from wagtail.models import Page, Site
+
+    cached = getattr(request, "_cms_menu", None)
+    if cached is not None:
+        return cached
+    site = Site.find_for_request(request) if request is not None else None
+    pages = []
+    if site is not None:
+        root = Page.objects.filter(pk=site.root_page_id)
+        pages = list(
+            Page.objects.live()
+            .in_menu()
+            .filter(
+                path__startswith=Subquery(root.values("path")[:1]),
+                depth=Subquery(root.values("depth")[:1]) + 1,
+            )
+            .order_by("path")
+        )
+    if request is not None:
+        request._cms_menu = pages
+    return pages
+
+
+# --- an article -----------------------------------------------------------------------------------
+
+
+def article_related(article: ArticlePage, request) -> dict:
+    """An article's tags and its related stalls and products as cards, in a fixed number of queries.
+
+    Read through the page so that a preview's unsaved choices count.
+    """
+    stall_ids = [s.pk for s in article.related_stalls.all()]
+    product_ids = [p.pk for p in article.related_products.all()]
+    if article.cover is not None:
+        attach_renditions([article.cover], ARTICLE_COVER_RENDITION)
+    return {
+        "article_tags": sorted(article.tags.all(), key=lambda t: tag_key(t.name)),
+        "related_stalls": stall_cards_in_order(stall_ids),
+        "related_products": product_cards_in_order(product_ids, request=request),
+    }

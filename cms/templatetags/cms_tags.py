@@ -1,0 +1,42 @@
+"""Template helpers for the CMS pages: their picture sizes and the menu from the page tree."""
+
+from django import template
+
+from catalog.templatetags.storefront import rendition
+
+from .. import queries
+
+register = template.Library()
+
+# Roles of the CMS pictures; the specs live in cms.queries, next to the prefetches.
+RENDITIONS = {
+    "content": queries.CONTENT_IMAGE_RENDITION,
+    "article_card": queries.ARTICLE_CARD_RENDITION,
+    "article_cover": queries.ARTICLE_COVER_RENDITION,
+    "promotion_card": queries.PROMOTION_CARD_RENDITION,
+}
+
+
+@register.simple_tag
+def cms_image(image, role, alt="", css_class="", lazy=True):
+    """``<img>`` for a rendition of a CMS picture (a placeholder when there is none)."""
+    return rendition(image, RENDITIONS[role], alt=alt, css_class=css_class, lazy=lazy)
+
+
+@register.simple_tag(takes_context=True)
+def menu_pages(context):
+    """The site's pages shown in menus (show_in_menus), loaded once per request."""
+    return queries.menu_pages(context.get("request"))
+
+
+@register.filter
+def in_section(page, section) -> bool:
+    """Whether ``page`` is ``section`` or below it in the page tree (for aria-current)."""
+    path = getattr(page, "path", None)
+    return bool(path and section is not None and path.startswith(section.path))
+
+
+@register.filter
+def tag_key(tag) -> str:
+    """A tag's key for ``?tag=`` links: its name with diacritics folded."""
+    return queries.tag_key(tag.name)

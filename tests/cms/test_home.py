@@ -1,0 +1,172 @@
+"""The home page: editors' picks and their fallbacks, promotions, articles and the body's blocks."""
+
+import datetime
+import json
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cms.models import ArticleIndexPage, ArticlePage, HomeFeaturedProduct, HomeFeaturedStall
+from tests.factories.catalog import ImageFactory, ProductFactory, ProductImageFactory
+from tests.factories.cms import home_page, promotion, promotion_index
+from tests.factories.producers import StallFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def article_index(home, **fields):
+    fields.setdefault("title", "Tin tức")
+    fields.setdefault("slug", "tin-tuc")
+    return home.add_child(instance=ArticleIndexPage(**fields))
+
+
+def article(index, *, days_ago=0, live=True, **fields):
+    fields.setdefault("title", f"Bài viết {days_ago}")
+    fields.setdefault("slug", f"bai-viet-{days_ago}")
+    page = index.add_child(
+        instance=ArticlePage(date=timezone.localdate() - datetime.timedelta(days=days_ago), live=live, **fields)
+    )
+    return page
+
+
+def carousel(products, title="Đặc sản mùa Tết"):
+    return {"type": "product_carousel", "value": {"title": title, "products": [p.pk for p in products]}}
+
+
+def test_editors_choices_are_shown_in_their_order(client):
+    first, second = ProductFactory(name="Trà Shan tuyết"), ProductFactory(name="Cà phê Robusta")
+    ProductFactory(name="Sản phẩm mới nhất")
+    stall_a, stall_b = StallFactory(name="Gian A"), StallFactory(name="Gian B")
+    page = home_page()
+    HomeFeaturedProduct.objects.create(page=page, product=second, sort_order=0)
+    HomeFeaturedProduct.objects.create(page=page, product=first, sort_order=1)
+    HomeFeaturedStall.objects.create(page=page, stall=stall_b, sort_order=0)
+    HomeFeaturedStall.objects.create(page=page, stall=stall_a, sort_order=1)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert [p.name for p in response.context["featured_products"]] == ["Cà phê Robusta", "Trà Shan tuyết"]
+    assert [s.name for s in response.context["featured_stalls"]] == ["Gian B", "Gian A"]
+    assert "Sản phẩm mới nhất" not in response.content.decode()
+
+
+def test_without_choices_the_newest_products_and_stalls_are_shown(client):
+    old = ProductFactory(name="Sản phẩm cũ", published_at=timezone.now() - datetime.timedelta(days=30))
+    new = ProductFactory(name="Sản phẩm mới")
+    home_page()
+    response = client.get("/")
+    products = response.context["featured_products"]
+    assert products[0] == new and old in products
+    assert response.context["featured_stalls"]
+    content = response.content.decode()
+    assert "Sản phẩm mới" in content
+
+
+def test_home_page_is_never_empty_without_promotions_or_articles(client):
+    ProductFactory(name="Bánh pía")
+    home_page(hero_title="Chợ OCOP")
+    response = client.get("/")
+    content = response.content.decode()
+    assert "Chợ OCOP" in content and "Bánh pía" in content
+    assert response.context["promotions"] == [] and response.context["articles"] == []
+    assert 'id="pr-h"' not in content and 'id="ar-h"' not in content
+
+
+def test_only_live_promotions_on_sale_now_are_shown(client):
+    home = home_page()
+    index = promotion_index(home)
+    promotion(index, title="Đang giảm giá")
+    promotion(index, title="Sắp giảm giá", starts_in=datetime.timedelta(days=3), ends_in=datetime.timedelta(days=9))
+    promotion(index, title="Đã kết thúc", starts_in=-datetime.timedelta(days=9), ends_in=-datetime.timedelta(days=2))
+    promotion(index, title="Bản nháp", live=False)
+    response = client.get("/")
+    assert [p.title for p in response.context["promotions"]] == ["Đang giảm giá"]
+    content = response.content.decode()
+    assert "Đang giảm giá" in content
+    assert "Sắp giảm giá" not in content and "Đã kết thúc" not in content and "Bản nháp" not in content
+
+
+def test_the_latest_three_live_articles_are_shown(client):
+    home = home_page()
+    index = article_index(home)
+    for days in (5, 1, 3, 9):
+        article(index, days_ago=days)
+    article(index, days_ago=0, live=False, title="Bản nháp")
+    response = client.get("/")
+    assert [a.title for a in response.context["articles"]] == ["Bài viết 1", "Bài viết 3", "Bài viết 5"]
+    assert "Bản nháp" not in response.content.decode()
+
+
+def test_body_blocks_render_including_a_product_carousel(client):
+    products = [ProductFactory(name=f"Đặc sản {i}") for i in range(3)]
+    hidden = ProductFactory(name="Đã ngừng bán", status="draft")
+    stall = StallFactory(name="Gian hàng trong băng chuyền")
+    home = home_page()
+    target = promotion_index(home, title="Khuyến mãi")
+    home.body = json.dumps(
+        [
+            {"type": "heading", "value": {"text": "Quà quê chuẩn OCOP", "size": "h2"}},
+            {"type": "paragraph", "value": "<p>Mua <b>trực tiếp</b> từ nông hộ.</p>"},
+            {"type": "image", "value": {"image": ImageFactory().pk, "caption": "Chợ nổi Cái Răng"}},
+            carousel([products[2], hidden, products[0], products[1]]),
+            {"type": "stall_carousel", "value": {"title": "Gian hàng", "stalls": [stall.pk]}},
+            {
+                "type": "call_to_action",
+                "value": {"title": "Đang có khuyến mãi", "text": "", "page": target.pk, "url": "", "button": "Xem"},
+            },
+        ]
+    )
+    home.save_revision().publish()
+    content = client.get("/").content.decode()
+    assert '<h2 class="blk-h">Quà quê chuẩn OCOP</h2>' in content
+    assert "<b>trực tiếp</b>" in content
+    assert "Chợ nổi Cái Răng</figcaption>" in content
+    rail = content[content.index('<ul class="rail">') :]
+    rail = rail[: rail.index("</ul>")]
+    assert rail.index(products[2].get_absolute_url()) < rail.index(products[0].get_absolute_url())
+    assert rail.index(products[0].get_absolute_url()) < rail.index(products[1].get_absolute_url())
+    assert "Đã ngừng bán" not in content
+    assert "Gian hàng trong băng chuyền" in content
+    assert f'href="{target.url}"' in content
+
+
+def test_a_carousel_on_sale_shows_the_promoted_price(client):
+    product = ProductFactory(name="Bánh pía", price=100_000)
+    home = home_page()
+    promotion(promotion_index(home), products=[product], discount_value=20)
+    home.body = json.dumps([carousel([product])])
+    home.save_revision().publish()
+    response = client.get("/")
+    rail = response.content.decode().split('<ul class="rail">')[1]
+    assert "80.000 ₫" in rail and "100.000 ₫" in rail
+
+
+def _count(client, url):
+    assert client.get(url).status_code == 200
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_home_page_queries_do_not_grow_with_the_carousel(client):
+    images = ImageFactory.create_batch(3)
+    products = []
+    for i in range(20):
+        product = ProductFactory(name=f"Đặc sản {i}")
+        ProductImageFactory(product=product, image=images[i % 3])
+        products.append(product)
+    home = home_page()
+    index = promotion_index(home)
+    promotion(index, products=products[:2], banner=images[0])
+    articles = article_index(home)
+    article(articles, days_ago=1, cover=images[1])
+    counts = {}
+    for size in (5, 20):
+        home.body = json.dumps([carousel(products[:size]), carousel(products[-size:], title="Thêm")])
+        home.save_revision().publish()
+        counts[size] = _count(client, "/")
+    assert counts[5] == counts[20], counts
