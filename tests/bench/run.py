@@ -1,0 +1,550 @@
+"""Storefront benchmark: the seeded site under gunicorn, against a minimal Django view.
+
+    make bench                      # or: .venv/bin/python tests/bench/run.py
+
+Builds its own database (tests/bench/.bench.sqlite3, or DATABASE_URL when set), serves
+it with gunicorn (2 workers, DEBUG off) on 127.0.0.1, loads each page for a fixed time
+with wrk (or a Python load generator when wrk is missing) and prints requests per
+second, median and p99 latency, the share of the minimal view's throughput, and the SQL
+query count and HTML size of each page. Exits 1 when a target is missed.
+
+Environment: BENCH_SECONDS (5 per URL), BENCH_CONNECTIONS (8), BENCH_REUSE_DB=1 (keep
+the SQLite file and media of the last run), BENCH_RESULTS (JSON output path),
+BENCH_PROFILE=1 (also write a pyinstrument profile of each page next to the results).
+"""
+
+# ruff: noqa: T201  (a command-line report: printing is its output)
+
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = ROOT / "tests" / "bench"
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+WORKERS = 2
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "artifacts" / "bench" / "results.json"))
+
+# (label, share of the minimal view's throughput it must reach)
+THROUGHPUT_TARGETS = {"/products/": 4.0, "product": 6.0}
+MAX_QUERIES = 15  # every storefront page: fewer than this
+MAX_KB = 80  # every storefront page: smaller than this
+
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.bench.settings"
+SQLITE_FILE = BENCH_DIR / ".bench.sqlite3"
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
+
+
+# --- the database -----------------------------------------------------------------------
+
+
+def build_site():
+    """Migrate, load the administrative units, seed the demo and collect static files."""
+    from django.conf import settings
+    from django.core.management import call_command, get_commands
+
+    if os.environ["DATABASE_URL"] == f"sqlite:///{SQLITE_FILE}" and os.environ.get("BENCH_REUSE_DB") != "1":
+        for path in (SQLITE_FILE, Path(f"{SQLITE_FILE}-journal"), Path(f"{SQLITE_FILE}-wal")):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    steps = [
+        ("migrate", lambda: call_command("migrate", interactive=False, verbosity=0)),
+        ("load_admin_units", lambda: call_command("load_admin_units", stdout=_devnull())),
+    ]
+    if "seed_demo" in get_commands():
+        steps.append(("seed_demo", lambda: call_command("seed_demo", allow_production=True, stdout=_devnull())))
+    else:
+        steps.append(("seed (fallback: seed_demo missing)", _fallback_seed))
+    steps.append(("collectstatic", lambda: call_command("collectstatic", interactive=False, verbosity=0)))
+    for name, step in steps:
+        started = time.perf_counter()
+        step()
+        print(f"  {name}: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _devnull():
+    return open(os.devnull, "w")  # noqa: SIM115
+
+
+def _fallback_seed():
+    """A stand-in catalog (30 stalls, 600 products) for when seed_demo is not there."""
+    import random
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    from catalog.models import Category, OcopCertificate, Product, ProductImage
+    from producers.models import Province
+    from tests.factories.catalog import CategoryFactory, OcopCertificateFactory, ProductFactory
+    from tests.factories.producers import StallFactory
+
+    if Product.objects.exists():
+        return
+    rng = random.Random(7)
+    images = []
+    for n in range(40):
+        buffer = tempfile.SpooledTemporaryFile()  # noqa: SIM115 - the image file keeps it
+        color = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+        PILImage.new("RGB", (1200, 900), color).save(buffer, "JPEG", quality=85)
+        buffer.seek(0)
+        images.append(get_image_model().objects.create(title=f"Ảnh {n}", file=ImageFile(buffer, name=f"seed{n}.jpg")))
+    groups = []
+    for n, name in enumerate(["Thực phẩm", "Đồ uống", "Thảo dược", "Vải may mặc", "Lưu niệm", "Du lịch"]):
+        parent = CategoryFactory(name=name, sort_order=n)
+        groups += [CategoryFactory(name=f"{name} {k}", parent=parent) for k in range(3)]
+    provinces = list(Province.objects.order_by("code")[:5])
+    stalls = []
+    for n in range(30):
+        province = provinces[n % 5]
+        stall = StallFactory(name=f"Gian hàng Đặc sản {n}", province=province, commune=province.communes.first())
+        stall.logo = images[n % 40]
+        stall.cover = images[(n + 1) % 40]
+        stall.save()
+        stalls.append(stall)
+    names = ["Bánh pía", "Cà phê", "Nước mắm", "Mật ong", "Trà shan tuyết", "Gạo ST25", "Đường thốt nốt"]
+    for n in range(600):
+        product = ProductFactory(
+            producer=stalls[n % 30].producer,
+            category=rng.choice(groups),
+            name=f"{names[n % len(names)]} loại {n}",
+            price=rng.randrange(30, 900) * 1000,
+            stock=rng.choice([0, 5, 20, 100]),
+            origin_province=provinces[n % 5],
+            status=Product.Status.PUBLISHED,
+        )
+        for k in range(rng.randrange(1, 4)):
+            ProductImage.objects.create(product=product, image=rng.choice(images), sort_order=k)
+        if n % 5:
+            OcopCertificateFactory(product=product, stars=rng.choice([3, 4, 5]), status=OcopCertificate.Status.ACTIVE)
+    assert Category.objects.filter(parent=None).exists()
+
+
+def pick_urls():
+    """The pages to measure, with slugs taken from the seeded database."""
+    from django.db.models import Count, Q
+
+    from catalog.models import Category, Product
+    from producers.models import Stall
+
+    published = Q(products__status=Product.Status.PUBLISHED)
+    product = (
+        Product.objects.published()
+        .annotate(n_images=Count("images"))
+        .filter(n_images__gt=0)
+        .order_by("-n_images", "pk")
+        .first()
+    )
+    stall = (
+        Stall.objects.published()
+        .annotate(n=Count("producer__products", filter=Q(producer__products__status=Product.Status.PUBLISHED)))
+        .order_by("-n", "pk")
+        .first()
+    )
+    top = (
+        Category.objects.filter(parent=None)
+        .annotate(
+            n=Count("products", filter=published)
+            + Count("children__products", filter=Q(children__products__status=Product.Status.PUBLISHED))
+        )
+        .order_by("-n", "sort_order", "pk")
+        .first()
+    )
+    if product is None or stall is None or top is None:
+        raise SystemExit("The seeded database has no published product, stall or category.")
+    return [
+        ("home", "/"),
+        ("/products/", "/products/"),
+        ("filtered", f"/products/?category={top.slug}&stars=4&sort=price_asc"),
+        ("search", "/products/?q=banh+pia"),
+        ("product", product.get_absolute_url()),
+        ("stall", stall.get_absolute_url()),
+        ("/stalls/", "/stalls/"),
+    ]
+
+
+# --- in-process: queries and size --------------------------------------------------------
+
+
+def measure_in_process(urls):
+    """Per page after a warm-up GET: SQL queries with a cold and a warm cache, HTML size,
+    and the CPU time of one request in this process (the best of a few batches, which
+    other processes on the machine disturb less than wall-clock throughput)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    out = {}
+    for label, url in urls:
+        response = client.get(url)  # generates renditions
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code} in-process")
+        # A cleared cache shows what Wagtail's rendition and site caches would hide.
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            client.get(url)
+        cold_count = len(cold.captured_queries)  # read now: the next request clears the log
+        with CaptureQueriesContext(connection) as warm:
+            response = client.get(url)
+        sql = [q["sql"] for q in warm.captured_queries]
+        best = float("inf")
+        for _ in range(5):
+            started = time.thread_time()
+            for _ in range(4):
+                client.get(url)
+            best = min(best, (time.thread_time() - started) / 4 * 1000)
+        out[label] = {
+            "queries": len(sql),
+            "queries_cold_cache": cold_count,
+            "kb": len(response.content) / 1024,
+            "cpu_ms": best,
+            "sql": sql,
+        }
+        if os.environ.get("BENCH_PROFILE") == "1":
+            profile(client, label, url)
+    return out
+
+
+def profile(client, label, url):
+    """Ten requests of one page under pyinstrument, as text and HTML beside the results."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        print("BENCH_PROFILE=1 needs pyinstrument (pip install pyinstrument)")
+        return
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(10):
+            client.get(url)
+    name = "".join(c if c.isalnum() else "_" for c in label).strip("_")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    (RESULTS.parent / f"profile-{name}.txt").write_text(profiler.output_text(unicode=True, color=False))
+    (RESULTS.parent / f"profile-{name}.html").write_text(profiler.output_html())
+
+
+# --- the server --------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.bench.settings", "PYTHONPATH": str(ROOT)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "ocop_market.wsgi:application",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        str(ROOT),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        with contextlib.suppress(OSError):
+            if get(port, "/bench/minimal/")[0] == 200:
+                return server
+        time.sleep(0.2)
+    stop(server)
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def stop(server):
+    if server.poll() is None:
+        server.terminate()  # the master stops its workers
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def workers_cpu_seconds(server):
+    """User + system CPU time used so far by the gunicorn workers (children of the master)."""
+    pids = []
+    with contextlib.suppress(OSError):
+        pids = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def get(port, url):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", url)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def warm_up(port, urls):
+    """Each page several times over two connections, so every worker has rendered it."""
+
+    def hit(url):
+        for _ in range(3):
+            status, _body = get(port, url)
+            if status != 200:
+                raise SystemExit(f"{url} answered {status} from gunicorn")
+
+    for _label, url in urls:
+        threads = [threading.Thread(target=hit, args=(url,)) for _ in range(WORKERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+
+# --- load --------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, '
+    .. '"socket_errors": %d, "status_errors": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def load_wrk(port, url, script):
+    threads = min(2, CONNECTIONS)
+    cmd = ["wrk", f"-t{threads}", f"-c{CONNECTIONS}", f"-d{max(1, round(SECONDS))}s", "--timeout", "10s", "-s", script]
+    output = subprocess.run(  # noqa: S603
+        [*cmd, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    data = json.loads(line[6:])
+    return {
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50_ms": data["p50_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "requests": data["requests"],
+        "errors": data["socket_errors"] + data["status_errors"],
+    }
+
+
+def load_python(port, url, _script):
+    """Keep-alive connections in threads; slower than wrk, so ratios come out flatter."""
+    latencies = [[] for _ in range(CONNECTIONS)]
+    errors = [0] * CONNECTIONS
+    deadline = time.perf_counter() + SECONDS
+
+    def worker(n):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", url)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[n] += 1
+                if response.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                errors[n] += 1
+                conn.close()
+                continue
+            latencies[n].append(time.perf_counter() - started)
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    flat = sorted(x for per in latencies for x in per)
+    cuts = statistics.quantiles(flat, n=100, method="inclusive") if len(flat) > 1 else [flat[0]] * 99
+    return {
+        "rps": len(flat) / elapsed,
+        "p50_ms": cuts[49] * 1000,
+        "p99_ms": cuts[98] * 1000,
+        "requests": len(flat),
+        "errors": sum(errors),
+    }
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def report(urls, load, baseline, in_process, tool):
+    minimal = load["minimal"]
+    print()
+    print(f"gunicorn -w {WORKERS}, {CONNECTIONS} connections, {SECONDS:g} s per URL, load by {tool}")
+    header = (
+        f"{'page':<10} {'url':<44} {'req/s':>7} {'median ms':>9} {'p99 ms':>7} {'% minimal':>9} "
+        f"{'cpu ms':>7} {'% by cpu':>8} {'queries':>7} {'cold':>4} {'KB':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    print(
+        f"{'minimal':<10} {'/bench/minimal/':<44} {baseline:>7.0f} {minimal['p50_ms']:>9.1f} "
+        f"{minimal['p99_ms']:>7.1f} {100.0:>8.1f}% {_fmt(minimal['server_cpu_ms'], '.2f'):>7} {100.0:>7.1f}% "
+        f"{'-':>7} {'-':>4} {'-':>5}"
+    )
+    rows = {}
+    for label, url in urls:
+        result, page = load[label], in_process[label]
+        share = 100 * result["rps"] / baseline
+        cpu_share = None
+        if result["server_cpu_ms"] and minimal["server_cpu_ms"]:
+            cpu_share = 100 * minimal["server_cpu_ms"] / result["server_cpu_ms"]
+        rows[label] = {
+            "url": url,
+            **result,
+            "share_pct": share,
+            "share_by_cpu_pct": cpu_share,
+            **{k: v for k, v in page.items() if k != "sql"},
+        }
+        shown = url if len(url) <= 44 else url[:41] + "..."
+        print(
+            f"{label:<10} {shown:<44} {result['rps']:>7.1f} {result['p50_ms']:>9.1f} {result['p99_ms']:>7.1f} "
+            f"{share:>8.2f}% {_fmt(result['server_cpu_ms'], '.1f'):>7} {_fmt(cpu_share, '.2f'):>7}% "
+            f"{page['queries']:>7} {page['queries_cold_cache']:>4} {page['kb']:>5.1f}"
+        )
+    print(
+        "cpu ms: CPU time of the gunicorn workers per request; % by cpu: the minimal view's CPU per request over "
+        "the page's,\nsteadier than req/s when other processes share the machine. queries: one request with a "
+        "warm cache; cold: after cache.clear()."
+    )
+    print()
+    checks = []
+    for label, target in THROUGHPUT_TARGETS.items():
+        share = rows[label]["share_pct"]
+        checks.append((share >= target, f"{label} throughput {share:.2f}% of minimal (target >= {target:g}%)"))
+    for label, row in rows.items():
+        count = max(row["queries"], row["queries_cold_cache"])
+        checks.append((count < MAX_QUERIES, f"{label} {count} queries, cold cache (target < {MAX_QUERIES})"))
+        checks.append((row["kb"] < MAX_KB, f"{label} {row['kb']:.1f} KB of HTML (target < {MAX_KB})"))
+    for label, row in rows.items():
+        if row["errors"]:
+            checks.append((False, f"{label} had {row['errors']} failed requests under load"))
+    for ok, text in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {text}")
+    return rows, checks
+
+
+def _fmt(value, spec):
+    return "-" if value is None else format(value, spec)
+
+
+def _mean(*values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def main():
+    import django
+
+    started = time.perf_counter()
+    load1 = os.getloadavg()[0]
+    if load1 > 0.5:
+        print(f"Warning: load average {load1:.1f} before the run; other processes skew the numbers.")
+    print("Building the bench site ...", flush=True)
+    django.setup()
+    build_site()
+    urls = pick_urls()
+    in_process = measure_in_process([("minimal", "/bench/minimal/"), *urls])
+    from django.db import connections
+
+    connections.close_all()
+
+    tool = "wrk" if shutil.which("wrk") else "python threads"
+    if tool != "wrk":
+        print("wrk not found (apt-get install wrk): using a Python load generator, which flattens the ratios.")
+    load_fn = load_wrk if tool == "wrk" else load_python
+    port = free_port()
+    server = start_gunicorn(port)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        warm_up(port, [("minimal", "/bench/minimal/"), *urls])
+        load = {}
+        print(f"Loading {len(urls) + 2} URLs for {SECONDS:g} s each ...", flush=True)
+
+        def measure(url):
+            cpu_before = workers_cpu_seconds(server)
+            result = load_fn(port, url, script.name)
+            cpu = workers_cpu_seconds(server) - cpu_before
+            result["server_cpu_ms"] = 1000 * cpu / result["requests"] if result["requests"] and cpu else None
+            return result
+
+        first = measure("/bench/minimal/")
+        for label, url in urls:
+            load[label] = measure(url)
+        last = measure("/bench/minimal/")
+    finally:
+        stop(server)
+        os.unlink(script.name)
+    # The baseline is measured before and after the pages; their mean evens out drift.
+    baseline = (first["rps"] + last["rps"]) / 2
+    load["minimal"] = {
+        "rps": baseline,
+        "p50_ms": (first["p50_ms"] + last["p50_ms"]) / 2,
+        "p99_ms": max(first["p99_ms"], last["p99_ms"]),
+        "requests": first["requests"] + last["requests"],
+        "errors": first["errors"] + last["errors"],
+        "runs_rps": [first["rps"], last["rps"]],
+        "server_cpu_ms": _mean(first["server_cpu_ms"], last["server_cpu_ms"]),
+    }
+    rows, checks = report(urls, load, baseline, in_process, tool)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "tool": tool,
+                "workers": WORKERS,
+                "connections": CONNECTIONS,
+                "seconds": SECONDS,
+                "database": os.environ["DATABASE_URL"].split("@")[-1],
+                "load_average": {"before": load1, "after": os.getloadavg()[0]},
+                "minimal": load["minimal"],
+                "pages": rows,
+                "checks": [{"ok": ok, "check": text} for ok, text in checks],
+            },
+            indent=2,
+        )
+    )
+    print(f"\nResults in {RESULTS.relative_to(ROOT) if RESULTS.is_relative_to(ROOT) else RESULTS}", end="")
+    print(f" ({time.perf_counter() - started:.0f} s in all)")
+    return 0 if all(ok for ok, _text in checks) else 1
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.exit(main())
