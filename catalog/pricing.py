@@ -15,8 +15,6 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 PERCENT = "percent"
 AMOUNT = "amount"
 
@@ -31,6 +29,7 @@ class Offer:
     kind: str  # PERCENT or AMOUNT
     value: int
     ends_at: datetime.datetime | None = None
+    starts_at: datetime.datetime | None = None
     limit_per_order: int | None = None
     product_ids: frozenset[int] = field(default_factory=frozenset)
     # Already expanded to every subcategory of the chosen categories.
@@ -92,7 +91,7 @@ def discounted(price: int, offer: Offer) -> int:
     return max(result, 0)
 
 
-OfferSource = Callable[[datetime.datetime], Iterable[Offer]]
+OfferSource = Callable[[datetime.datetime | None], Iterable[Offer]]
 _sources: list[OfferSource] = []
 
 
@@ -103,12 +102,11 @@ def register_offer_source(source: OfferSource) -> None:
 
 
 def live_offers(at: datetime.datetime | None = None) -> list[Offer]:
-    """Every offer on sale at ``at`` (now by default), from every registered source.
+    """Every offer on sale at ``at`` (now when None), from every registered source.
 
-    Not cached across requests on purpose: a price that lags a change in the admin is
-    worse than the few fixed queries a source costs. Call it once per view.
+    A source may cache "now" as long as it drops the cache when its data changes (the
+    CMS does: see cms/cache.py); a given ``at`` is always answered from the database.
     """
-    at = at or timezone.now()
     return [offer for source in _sources for offer in source(at)]
 
 

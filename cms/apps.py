@@ -16,6 +16,25 @@ class CmsConfig(AppConfig):
         from .models import PromotionIndexPage
 
         register_offer_source(promotions.offers)
+        self._connect_cache_invalidation()
         post_save.connect(
             promotions.index_workflow_saved, sender=PromotionIndexPage, dispatch_uid="cms_promotion_workflow"
         )
+
+    def _connect_cache_invalidation(self):
+        """Any change to pages, site settings or categories drops the cached reference data."""
+        from django.db.models.signals import post_delete
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from catalog.models import Category
+
+        from . import cache
+        from .models import SiteSettings
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(cache.bump, dispatch_uid=f"cms_cache_{signal!r}")
+        post_save.connect(cache.page_saved, dispatch_uid="cms_cache_page_saved")
+        post_delete.connect(cache.page_saved, dispatch_uid="cms_cache_page_deleted")
+        for model in (SiteSettings, Category):
+            post_save.connect(cache.bump, sender=model, dispatch_uid=f"cms_cache_save_{model.__name__}")
+            post_delete.connect(cache.bump, sender=model, dispatch_uid=f"cms_cache_delete_{model.__name__}")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from catalog.pricing import AMOUNT, PERCENT, Offer
 from catalog.queries import STALL_COVER_RENDITION
 
+from .cache import DEFAULT_TIMEOUT, cached
 from .models import PromotionIndexPage, PromotionPage, PromotionProduct
 
 # The storefront's "cover" rendition role: the templates ask for the one prefetched here.
@@ -80,6 +81,7 @@ def _offer(page, *, children, product_ids, category_ids, producer_ids, province_
         kind=PERCENT if page.discount_kind == PromotionPage.DiscountKind.PERCENT else AMOUNT,
         value=page.discount_value or 0,
         ends_at=page.ends_at,
+        starts_at=page.starts_at,
         limit_per_order=page.limit_per_order,
         product_ids=frozenset(product_ids),
         category_ids=_expand(children, category_ids),
@@ -88,26 +90,49 @@ def _offer(page, *, children, product_ids, category_ids, producer_ids, province_
     )
 
 
-def offers(at: datetime.datetime) -> list[Offer]:
-    """The offer source registered with catalog.pricing: a fixed number of queries.
+TARGET_COLUMNS = (("categories", "category_id"), ("producers", "producer_id"), ("provinces", "province_id"))
 
-    One query when nothing is on sale; otherwise the pages, then one query per kind of
-    target (products, categories and their tree, producers, provinces), whatever their number.
-    """
-    pages = list(live_promotions(at))
-    if not pages:
-        return []
-    ids = [p.pk for p in pages]
+
+def _targets(ids: list[int]) -> dict[int, dict[str, set[int]]]:
+    """Every promotion's chosen products, categories, producers and provinces: one query."""
+    through = {name: getattr(PromotionPage, name).through for name in ("categories", "producers", "provinces")}
+    parts = [
+        PromotionProduct.objects.filter(page_id__in=ids)
+        .order_by()
+        .annotate(kind=Value("products"))
+        .values_list("kind", "page_id", "product_id"),
+        *(
+            through[name]
+            .objects.filter(promotionpage_id__in=ids)
+            .order_by()
+            .annotate(kind=Value(name))
+            .values_list("kind", "promotionpage_id", column)
+            for name, column in (
+                ("categories", "category_id"),
+                ("producers", "producer_id"),
+                ("provinces", "province_id"),
+            )
+        ),
+    ]
     targets = {pk: defaultdict(set) for pk in ids}
-    for page_id, product_id in PromotionProduct.objects.filter(page_id__in=ids).values_list("page_id", "product_id"):
-        targets[page_id]["products"].add(product_id)
-    for name, column in (("categories", "category_id"), ("producers", "producer_id"), ("provinces", "province_id")):
-        through = getattr(PromotionPage, name).through
-        rows = through.objects.filter(promotionpage_id__in=ids).values_list("promotionpage_id", column)
-        for page_id, target_id in rows:
-            targets[page_id][name].add(target_id)
+    for kind, page_id, target_id in parts[0].union(*parts[1:], all=True):
+        if target_id is not None:
+            targets[page_id][kind].add(target_id)
+    return targets
+
+
+def _offers_and_next_change(at: datetime.datetime) -> tuple[list[Offer], datetime.datetime | None]:
+    """Offers on sale at ``at``, and when that set changes next (a start, an end, an expiry)."""
+    pages = list(PromotionPage.objects.live().filter(_not_expired(at), ends_at__gt=at).order_by("ends_at", "pk"))
+    on_sale = [p for p in pages if p.starts_at <= at]
+    moments = [p.starts_at for p in pages if p.starts_at > at] + [p.ends_at for p in on_sale]
+    moments += [p.expire_at for p in pages if p.expire_at]
+    next_change = min(moments) if moments else None
+    if not on_sale:
+        return [], next_change
+    targets = _targets([p.pk for p in on_sale])
     children = _category_children(any(t["categories"] for t in targets.values()))
-    return [
+    found = [
         _offer(
             page,
             children=children,
@@ -116,8 +141,31 @@ def offers(at: datetime.datetime) -> list[Offer]:
             producer_ids=targets[page.pk]["producers"],
             province_ids=targets[page.pk]["provinces"],
         )
-        for page in pages
+        for page in on_sale
     ]
+    return found, next_change
+
+
+def offers(at: datetime.datetime | None = None) -> list[Offer]:
+    """The offer source registered with catalog.pricing.
+
+    For "now" the result is cached until the next start, end or expiry of a promotion
+    (at most five minutes) and dropped as soon as any page changes (cms.cache); a
+    given ``at`` (tests, previews of the past) always reads the database: two queries
+    when something is on sale, one otherwise.
+    """
+    if at is not None:
+        return _offers_and_next_change(at)[0]
+
+    def build():
+        now = timezone.now()
+        found, next_change = _offers_and_next_change(now)
+        timeout = DEFAULT_TIMEOUT
+        if next_change is not None:
+            timeout = max(0, min(timeout, int((next_change - now).total_seconds())))
+        return found, timeout
+
+    return cached("offers", build)
 
 
 def page_targets(page) -> dict[str, list[int]]:

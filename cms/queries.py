@@ -285,15 +285,24 @@ def _featured(items, chosen, limit, newest_key=None):
 
 
 def menu_pages(request):
-    """The live children of the site's root page that are shown in menus: one query, once per request."""
+    """The live children of the site's root page shown in menus.
+
+    Cached per host until a page changes (cms.cache); one query when it is rebuilt.
+    """
     from wagtail.models import Page, Site
 
-    cached = getattr(request, "_cms_menu", None)
-    if cached is not None:
-        return cached
-    site = Site.find_for_request(request) if request is not None else None
-    pages = []
-    if site is not None:
+    from .cache import DEFAULT_TIMEOUT, cached
+
+    if request is None:
+        return []
+    found = getattr(request, "_cms_menu", None)
+    if found is not None:
+        return found
+
+    def build():
+        site = Site.find_for_request(request)
+        if site is None:
+            return [], 0
         root = Page.objects.filter(pk=site.root_page_id)
         pages = list(
             Page.objects.live()
@@ -304,9 +313,31 @@ def menu_pages(request):
             )
             .order_by("path")
         )
-    if request is not None:
-        request._cms_menu = pages
-    return pages
+        return pages, DEFAULT_TIMEOUT
+
+    request._cms_menu = found = cached(f"menu:{request.get_host()}", build)
+    return found
+
+
+def site_settings(request):
+    """The site's SiteSettings, cached per host until they or a page change."""
+    from wagtail.models import Site
+
+    from .cache import DEFAULT_TIMEOUT, cached
+    from .models import SiteSettings
+
+    if request is None:
+        return None
+    found = getattr(request, "_cms_site_settings", None)
+    if found is not None:
+        return found
+
+    def build():
+        site = Site.find_for_request(request)
+        return (SiteSettings.for_site(site) if site else None), DEFAULT_TIMEOUT
+
+    request._cms_site_settings = found = cached(f"settings:{request.get_host()}", build)
+    return found
 
 
 # --- an article -----------------------------------------------------------------------------------

@@ -29,6 +29,12 @@ def menu_pages(context):
     return queries.menu_pages(context.get("request"))
 
 
+@register.simple_tag(takes_context=True)
+def site_settings(context):
+    """The site settings (site name, contacts, social links, footer), cached between requests."""
+    return queries.site_settings(context.get("request"))
+
+
 @register.filter
 def in_section(page, section) -> bool:
     """Whether ``page`` is ``section`` or below it in the page tree (for aria-current)."""

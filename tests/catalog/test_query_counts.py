@@ -31,9 +31,11 @@ from tests.factories.producers import StallFactory
 
 pytestmark = pytest.mark.django_db
 
-# Wagtail pages under WAGTAIL_I18N_ENABLED add two: the active Locale, and the site root's
-# translations (cached between requests, but this test clears the cache).
-MAX_QUERIES = 17
+# Every storefront page stays under 15 queries once the reference data (site root paths,
+# offers, menu, site settings) is in the cache, as it is for all but the first request
+# after a change; with an empty cache it may take a few more, never per product.
+MAX_QUERIES = 15
+MAX_QUERIES_EMPTY_CACHE = 20
 SIZES = (240, 24)
 
 
@@ -71,14 +73,17 @@ class Shop:
 
 
 def count_queries(client, url):
+    """(queries with an empty cache, queries of the next request), and the SQL of the first."""
     warm = client.get(url)
     assert warm.status_code == 200, url
     cache.clear()
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as cold:
         response = client.get(url)
     assert response.status_code == 200, url
     assert ".webp" in response.content.decode(), f"{url} shows no rendition"
-    return len(queries), [q["sql"] for q in queries.captured_queries]
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    return (len(cold), len(again)), [q["sql"] for q in again.captured_queries]
 
 
 def shrink_to(total, keep):
@@ -95,7 +100,9 @@ def assert_same_cost(client, url, shop, sizes=SIZES, keep=()):
     for size in sizes:
         shrink_to(size, keep)
         counts[size], sql = count_queries(client, url)
-        assert counts[size] < MAX_QUERIES, f"{url} with {size} products: {counts[size]} queries\n" + ("\n".join(sql))
+        empty_cache, cached = counts[size]
+        assert cached < MAX_QUERIES, f"{url} with {size} products: {cached} queries\n" + ("\n".join(sql))
+        assert empty_cache < MAX_QUERIES_EMPTY_CACHE, f"{url} with {size} products, empty cache: {empty_cache}"
     assert len(set(counts.values())) == 1, f"{url}: queries grow with the catalogue: {counts}"
     return counts
 
@@ -166,4 +173,5 @@ def test_stall_list_queries_do_not_grow_with_the_number_of_stalls(client, shop):
         for _ in range(extra):
             StallFactory(logo=shop.images[3])
         counts.append(count_queries(client, "/stalls/")[0])
-    assert counts[0] == counts[1] < MAX_QUERIES, counts
+    assert counts[0] == counts[1], counts
+    assert counts[0][1] < MAX_QUERIES and counts[0][0] < MAX_QUERIES_EMPTY_CACHE, counts

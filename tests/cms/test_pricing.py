@@ -151,12 +151,31 @@ def test_only_live_promotions_within_their_dates_are_offers():
 
 @pytest.mark.django_db
 def test_offers_are_loaded_in_a_fixed_number_of_queries(django_assert_num_queries):
+    from cms.cache import bump
+
     index = promotion_index()
     parent = CategoryFactory()
     promotion(index, products=ProductFactory.create_batch(3), categories=[parent], producers=[StallFactory().producer])
     promotion(index, provinces=[ProvinceFactory()])
     products = ProductFactory.create_batch(5)
     attach_prices(products[:1])  # Wagtail caches the sites' root paths for page URLs
-    # pages, products, categories, category tree, producers, provinces
-    with django_assert_num_queries(6):
+    bump()  # forget the cached offers
+    # pages, every kind of target in one query, the category tree
+    with django_assert_num_queries(3):
         attach_prices(products)
+    # then the offers come from the cache until something changes
+    with django_assert_num_queries(0):
+        attach_prices(products)
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_promotion_reaches_the_cached_prices_at_once():
+    index = promotion_index()
+    product = ProductFactory(price=100_000)
+    live = promotion(index, products=[product], discount_value=10)
+    assert attach_prices([product])[0].pricing.final == 90_000
+    live.discount_value = 20
+    live.save_revision().publish()
+    assert attach_prices([product])[0].pricing.final == 80_000
+    live.unpublish()
+    assert attach_prices([product])[0].pricing.final == 100_000
