@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, CharField, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from catalog.pricing import AMOUNT, PERCENT, Offer
@@ -93,31 +94,28 @@ def _offer(page, *, children, product_ids, category_ids, producer_ids, province_
 TARGET_COLUMNS = (("categories", "category_id"), ("producers", "producer_id"), ("provinces", "province_id"))
 
 
-def _targets(ids: list[int]) -> dict[int, dict[str, set[int]]]:
-    """Every promotion's chosen products, categories, producers and provinces: one query."""
-    through = {name: getattr(PromotionPage, name).through for name in ("categories", "producers", "provinces")}
-    parts = [
-        PromotionProduct.objects.filter(page_id__in=ids)
-        .order_by()
-        .annotate(kind=Value("products"))
-        .values_list("kind", "page_id", "product_id"),
-        *(
-            through[name]
-            .objects.filter(promotionpage_id__in=ids)
-            .order_by()
-            .annotate(kind=Value(name))
-            .values_list("kind", "promotionpage_id", column)
-            for name, column in (
-                ("categories", "category_id"),
-                ("producers", "producer_id"),
-                ("provinces", "province_id"),
-            )
-        ),
-    ]
+def _targets(ids: list[int]) -> dict[int, dict[str, set]]:
+    """Every promotion's chosen products, categories, producers and provinces: one query.
+
+    The ids travel as text (a province's key is its GSO code, the others are integers:
+    PostgreSQL refuses a UNION of both) and are turned back into their own type here.
+    """
+
+    def part(queryset, kind, page_column, column):
+        return (
+            queryset.order_by()
+            .annotate(kind=Value(kind), target=Cast(column, CharField()))
+            .values_list("kind", page_column, "target")
+        )
+
+    parts = [part(PromotionProduct.objects.filter(page_id__in=ids), "products", "page_id", "product_id")]
+    for name, column in TARGET_COLUMNS:
+        through = getattr(PromotionPage, name).through
+        parts.append(part(through.objects.filter(promotionpage_id__in=ids), name, "promotionpage_id", column))
     targets = {pk: defaultdict(set) for pk in ids}
-    for kind, page_id, target_id in parts[0].union(*parts[1:], all=True):
-        if target_id is not None:
-            targets[page_id][kind].add(target_id)
+    for kind, page_id, target in parts[0].union(*parts[1:], all=True):
+        if target is not None:
+            targets[page_id][kind].add(target if kind == "provinces" else int(target))
     return targets
 
 

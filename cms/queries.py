@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from ocop_market.text import vi_slugify
 
@@ -313,9 +314,12 @@ def menu_pages(request):
             )
             .order_by("path")
         )
+        for page in pages:
+            # Kept with the cached pages: {% pageurl %} would look the site up on every request.
+            page.menu_url = page.get_url(request)
         return pages, DEFAULT_TIMEOUT
 
-    request._cms_menu = found = cached(f"menu:{request.get_host()}", build)
+    request._cms_menu = found = cached(f"menu:{request.get_host()}:{get_language()}", build)
     return found
 
 

@@ -109,6 +109,38 @@ def rendition(image, role, alt="", css_class="", lazy=True):
     )
 
 
+@register.simple_tag
+def card_cover(product, alt=""):
+    """The cover of a product card: from the rendition columns ``product_cards()`` selects.
+
+    No image or rendition objects are built for a card; a cover whose rendition does not
+    exist yet (a new photo) is made once through Wagtail, then comes from the columns.
+    """
+    name = getattr(product, "cover_file", None)
+    if name:
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async">',
+            _rendition_storage().url(name),
+            product.cover_width,
+            product.cover_height,
+            alt,
+        )
+    image = None
+    if getattr(product, "cover_image_id", None):
+        from wagtail.images import get_image_model
+
+        image = get_image_model().objects.filter(pk=product.cover_image_id).first()
+    elif not hasattr(product, "cover_image_id"):
+        image = product.cover
+    return rendition(image, "card", alt=alt)
+
+
+def _rendition_storage():
+    from wagtail.images import get_image_model
+
+    return get_image_model().get_rendition_model()._meta.get_field("file").storage
+
+
 def _class_attr(css_class):
     return format_html(' class="{}"', css_class) if css_class else ""
 
