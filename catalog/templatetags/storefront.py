@@ -212,3 +212,51 @@ def priced(products):
     card needs and the buyer's price, in a fixed number of queries; unpublished ones drop out.
     """
     return queries.priced_cards(products or [])
+
+
+def _card_html(product, *, url, labels) -> str:
+    """One product card; the markup of the former includes/product_card.html."""
+    pricing = getattr(product, "pricing", None)
+    on_sale = bool(pricing and pricing.on_sale)
+    tags = ""
+    if not product.stock > 0:
+        tags += format_html('<span class="tag out">{}</span>', labels["out"])
+    if on_sale:
+        tags += format_html('<span class="tag sale">-{}%</span>', pricing.percent_off)
+    if on_sale:
+        price = format_html(
+            '<span class="pr"><b>{}</b> / {} <del><span class="sr">{} </span>{}</del></span>'
+            '<a class="promo" href="{}">{}</a>',
+            format_vnd(pricing.final),
+            product.unit,
+            labels["original"],
+            format_vnd(pricing.original),
+            pricing.offer.url,
+            pricing.offer.title,
+        )
+    else:
+        price = format_html('<span class="pr"><b>{}</b> / {}</span>', format_vnd(product.price), product.unit)
+    province = product.origin_province
+    return format_html(
+        '<li class="card"><a href="{}"><span class="ph">{}{}</span><span class="nm">{}</span></a>'
+        '<span class="st">{}</span>{}<span class="meta">{}{}</span></li>',
+        url.replace("__slug__", product.slug),
+        card_cover(product),
+        tags,
+        product.name,
+        product.producer.stall.name,
+        price,
+        stars(getattr(product, "stars", None)),
+        format_html('<span class="prov">{}</span>', province) if province else "",
+    )
+
+
+@register.simple_tag
+def product_cards(products):
+    """The cards of a grid or rail, written in Python: a template include per card cost
+    a tenth of a millisecond each, a third of the catalog page's rendering."""
+    from django.urls import reverse
+
+    url = reverse("catalog:product-detail", kwargs={"slug": "__slug__"})
+    labels = {"out": _("Out of stock"), "original": _("Original price:")}
+    return mark_safe("".join(_card_html(p, url=url, labels=labels) for p in products))  # noqa: S308 -- format_html
