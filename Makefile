@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages update-messages setup-db lint format bench serve clean
+.PHONY: demo test install messages update-messages setup-db lint format bench serve worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ format: install
 
 bench: install messages
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/feeds.py
+
+# A Celery worker with the beat scheduler (daily feed pushes); needs REDIS_URL.
+worker: install
+	$(VENV)/bin/celery -A ocop_market worker -B -l info
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles private_media .test_media .test_private_media

@@ -22,6 +22,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Partner feeds are not localized: outside i18n_patterns.
+    path("feeds/", include("feeds.urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -31,6 +31,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("wagtaildocs", "choose_document"),
         # Wagtail's simple translation: "Translate" a page into English.
         ("simple_translation", "submit_translation"),
+        ("feeds", "view_partner"),
+        ("feeds", "add_partner"),
+        ("feeds", "change_partner"),
+        ("feeds", "delete_partner"),
+        ("feeds", "view_feedrun"),
     ],
     "Officer": [
         ("wagtailadmin", "access_admin"),

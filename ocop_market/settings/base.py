@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -99,7 +100,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -121,6 +121,27 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background jobs: Celery on Redis when REDIS_URL is set, otherwise run in-process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = not REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "feeds-push-daily": {
+        "task": "feeds.tasks.push_all_partners",
+        "schedule": crontab(hour=int(os.environ.get("FEEDS_PUSH_HOUR", "2")), minute=30),
+    },
+}
+# Push client: retries on connection errors and 5xx, waiting BACKOFF * 2**n seconds before retry n+1.
+FEEDS_PUSH_RETRIES = int(os.environ.get("FEEDS_PUSH_RETRIES", "3"))
+FEEDS_PUSH_BACKOFF = float(os.environ.get("FEEDS_PUSH_BACKOFF", "0.5"))
+FEEDS_PUSH_TIMEOUT = (5, 30)  # connect, read (seconds)
+# Product changes are pushed incrementally at most once per this many seconds (debounce).
+FEEDS_PUSH_DEBOUNCE = int(os.environ.get("FEEDS_PUSH_DEBOUNCE", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,169 @@
+"""Writes of the feeds app: partners and their tokens, and feed generation with its run log."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.pricing import live_offers, price_for
+
+from . import queries
+from .formats import FeedContext, description_of, exclusion_reason, get_format
+from .models import FeedRun, FeedRunExclusion, Format, Partner, hash_token
+
+CONTENT_TYPES = {fmt: get_format(fmt).CONTENT_TYPE for fmt in Format.values}
+FILE_NAMES = {fmt: get_format(fmt).FILE_NAME for fmt in Format.values}
+# Bytes buffered before a chunk is handed on: large enough for gzip to work well,
+# small enough that memory stays flat.
+FLUSH_BYTES = 256 * 1024
+ERROR_MAX = 2000
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def partner_create(*, name: str, slug: str, formats: Iterable[str] = ("google",), **fields) -> tuple[Partner, str]:
+    """Create a partner; returns it and its access token, which is shown this once."""
+    formats = set(formats)
+    unknown = formats - set(Format.values)
+    if unknown:
+        raise ValueError(f"Unknown feed formats: {sorted(unknown)}")
+    token = new_token()
+    partner = Partner(
+        name=name,
+        slug=slug,
+        token_hash=hash_token(token),
+        token_rotated_at=timezone.now(),
+        **{f"format_{fmt}": fmt in formats for fmt in Format.values},
+        **fields,
+    )
+    partner.full_clean()
+    partner.save()
+    return partner, token
+
+
+@transaction.atomic
+def partner_rotate_token(*, partner: Partner) -> str:
+    """Replace the partner's token (the old one stops working at once); returns the new one."""
+    token = new_token()
+    partner.token_hash = hash_token(token)
+    partner.token_rotated_at = timezone.now()
+    partner.save(update_fields=["token_hash", "token_rotated_at", "updated_at"])
+    return token
+
+
+def run_start(*, partner: Partner, fmt: str, trigger: str, since: datetime.datetime | None = None) -> FeedRun:
+    run = FeedRun(partner=partner, format=fmt, trigger=trigger, since=since)
+    run.idempotency_key = str(run.uuid)
+    run.save()
+    return run
+
+
+def feed_generate(
+    *,
+    partner: Partner,
+    fmt: str,
+    since: datetime.datetime | None = None,
+    run: FeedRun,
+    chunk_size: int = queries.DEFAULT_CHUNK_SIZE,
+) -> Iterator[bytes]:
+    """The partner's feed in ``fmt`` as chunks of UTF-8 bytes, generated lazily.
+
+    Reads products in chunks of ``chunk_size`` (three queries each) and loads promotions
+    once. When the feed is complete the run gets its counts and the excluded products
+    with their reasons; a pull or command run is then finished as succeeded, while a push
+    run stays running for the push client to finish. On an error the run is failed.
+    """
+    writer = get_format(fmt)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    tree = queries.category_tree()
+    ctx = FeedContext(
+        partner=partner,
+        fmt=fmt,
+        since=since,
+        generated_at=now,
+        categories=tree,
+        mappings=dict(partner.category_mappings.values_list("category_id", "external_category")),
+    )
+    offers = live_offers(now)
+    counts = {"items": 0, "deleted": 0, "excluded": 0, "bytes": 0}
+    exclusions: list[FeedRunExclusion] = []
+
+    def flush_exclusions():
+        if exclusions:
+            FeedRunExclusion.objects.bulk_create(exclusions, batch_size=1000)
+            exclusions.clear()
+
+    def encoded(parts: list[str]) -> bytes:
+        data = "".join(parts).encode()
+        parts.clear()
+        counts["bytes"] += len(data)
+        return data
+
+    try:
+        eligible = queries.eligible_products(partner, tree=tree, today=today)
+        selected = queries.changed_since(eligible, since, offers) if since else eligible
+        parts = [writer.header(ctx)]
+        size = 0
+        for rows in queries.feed_rows(selected, chunk_size=chunk_size, today=today):
+            for row in rows:
+                description = description_of(row)
+                reason = exclusion_reason(row, description)
+                if reason:
+                    counts["excluded"] += 1
+                    exclusions.append(
+                        FeedRunExclusion(run=run, product_id=row.pk, product_name=row.name[:200], reason=reason)
+                    )
+                    continue
+                text = writer.item(row, price_for(row, offers), ctx, description)
+                parts.append(text)
+                size += len(text)
+                counts["items"] += 1
+            flush_exclusions()
+            if size >= FLUSH_BYTES:
+                size = 0
+                yield encoded(parts)
+        if since:
+            for gone in queries.deleted_since(partner, since, eligible):
+                text = writer.deletion(gone, ctx)
+                parts.append(text)
+                size += len(text)
+                counts["deleted"] += 1
+                if size >= FLUSH_BYTES:
+                    size = 0
+                    yield encoded(parts)
+        parts.append(
+            writer.footer(ctx, {"count": counts["items"], "deleted": counts["deleted"], "excluded": counts["excluded"]})
+        )
+        yield encoded(parts)
+    except GeneratorExit:
+        # The client went away (or the consumer stopped): the run did not deliver a feed.
+        _finish(run, counts, status=FeedRun.Status.FAILED, error="Generation interrupted before the end.")
+        raise
+    except Exception as exc:
+        _finish(run, counts, status=FeedRun.Status.FAILED, error=repr(exc)[:ERROR_MAX])
+        raise
+    flush_exclusions()
+    done = run.trigger != FeedRun.Trigger.PUSH
+    _finish(run, counts, status=FeedRun.Status.SUCCEEDED if done else None)
+
+
+def _finish(run: FeedRun, counts: dict, *, status=None, error: str = "") -> None:
+    for name, value in counts.items():
+        setattr(run, name, value)
+    fields = [*counts]
+    if status is not None:
+        run.status = status
+        run.finished_at = timezone.now()
+        fields += ["status", "finished_at"]
+    if error:
+        run.error = error
+        fields.append("error")
+    run.save(update_fields=fields)

@@ -1,0 +1,115 @@
+"""Pull endpoints: ``GET /feeds/<partner>/<file>`` with the partner's token."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import http_date
+from django.utils.text import compress_sequence
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from catalog.pricing import live_offers
+
+from . import queries, services
+from .models import FeedRun, Partner
+
+FORMAT_BY_FILE = {name: fmt for fmt, name in services.FILE_NAMES.items()}
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+
+
+def _token(request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.GET.get("token") or None
+
+
+def _unauthorized() -> HttpResponse:
+    # Says nothing about the partner or the catalog: only that a valid token is needed.
+    response = HttpResponse(_("A valid access token is required."), status=401, content_type="text/plain")
+    response["WWW-Authenticate"] = 'Bearer realm="feeds"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def parse_since(value: str) -> datetime.datetime:
+    """An ISO-8601 time or date; "+" that a query string turned into a space is restored."""
+    value = value.strip().replace(" ", "+")
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise ValueError(value)
+        moment = datetime.datetime.combine(day, datetime.time.min)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _validators(partner: Partner, fmt: str, since, offers) -> tuple[str, datetime.datetime]:
+    """A weak ETag and Last-Modified from a few aggregates, without generating the feed."""
+    state = queries.fingerprint(partner, since=since)
+    offer_key = sorted((o.promotion_id, o.kind, o.value, str(o.starts_at), str(o.ends_at)) for o in offers)
+    digest = hashlib.sha256(repr((fmt, sorted(state.items()), offer_key)).encode()).hexdigest()[:32]
+    moments = [partner.updated_at, state["p_updated"], state["p_stall_updated"], state["p_producer_updated"]]
+    moments += [state["tomb_last"]] + [o.starts_at for o in offers]
+    last_modified = max(m for m in moments if m is not None)
+    return f'W/"{digest}"', last_modified
+
+
+@require_safe
+def feed(request, partner_slug: str, file_name: str):
+    fmt = FORMAT_BY_FILE.get(file_name)
+    partner = Partner.objects.filter(slug=partner_slug, active=True).first()
+    if fmt is None or partner is None:
+        raise Http404
+    if not partner.check_token(_token(request)):
+        return _unauthorized()
+    if not partner.accepts(fmt):
+        raise Http404
+    since = None
+    if request.GET.get("since"):
+        try:
+            since = parse_since(request.GET["since"])
+        except ValueError:
+            return HttpResponseBadRequest(_("since must be an ISO-8601 date or time."), content_type="text/plain")
+
+    offers = live_offers(timezone.now())
+    etag, last_modified = _validators(partner, fmt, since, offers)
+    not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+    if not_modified is not None:
+        return not_modified
+
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=services.CONTENT_TYPES[fmt])
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+        return response
+    run = services.run_start(partner=partner, fmt=fmt, trigger=FeedRun.Trigger.PULL, since=since)
+    body = services.feed_generate(partner=partner, fmt=fmt, since=since, run=run)
+    response = StreamingHttpResponse(body, content_type=services.CONTENT_TYPES[fmt])
+    if "gzip" in request.headers.get("Accept-Encoding", "").lower():
+        response.streaming_content = compress_sequence(body)
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding", "Authorization"])
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    response["Cache-Control"] = "private, no-cache"
+    response["Content-Disposition"] = f'inline; filename="{partner.slug}-{file_name}"'
+    response["X-Feed-Run"] = str(run.uuid)
+    return response
+
+
+def schema(request, name: str):
+    path = SCHEMA_DIR / name
+    if path.parent != SCHEMA_DIR or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type="application/schema+json")

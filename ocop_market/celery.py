@@ -1,0 +1,15 @@
+"""The Celery app: background jobs (feed pushes) on Redis workers, or in-process.
+
+With ``REDIS_URL`` unset the settings make every task run eagerly, so the embedded
+default needs no broker. ``make worker`` starts a worker with the beat scheduler.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop_market.settings.base")
+
+app = Celery("ocop_market")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
