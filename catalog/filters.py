@@ -36,6 +36,38 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 -- every part is escaped by format_html
 
 
+class FastInputMixin:
+    """An <input> written in Python, like FastSelect (same attributes as Django's template)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs.update(type=self.input_type, name=name)
+        if isinstance(self, forms.CheckboxInput):
+            if self.check_test(value):
+                final_attrs["checked"] = True
+        else:
+            formatted = self.format_value(value)
+            if formatted is not None and formatted != "":
+                final_attrs["value"] = formatted
+        return format_html("<input{}>", flatatt(final_attrs))
+
+
+class FastTextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class FastNumberInput(FastInputMixin, forms.NumberInput):
+    pass
+
+
+class FastCheckboxInput(FastInputMixin, forms.CheckboxInput):
+    pass
+
+
+class FastHiddenInput(FastInputMixin, forms.HiddenInput):
+    pass
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"— {obj.display_name}" if obj.parent_id else obj.display_name
@@ -57,7 +89,7 @@ class ProductFilter(django_filters.FilterSet):
         "name": ("search_text", "name", "pk"),
     }
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200, widget=FastTextInput)
     category = CategoryFilter(
         widget=FastSelect,
         label=_("Category"),
@@ -83,20 +115,32 @@ class ProductFilter(django_filters.FilterSet):
         empty_label=_("Any"),
     )
     min_price = django_filters.NumberFilter(
-        label=_("Price from (₫)"), field_name="price", lookup_expr="gte", min_value=0, max_digits=15, decimal_places=0
+        label=_("Price from (₫)"),
+        field_name="price",
+        lookup_expr="gte",
+        min_value=0,
+        max_digits=15,
+        decimal_places=0,
+        widget=FastNumberInput,
     )
     max_price = django_filters.NumberFilter(
-        label=_("Price to (₫)"), field_name="price", lookup_expr="lte", min_value=0, max_digits=15, decimal_places=0
+        label=_("Price to (₫)"),
+        field_name="price",
+        lookup_expr="lte",
+        min_value=0,
+        max_digits=15,
+        decimal_places=0,
+        widget=FastNumberInput,
     )
     in_stock = django_filters.BooleanFilter(
-        label=_("In stock only"), method="filter_in_stock", widget=forms.CheckboxInput
+        label=_("In stock only"), method="filter_in_stock", widget=FastCheckboxInput
     )
     producer = django_filters.ModelChoiceFilter(
         label=_("Stall"),
         queryset=Stall.objects.published(),
         to_field_name="slug",
         method="filter_producer",
-        widget=forms.HiddenInput,
+        widget=FastHiddenInput,
     )
     sort = django_filters.ChoiceFilter(
         widget=FastSelect,

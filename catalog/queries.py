@@ -1,7 +1,8 @@
 """Read side of the storefront: listings, search and the pages' querysets."""
 
 from django.db import models
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Concat
 
 from ocop_market.text import fold, normalize
 from producers.models import Stall
@@ -73,10 +74,11 @@ def product_cards():
 
 
 def _cover_columns():
-    """The cover's card rendition as three columns (file, width, height) of the product row.
+    """The cover's card rendition, packed as "file|width|height" in one column of the row.
 
     A listing then builds no image or rendition objects at all; the newest rendition of
-    the spec wins if an image's focal point changed.
+    the spec wins if an image's focal point changed. ``cover_image_id`` lets the card
+    make a missing rendition once.
     """
     from wagtail.images import get_image_model
 
@@ -86,12 +88,20 @@ def _cover_columns():
         .get_rendition_model()
         .objects.filter(image_id=OuterRef("cover_image_id"), filter_spec=CARD_RENDITION)
         .order_by("-pk")
+        .annotate(
+            packed=Concat(
+                Cast("file", CharField()),
+                Value("|"),
+                Cast("width", CharField()),
+                Value("|"),
+                Cast("height", CharField()),
+                output_field=CharField(),
+            )
+        )
     )
     return {
         "cover_image_id": Subquery(first.values("image_id")[:1]),
-        "cover_file": Subquery(renditions.values("file")[:1]),
-        "cover_width": Subquery(renditions.values("width")[:1]),
-        "cover_height": Subquery(renditions.values("height")[:1]),
+        "cover_rendition": Subquery(renditions.values("packed")[:1]),
     }
 
 

@@ -116,13 +116,14 @@ def card_cover(product, alt=""):
     No image or rendition objects are built for a card; a cover whose rendition does not
     exist yet (a new photo) is made once through Wagtail, then comes from the columns.
     """
-    name = getattr(product, "cover_file", None)
-    if name:
+    packed = getattr(product, "cover_rendition", None)
+    if packed:
+        name, width, height = packed.rsplit("|", 2)
         return format_html(
             '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async">',
             _rendition_storage().url(name),
-            product.cover_width,
-            product.cover_height,
+            width,
+            height,
             alt,
         )
     image = None

@@ -45,8 +45,26 @@ if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DIR / '.bench_feeds.sqlite3'}"
 
 
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database of ``url`` when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    conninfo = {k: v for k, v in {"host": cfg["HOST"], "port": cfg["PORT"], "user": cfg["USER"]}.items() if v}
+    if cfg.get("PASSWORD"):
+        conninfo["password"] = cfg["PASSWORD"]
+    with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
 def build_catalog(total: int):
     from django.core.management import call_command
+
+    if os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
+        ensure_postgres_database(os.environ["DATABASE_URL"])
 
     from producers.models import Province
 

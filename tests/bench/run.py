@@ -166,7 +166,10 @@ def pick_urls():
     )
     if product is None or stall is None or top is None:
         raise SystemExit("The seeded database has no published product, stall or category.")
-    return [
+    from cms.promotions import live_promotions
+
+    promotion = live_promotions().first()
+    pages = [
         ("home", "/"),
         ("/products/", "/products/"),
         ("filtered", f"/products/?category={top.slug}&stars=4&sort=price_asc"),
@@ -175,6 +178,9 @@ def pick_urls():
         ("stall", stall.get_absolute_url()),
         ("/stalls/", "/stalls/"),
     ]
+    if promotion is not None:  # seed_demo makes one live campaign
+        pages.append(("promotion", promotion.url))
+    return pages
 
 
 # --- in-process: queries and size --------------------------------------------------------
