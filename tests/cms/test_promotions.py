@@ -121,7 +121,7 @@ def test_promotion_page_lists_its_products_with_the_best_price(client):
     assert "Không khuyến mãi" not in html
     assert "<b>90.000 ₫</b>" in html  # this promotion
     assert "<b>70.000 ₫</b>" in html  # the other one is better for the buyer
-    assert "On sale now" in html
+    assert "Đang khuyến mãi" in html
 
 
 def test_promotion_page_says_when_the_campaign_has_not_started_or_has_ended(client):
@@ -129,8 +129,8 @@ def test_promotion_page_says_when_the_campaign_has_not_started_or_has_ended(clie
     future = promotion(index, starts_in=DAY, ends_in=2 * DAY)
     past = promotion(index, starts_in=-3 * DAY, ends_in=-DAY)
 
-    assert "has not started yet" in client.get(future.url).content.decode()
-    assert "has ended" in client.get(past.url).content.decode()
+    assert "chưa bắt đầu" in client.get(future.url).content.decode()
+    assert "đã kết thúc" in client.get(past.url).content.decode()
 
 
 def test_promotion_index_lists_current_then_upcoming_never_expired(client):
@@ -219,6 +219,6 @@ def test_home_and_promotion_page_queries_do_not_grow_with_promoted_products(clie
 
     assert small == large, (small, large)
     html = client.get(page.url).content.decode()
-    assert "50 products in this promotion" in html
+    assert "50 sản phẩm trong chương trình khuyến mãi này" in html
     assert html.count('class="card"') == 24
     assert strip(client.get(home.url).content.decode()).count("<del>") >= 24
