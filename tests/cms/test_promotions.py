@@ -121,7 +121,7 @@ def test_promotion_page_lists_its_products_with_the_best_price(client):
     assert "Không khuyến mãi" not in html
     assert "<b>90.000 ₫</b>" in html  # this promotion
     assert "<b>70.000 ₫</b>" in html  # the other one is better for the buyer
-    assert "Đang khuyến mãi" in html
+    assert "Đang diễn ra, đến hết" in html
 
 
 def test_promotion_page_says_when_the_campaign_has_not_started_or_has_ended(client):
