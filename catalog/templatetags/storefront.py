@@ -219,11 +219,12 @@ def _card_html(product, *, url, labels) -> str:
     """One product card; the markup of the former includes/product_card.html."""
     pricing = getattr(product, "pricing", None)
     on_sale = bool(pricing and pricing.on_sale)
-    tags = ""
+    tags = []
     if not product.stock > 0:
-        tags += format_html('<span class="tag out">{}</span>', labels["out"])
+        tags.append(format_html('<span class="tag out">{}</span>', labels["out"]))
     if on_sale:
-        tags += format_html('<span class="tag sale">-{}%</span>', pricing.percent_off)
+        tags.append(format_html('<span class="tag sale">-{}%</span>', pricing.percent_off))
+    tags = mark_safe("".join(tags))  # noqa: S308 -- each part comes from format_html
     if on_sale:
         price = format_html(
             '<span class="pr"><b>{}</b> / {} <del><span class="sr">{} </span>{}</del></span>'

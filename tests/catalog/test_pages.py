@@ -217,3 +217,10 @@ def test_product_page_still_opens_when_a_photo_file_is_missing(client):
     response = client.get(photo.product.get_absolute_url())
     assert response.status_code == 200
     assert photo.product.name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_sold_out_product_card_says_so(client):
+    ProductFactory(name="Khô cá lóc", stock=0)
+    html = client.get("/products/").content.decode()
+    assert '<span class="tag out">Hết hàng</span>' in html

@@ -42,6 +42,7 @@ def test_a_live_promotion_changes_the_price_on_the_catalog_and_the_product_page(
         assert re.search(r"<del>.*?150\.000 ₫</del>", html)
         assert "-10%" in html
         assert f'href="{promo.url}">Tuần lễ đặc sản</a>' in html
+    assert '<span class="tag sale">-10%</span>' in listing  # the card's badge, as markup
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', detail).group(1))
     assert ld["offers"]["price"] == "135000"
 
