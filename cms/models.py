@@ -224,12 +224,15 @@ class PromotionPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         from catalog.pricing import attach_prices, live_offers
 
-        from .promotions import PRODUCTS_PER_PAGE, page_offer, promotion_products
+        from .promotions import PRODUCTS_PER_PAGE, banner_with_renditions, page_offer, promotion_products
 
         context = super().get_context(request, *args, **kwargs)
-        offer = page_offer(self)
+        previewing = getattr(request, "is_preview", False)
+        offer = page_offer(self, stored=not previewing)
         offers = live_offers()
-        if getattr(request, "is_preview", False):
+        if self.banner_id:
+            self.banner = banner_with_renditions(self.banner_id)
+        if previewing:
             # A preview shows the prices buyers will see once this version is on sale.
             offers = [o for o in offers if o.promotion_id != offer.promotion_id] + [offer]
         paginator = Paginator(promotion_products(offer), PRODUCTS_PER_PAGE)

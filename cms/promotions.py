@@ -176,10 +176,32 @@ def page_targets(page) -> dict[str, list[int]]:
     }
 
 
-def page_offer(page) -> Offer:
-    """The page's offer whether or not it is live (its own page, previews)."""
-    targets = page_targets(page)
+def page_offer(page, *, stored: bool = False) -> Offer:
+    """The page's offer whether or not it is live (its own page, previews).
+
+    ``stored``: read the saved targets in one query instead of through the page (which a
+    preview needs, to count unsaved choices).
+    """
+    if stored and page.pk:
+        found = _targets([page.pk])[page.pk]
+        targets = {
+            "product_ids": found["products"],
+            "category_ids": found["categories"],
+            "producer_ids": found["producers"],
+            "province_ids": found["provinces"],
+        }
+    else:
+        targets = page_targets(page)
     return _offer(page, children=_category_children(bool(targets["category_ids"])), **targets)
+
+
+def banner_with_renditions(image_id):
+    """A promotion's banner with its page and Open Graph renditions: two queries, not four."""
+    from wagtail.images import get_image_model
+
+    from .templatetags.seo_tags import OG_RENDITION
+
+    return get_image_model().objects.prefetch_renditions(BANNER_RENDITION, OG_RENDITION).filter(pk=image_id).first()
 
 
 def promotion_products(offer: Offer):
