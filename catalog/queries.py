@@ -63,15 +63,28 @@ CARD_FIELDS = (
 )
 
 
+_card_querysets: dict = {}
+
+
 def product_cards():
-    """Published products with what a card needs: stall, category, cover, stars."""
-    return (
-        Product.objects.published()
-        .select_related("producer__stall", "origin_province")
-        .only(*CARD_FIELDS)
-        .annotate(**_cover_columns())
-        .with_stars()
-    )
+    """Published products with what a card needs: stall, cover, stars (a fresh queryset).
+
+    Building this queryset (five subqueries) cost as much as running it, so it is built
+    once per day (the stars depend on the date) and cloned for each use.
+    """
+    today = timezone.localdate()
+    base = _card_querysets.get(today)
+    if base is None:
+        base = (
+            Product.objects.published()
+            .select_related("producer__stall", "origin_province")
+            .only(*CARD_FIELDS)
+            .annotate(**_cover_columns())
+            .with_stars(today)
+        )
+        _card_querysets.clear()
+        _card_querysets[today] = base
+    return base.all()
 
 
 def _cover_columns():
@@ -131,18 +144,23 @@ def search(queryset, query: str):
     )
 
 
+_detail_querysets: dict = {}
+
+
 def product_detail(slug: str):
-    product = (
-        Product.objects.published()
-        .select_related("producer__stall__province", "producer__stall__commune", "category__parent")
-        .select_related("origin_province", "origin_commune__province", "producer__stall__logo")
-        .prefetch_related(
-            _images(DETAIL_RENDITION, THUMB_RENDITION),
-            "certifications",
-            Prefetch("ocop_certificates", queryset=_certificates()),
+    base = _detail_querysets.get("base")
+    if base is None:  # built once, cloned for each page (see product_cards)
+        base = _detail_querysets["base"] = (
+            Product.objects.published()
+            .select_related("producer__stall__province", "producer__stall__commune", "category__parent")
+            .select_related("origin_province", "origin_commune__province", "producer__stall__logo")
+            .prefetch_related(
+                _images(DETAIL_RENDITION, THUMB_RENDITION),
+                "certifications",
+                Prefetch("ocop_certificates", queryset=_certificates()),
+            )
         )
-        .get(slug=slug)
-    )
+    product = base.get(slug=slug)
     # The page reads its stars from the prefetched certificates: no subquery needed.
     today = timezone.localdate()
     valid = [c for c in product.ocop_certificates.all() if c.is_valid_on(today)]
