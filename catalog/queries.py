@@ -94,13 +94,21 @@ def _cover_columns():
     the spec wins if an image's focal point changed. ``cover_image_id`` lets the card
     make a missing rendition once.
     """
+    first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("sort_order", "pk")
+    return {
+        "cover_image_id": Subquery(first.values("image_id")[:1]),
+        "cover_rendition": packed_rendition(OuterRef("cover_image_id"), CARD_RENDITION),
+    }
+
+
+def packed_rendition(image_id, spec):
+    """A subquery: the newest rendition of ``spec`` for ``image_id`` as "file|width|height"."""
     from wagtail.images import get_image_model
 
-    first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("sort_order", "pk")
     renditions = (
         get_image_model()
         .get_rendition_model()
-        .objects.filter(image_id=OuterRef("cover_image_id"), filter_spec=CARD_RENDITION)
+        .objects.filter(image_id=image_id, filter_spec=spec)
         .order_by("-pk")
         .annotate(
             packed=Concat(
@@ -113,10 +121,7 @@ def _cover_columns():
             )
         )
     )
-    return {
-        "cover_image_id": Subquery(first.values("image_id")[:1]),
-        "cover_rendition": Subquery(renditions.values("packed")[:1]),
-    }
+    return Subquery(renditions.values("packed")[:1])
 
 
 def search(queryset, query: str):
@@ -153,7 +158,8 @@ def product_detail(slug: str):
         base = _detail_querysets["base"] = (
             Product.objects.published()
             .select_related("producer__stall__province", "producer__stall__commune", "category__parent")
-            .select_related("origin_province", "origin_commune__province", "producer__stall__logo")
+            .select_related("origin_province", "origin_commune__province")
+            .annotate(logo_rendition=packed_rendition(OuterRef("producer__stall__logo_id"), STALL_LOGO_RENDITION))
             .prefetch_related(
                 _images(DETAIL_RENDITION, THUMB_RENDITION),
                 "certifications",

@@ -116,24 +116,33 @@ def card_cover(product, alt=""):
     No image or rendition objects are built for a card; a cover whose rendition does not
     exist yet (a new photo) is made once through Wagtail, then comes from the columns.
     """
-    packed = getattr(product, "cover_rendition", None)
+    if not hasattr(product, "cover_image_id"):  # a product that did not come from product_cards()
+        return rendition(product.cover, "card", alt=alt)
+    return packed_image(getattr(product, "cover_rendition", None), product.cover_image_id, "card", alt=alt)
+
+
+@register.simple_tag
+def packed_image(packed, image_id, role, alt="", lazy=True):
+    """``<img>`` from a rendition read as a "file|width|height" column (queries.packed_rendition).
+
+    When the rendition does not exist yet (a new photo), Wagtail makes it once here.
+    """
     if packed:
         name, width, height = packed.rsplit("|", 2)
         return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async">',
+            '<img src="{}" width="{}" height="{}" alt="{}" loading="{}" decoding="async">',
             _rendition_storage().url(name),
             width,
             height,
             alt,
+            "lazy" if lazy else "eager",
         )
     image = None
-    if getattr(product, "cover_image_id", None):
+    if image_id:
         from wagtail.images import get_image_model
 
-        image = get_image_model().objects.filter(pk=product.cover_image_id).first()
-    elif not hasattr(product, "cover_image_id"):
-        image = product.cover
-    return rendition(image, "card", alt=alt)
+        image = get_image_model().objects.filter(pk=image_id).first()
+    return rendition(image, role, alt=alt, lazy=lazy)
 
 
 def _rendition_storage():
