@@ -23,6 +23,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from producers.admin_views import PermissionCheckedChooserViewSet
+
 from . import services
 from .models import Format, Partner
 
@@ -117,6 +119,7 @@ def push_now(request, pk, fmt):
 
 class PartnerViewSet(SnippetViewSet):
     model = Partner
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     icon = "globe"
     menu_label = gettext_lazy("Marketplace partners")
     menu_order = 600

@@ -24,7 +24,9 @@ def fold(text: str) -> str:
 
 
 def vi_slugify(text: str, max_length: int = 80) -> str:
-    return slugify(anyascii(normalize(text)))[:max_length].strip("-")
+    # Django's slugify keeps "_" ("banh_pia-__-soc"), and a cut could end a slug on one
+    # that a second pass removes: an underscore separates words like a space here.
+    return slugify(anyascii(normalize(text)).replace("_", " "))[:max_length].strip("-")
 
 
 def unique_slug(model, text: str, *, instance_pk=None, field: str = "slug", max_length: int = 80) -> str:

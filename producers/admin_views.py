@@ -139,6 +139,32 @@ class ScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
     chosen_multiple_view_class = ScopedChosenMultipleView
 
 
+class _PermissionCheckedMixin:
+    """Wagtail's snippet choosers list every row to any admin user: ask for view or change."""
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.core.exceptions import PermissionDenied
+        from wagtail.permission_policies import ModelPermissionPolicy
+
+        policy = ModelPermissionPolicy(self.model_class)
+        if not policy.user_has_any_permission(request.user, ["view", "change"]):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PermissionCheckedChooserViewSet(chooser_views.SnippetChooserViewSet):
+    """The chooser of a model some admin users may not see (officers, marketplace partners)."""
+
+    choose_view_class = type("ChooseView", (_PermissionCheckedMixin, chooser_views.ChooseView), {})
+    choose_results_view_class = type(
+        "ChooseResultsView", (_PermissionCheckedMixin, chooser_views.ChooseResultsView), {}
+    )
+    chosen_view_class = type("ChosenView", (_PermissionCheckedMixin, chooser_views.SnippetChosenView), {})
+    chosen_multiple_view_class = type(
+        "ChosenMultipleView", (_PermissionCheckedMixin, chooser_views.SnippetChosenMultipleView), {}
+    )
+
+
 class ScopedSnippetViewSet(SnippetViewSet):
     """A snippet viewset whose every view and chooser sees only the user's rows."""
 
@@ -291,6 +317,7 @@ class OfficerViewSet(SnippetViewSet):
     """Officers and the communes they serve: editors look, superusers assign."""
 
     model = OfficerProfile
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     icon = "user"
     menu_label = _("Officers")
     menu_order = 340
