@@ -57,6 +57,16 @@ bench: install messages
 	DATABASE_URL="$(FEEDS_BENCH_DATABASE_URL)" $(PY) tests/bench/feeds.py || status=1; \
 	exit $$status
 
+# Production mode: gunicorn (ocop_market/gunicorn.conf.py; WEB_CONCURRENCY workers, default 2)
+# with DEBUG off, after migrations and collectstatic. Needs SECRET_KEY; see README, Deployment.
+serve: export DEBUG = 0
+serve: install messages
+	@test -n "$$SECRET_KEY" || { echo "make serve: SECRET_KEY is not set. Export a long random key, e.g." \
+		"SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >&2; exit 1; }
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) collectstatic --no-input -v0
+	exec $(VENV)/bin/gunicorn ocop_market.wsgi:application --config ocop_market/gunicorn.conf.py --bind $(HOST):$(PORT)
+
 # A Celery worker with the beat scheduler (daily feed pushes); needs REDIS_URL.
 worker: install
 	$(VENV)/bin/celery -A ocop_market worker -B -l info

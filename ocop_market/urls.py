@@ -12,12 +12,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from catalog.sitemaps import sitemaps as catalog_sitemaps
 from cms.sitemaps import PageSitemap
+from ocop_market.health import healthz
 
 # sitemap.xml is an index of sections (pages, products and stalls per language), each
 # paginated, since the catalog may hold more than a sitemap's 50,000 URLs.
 SITEMAPS = {"pages": PageSitemap, **catalog_sitemaps()}
 
 urlpatterns = [
+    # For load balancers: not localized, no login, never cached.
+    path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

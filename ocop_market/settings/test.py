@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("LOG_REQUESTS", "0")  # quiet output; tests/test_request_log.py turns it on
 
 from .base import *  # noqa: E402,F403
 from .base import BASE_DIR  # noqa: E402

@@ -1,0 +1,67 @@
+"""/healthz answers the load balancer: 200 when every part is up, 503 naming what is down."""
+
+import pytest
+from django.urls import reverse
+
+from ocop_market import health
+
+pytestmark = pytest.mark.django_db
+
+
+def broken():
+    raise RuntimeError("down")
+
+
+def test_healthz_is_ok_on_the_embedded_default(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "eager"}
+
+
+def test_healthz_is_not_localized_and_never_cached(client):
+    assert reverse("healthz") == "/healthz"
+    response = client.get("/healthz")
+    assert "no-cache" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_names_the_database_when_it_fails(client, monkeypatch):
+    monkeypatch.setattr(health, "check_database", broken)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["database"] == "error"
+    assert body["failing"] == ["database"]
+    assert body["cache"] == "ok"
+
+
+def test_healthz_names_the_cache_when_it_fails(client, monkeypatch):
+    monkeypatch.setattr(health, "check_cache", broken)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["cache"] == "error"
+    assert body["failing"] == ["cache"]
+    assert body["database"] == "ok"
+
+
+def test_broker_check_reports_an_unreachable_broker(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+
+    with pytest.raises(Exception):  # noqa: B017 - kombu raises its own OperationalError
+        health.check_broker()
+
+
+def test_healthz_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
