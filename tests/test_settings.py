@@ -33,6 +33,20 @@ def test_production_settings_pass_the_deployment_checks():
 
 
 def test_secret_key_is_required_when_debug_is_off():
-    result = run_manage("check", SECRET_KEY="")
+    result = run_manage("check", "--deploy", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_web_server_refuses_to_start_without_a_secret_key():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import ocop_market.wsgi"], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_commands_that_sign_nothing_run_without_a_secret_key():
+    result = run_manage("makemigrations", "--check", "--dry-run", SECRET_KEY="")
+    assert result.returncode == 0, result.stdout + result.stderr

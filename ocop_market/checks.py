@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.checks import Error, register
+
+SECRET_KEY_MISSING = "SECRET_KEY must be set when DEBUG is off."
+
+
+def require_secret_key():
+    """Stop a server that would start without a signing key (Django's own error comes later)."""
+    if not settings.DEBUG and not settings._wrapped.SECRET_KEY:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(SECRET_KEY_MISSING)
+
+
+@register(deploy=True)
+def secret_key_check(app_configs, **kwargs):
+    if not settings.DEBUG and not settings._wrapped.SECRET_KEY:
+        return [Error(SECRET_KEY_MISSING, hint="Export a long random SECRET_KEY.", id="ocop_market.E001")]
+    return []
