@@ -75,31 +75,24 @@ def load_groups(Category) -> int:
     """Create or update the groups by code; returns how many rows were created."""
     from ocop_market.text import vi_slugify
 
-    created = 0
-    for order, (code, name, name_en, children) in enumerate(OCOP_GROUPS, start=1):
-        parent, was_created = Category.objects.update_or_create(
+    def save(code, name, name_en, sort_order, parent):
+        row, created = Category.objects.update_or_create(
             code=code,
             defaults={
                 "name": name,
                 "name_en": name_en,
                 "criteria_version": CRITERIA_VERSION,
-                "sort_order": order * 10,
-                "parent": None,
+                "sort_order": sort_order,
+                "parent": parent,
                 "slug": vi_slugify(name),
             },
         )
+        return row, created
+
+    created = 0
+    for order, (code, name, name_en, children) in enumerate(OCOP_GROUPS, start=1):
+        parent, was_created = save(code, name, name_en, order * 10, None)
         created += was_created
         for sub_order, (sub_code, sub_name, sub_en) in enumerate(children, start=1):
-            _, was_created = Category.objects.update_or_create(
-                code=sub_code,
-                defaults={
-                    "name": sub_name,
-                    "name_en": sub_en,
-                    "criteria_version": CRITERIA_VERSION,
-                    "sort_order": order * 10 + sub_order,
-                    "parent": parent,
-                    "slug": vi_slugify(sub_name),
-                },
-            )
-            created += was_created
+            created += save(sub_code, sub_name, sub_en, order * 10 + sub_order, parent)[1]
     return created

@@ -39,3 +39,26 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# Roles shared by the admin tests; a module may define its own fixture of the same name.
+@pytest.fixture
+def commune():
+    from tests.factories.producers import CommuneFactory
+
+    return CommuneFactory()
+
+
+@pytest.fixture
+def officer(commune):
+    """An officer (a user) serving ``commune`` only."""
+    from tests.factories.producers import OfficerFactory
+
+    return OfficerFactory(communes=[commune]).user
+
+
+@pytest.fixture
+def editor():
+    from tests.factories.producers import UserFactory
+
+    return UserFactory(groups=["Editor"])

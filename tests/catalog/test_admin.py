@@ -6,28 +6,13 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from catalog.models import Category, OcopCertificate, Product
 from tests.factories.catalog import CategoryFactory, ProductFactory
-from tests.factories.producers import CommuneFactory, OfficerFactory, StallFactory, UserFactory
+from tests.factories.producers import StallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PRODUCT = "wagtailsnippets_catalog_product"
 CATEGORY = "wagtailsnippets_catalog_category"
 PRODUCT_CHOOSER = "wagtailsnippetchoosers_catalog_product"
-
-
-@pytest.fixture
-def commune():
-    return CommuneFactory()
-
-
-@pytest.fixture
-def officer(commune):
-    return OfficerFactory(communes=[commune]).user
-
-
-@pytest.fixture
-def editor():
-    return UserFactory(groups=["Editor"])
 
 
 @pytest.fixture

@@ -23,23 +23,8 @@ OFFICER = "wagtailsnippets_producers_officerprofile"
 
 
 @pytest.fixture
-def commune():
-    return CommuneFactory()
-
-
-@pytest.fixture
 def other_commune():
     return CommuneFactory()
-
-
-@pytest.fixture
-def officer(commune):
-    return OfficerFactory(communes=[commune]).user
-
-
-@pytest.fixture
-def editor():
-    return UserFactory(groups=["Editor"])
 
 
 @pytest.fixture
