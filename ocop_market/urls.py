@@ -27,6 +27,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # Partner feeds are not localized: outside i18n_patterns.
     path("feeds/", include("feeds.urls")),
+    # The payment provider's webhooks: not localized, no session, signature-checked.
+    path("payments/", include("orders.webhook_urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -42,6 +44,8 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
+    path("", include("onboarding.urls")),
+    path("", include("orders.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -188,6 +188,15 @@ class Stall(TimeStampedModel):
         help_text=_("The three-tier address (province, district, commune) as first recorded, if any."),
     )
     is_published = models.BooleanField(_("published"), default=False)
+    shipping_fee = models.PositiveIntegerField(
+        _("flat shipping fee (VND)"), default=30000, help_text=_("Charged once per order from this stall.")
+    )
+    free_shipping_over = models.PositiveBigIntegerField(
+        _("free shipping from (VND)"),
+        null=True,
+        blank=True,
+        help_text=_("Orders from this stall worth at least this much ship free. Empty: never free."),
+    )
 
     objects = StallQuerySet.as_manager()
 
@@ -231,3 +240,40 @@ class OfficerProfile(TimeStampedModel):
 
     def __str__(self):
         return self.user.get_full_name() or self.user.get_username()
+
+
+class BankAccount(TimeStampedModel):
+    """Where the producer receives VietQR transfers and settlements."""
+
+    producer = models.OneToOneField(
+        Producer, verbose_name=_("producer"), on_delete=models.CASCADE, related_name="bank_account"
+    )
+    bank_bin = models.CharField(_("bank"), max_length=6, help_text=_("NAPAS BIN of a VietQR bank."))
+    account_number = models.CharField(
+        _("account number"),
+        max_length=19,
+        validators=[RegexValidator(r"^[0-9A-Za-z]{4,19}$", _("An account number has 4 to 19 letters or digits."))],
+    )
+    account_holder = models.CharField(_("account holder"), max_length=120)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+
+    def __str__(self):
+        from .banks import bank_name
+
+        return f"{bank_name(self.bank_bin)} {self.account_number}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .banks import holder_matches, vietqr_banks
+
+        errors = {}
+        if self.bank_bin not in {b for b, _s, _n in vietqr_banks()}:
+            errors["bank_bin"] = _("Choose a bank from the list of VietQR banks.")
+        if self.producer_id and not holder_matches(self.account_holder, self.producer.representative):
+            errors["account_holder"] = _("The account holder must be the producer's representative.")
+        if errors:
+            raise ValidationError(errors)

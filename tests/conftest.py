@@ -62,3 +62,13 @@ def editor():
     from tests.factories.producers import UserFactory
 
     return UserFactory(groups=["Editor"])
+
+
+@pytest.fixture(autouse=True)
+def notify_outbox():
+    """Notifications sent during the test (ocop_market.notify), emptied before and after."""
+    from ocop_market import notify
+
+    notify.outbox.clear()
+    yield notify.outbox
+    notify.outbox.clear()

@@ -137,6 +137,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feeds.tasks.push_all_partners",
         "schedule": crontab(hour=int(os.environ.get("FEEDS_PUSH_HOUR", "2")), minute=30),
     },
+    # OCOP certificates: reminders 90 and 30 days ahead, expiry (badge removed) on the day.
+    "onboarding-certificates-daily": {
+        "task": "onboarding.tasks.certificate_reminders",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    # Online payments not completed in ORDER_PAYMENT_TIMEOUT_MINUTES release their stock.
+    "orders-release-expired": {
+        "task": "orders.tasks.release_expired_reservations",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 # Push client: retries on connection errors and 5xx, waiting BACKOFF * 2**n seconds before retry n+1.
 FEEDS_PUSH_RETRIES = int(os.environ.get("FEEDS_PUSH_RETRIES", "3"))
@@ -213,6 +223,34 @@ if not DEBUG:
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OCOP Market <no-reply@ocop.local>")
+
+# Notifications (e-mail or SMS) go through one pluggable sender: ocop_market/notify.py.
+# "console" logs them (development), "email" sends mail via EMAIL_BACKEND; a dotted path
+# names any class with ``send(message)``.
+NOTIFY_SENDER = os.environ.get("NOTIFY_SENDER", "console")
+
+# Uploads (product photos, certificate scans, spreadsheets): content-checked, at most this size.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# Payments. A Stripe-compatible PaymentIntents API (localstripe in tests and the demo).
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:12111")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_TIMEOUT = (  # connect, read (seconds)
+    float(os.environ.get("STRIPE_CONNECT_TIMEOUT", "3")),
+    float(os.environ.get("STRIPE_READ_TIMEOUT", "20")),
+)
+STRIPE_RETRIES = int(os.environ.get("STRIPE_RETRIES", "2"))
+# The platform's own account for VietQR transfers collected by the platform.
+PLATFORM_BANK_BIN = os.environ.get("PLATFORM_BANK_BIN", "970436")  # Vietcombank
+PLATFORM_BANK_ACCOUNT = os.environ.get("PLATFORM_BANK_ACCOUNT", "0011004000000")
+PLATFORM_BANK_HOLDER = os.environ.get("PLATFORM_BANK_HOLDER", "CONG TY OCOP MARKET")
+# Unpaid online orders release their stock after this many minutes.
+ORDER_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("ORDER_PAYMENT_TIMEOUT_MINUTES", "30"))
+# Tax withheld by the platform for household and individual sellers (Decree 117/2025/ND-CP),
+# as decimal strings: goods are 1% VAT and 0.5% personal income tax.
+TAX_WITHHOLDING_VAT_RATE = os.environ.get("TAX_WITHHOLDING_VAT_RATE", "0.01")
+TAX_WITHHOLDING_PIT_RATE = os.environ.get("TAX_WITHHOLDING_PIT_RATE", "0.005")
 
 # Every line carries the request id (``-`` outside a request); ``ocop_market.request`` logs
 # one key=value line per request unless LOG_REQUESTS is off.

@@ -1,0 +1,80 @@
+"""Outgoing notifications (e-mail or SMS) through one pluggable sender.
+
+``NOTIFY_SENDER`` picks the sender: ``"console"`` logs each message (development),
+``"email"`` sends it with Django's mail (EMAIL_BACKEND), and a dotted path names any class
+with a ``send(message: Message)`` method (an SMS gateway, say).
+
+``notify_on_commit`` is what the apps call: the message leaves only after the current
+transaction commits, and a failing sender is logged, never raised, so a notification can
+neither block nor undo the change it reports.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    email: str = ""  # at least one of email or phone
+    phone: str = ""  # E.164
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+class ConsoleSender:
+    """Logs the message; what development and the demo use."""
+
+    def send(self, message: Message) -> None:
+        logger.warning(
+            "notification to=%s subject=%r body=%r", message.email or message.phone, message.subject, message.body
+        )
+
+
+class EmailSender:
+    """Sends e-mail through Django's mail backend; messages without an address are logged."""
+
+    def send(self, message: Message) -> None:
+        if not message.email:
+            ConsoleSender().send(message)
+            return
+        send_mail(message.subject, message.body, None, [message.email])
+
+
+# Messages sent in this process, newest last: tests read it (tests/conftest.py clears it).
+outbox: list[Message] = []
+
+_ALIASES = {"console": ConsoleSender, "email": EmailSender}
+
+
+@lru_cache(maxsize=8)
+def _sender_class(name: str):
+    return _ALIASES.get(name) or import_string(name)
+
+
+def get_sender():
+    return _sender_class(settings.NOTIFY_SENDER)()
+
+
+def send_now(message: Message) -> bool:
+    """Send at once; True when the sender accepted it. Errors are logged, not raised."""
+    outbox.append(message)
+    try:
+        get_sender().send(message)
+    except Exception:
+        logger.exception("notification failed to=%s subject=%r", message.email or message.phone, message.subject)
+        return False
+    return True
+
+
+def notify_on_commit(message: Message) -> None:
+    """Send ``message`` once the surrounding transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: send_now(message))
