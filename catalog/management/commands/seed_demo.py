@@ -115,6 +115,13 @@ def seed(*, image_size: int = 800) -> Summary:
 
     for key, n in seed_cms(today=today, image_size=image_size).items():
         summary.add(key, n)
+    from onboarding.demo import seed_onboarding
+    from orders.demo import seed_orders
+
+    for key, n in seed_onboarding(today=today, users=users).items():
+        summary.add(key, n)
+    for key, n in seed_orders(today=today, users=users).items():
+        summary.add(key, n)
 
     summary.counts.update(
         {
