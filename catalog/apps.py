@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from producers.models import Province
+
+        from .filters import forget_cached_choices
+        from .models import Category
+
+        for model in (Category, Province):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_cached_choices, sender=model, dispatch_uid=f"catalog_choices_{model.__name__}")

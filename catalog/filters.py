@@ -1,8 +1,11 @@
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from producers.models import Province, Stall
@@ -24,16 +27,54 @@ class FastSelect(forms.Select):
         parts = [format_html("<select{}>", flatatt(final_attrs))]
         for option_value, label in self.choices:
             option = "" if option_value is None else str(option_value)
-            parts.append(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    option,
-                    mark_safe(" selected") if option in chosen else "",
-                    label,
-                )
-            )
+            selected = " selected" if option in chosen else ""
+            parts.append(f'<option value="{escape(option)}"{selected}>{escape(label)}</option>')
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 -- every part is escaped by format_html
+        return mark_safe("".join(parts))  # noqa: S308 -- values and labels are escaped above
+
+
+CHOICES_TIMEOUT = 300
+
+
+def choices_cache_key(name: str, language: str) -> str:
+    return f"catalog:choices:{name}:{language}"
+
+
+def forget_cached_choices(*args, **kwargs) -> None:
+    """Signal receiver: categories or provinces changed."""
+    from django.conf import settings
+
+    cache.delete_many(
+        [choices_cache_key(name, code) for name in ("category", "province") for code, _label in settings.LANGUAGES]
+    )
+
+
+class CachedChoiceIterator(ModelChoiceIterator):
+    """The options of a model select, as (value, label) pairs cached per language.
+
+    Every catalog page shows the category and province selects; reading 60 rows for them
+    on each request cost more than the page's products. Categories and provinces change
+    rarely: saving or deleting one forgets the lists (catalog/apps.py), and a bulk load
+    of administrative units shows after CHOICES_TIMEOUT at most. Validating a chosen value
+    still reads the database.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        key = choices_cache_key(self.field.choices_cache_name, get_language())
+        pairs = cache.get(key)
+        if pairs is None:
+            field = self.field
+            pairs = [(str(field.prepare_value(obj)), str(field.label_from_instance(obj))) for obj in self.queryset]
+            cache.set(key, pairs, CHOICES_TIMEOUT)
+        yield from pairs
+
+    def __len__(self):
+        return sum(1 for _pair in self)
+
+    def __bool__(self):
+        return True
 
 
 class FastInputMixin:
@@ -69,12 +110,24 @@ class FastHiddenInput(FastInputMixin, forms.HiddenInput):
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
+    iterator = CachedChoiceIterator
+    choices_cache_name = "category"
+
     def label_from_instance(self, obj):
         return f"— {obj.display_name}" if obj.parent_id else obj.display_name
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):
     field_class = CategoryChoiceField
+
+
+class ProvinceChoiceField(forms.ModelChoiceField):
+    iterator = CachedChoiceIterator
+    choices_cache_name = "province"
+
+
+class ProvinceFilter(django_filters.ModelChoiceFilter):
+    field_class = ProvinceChoiceField
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -98,7 +151,7 @@ class ProductFilter(django_filters.FilterSet):
         method="filter_category",
         empty_label=_("All categories"),
     )
-    province = django_filters.ModelChoiceFilter(
+    province = ProvinceFilter(
         widget=FastSelect,
         label=_("Province"),
         queryset=Province.objects.all(),

@@ -5,6 +5,7 @@ from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Pre
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from ocop_market.precompiled import Precompiled
 from ocop_market.text import fold, normalize
 from producers.models import Stall
 
@@ -149,28 +150,63 @@ def search(queryset, query: str):
     )
 
 
-_detail_querysets: dict = {}
+def _detail_queryset(slug):
+    return (
+        Product.objects.published()
+        .select_related("producer__stall__province", "producer__stall__commune", "category__parent")
+        .select_related("origin_province", "origin_commune__province")
+        .annotate(logo_rendition=packed_rendition(OuterRef("producer__stall__logo_id"), STALL_LOGO_RENDITION))
+        .filter(slug=slug)
+    )
+
+
+def _gallery_queryset(product_id):
+    """The product's photos in order, each with its detail and thumbnail renditions as columns."""
+    return (
+        ProductImage.objects.filter(product_id=product_id)
+        .only("id", "product_id", "image_id", "caption", "sort_order")
+        .annotate(
+            detail_rendition=packed_rendition(OuterRef("image_id"), DETAIL_RENDITION),
+            thumb_rendition=packed_rendition(OuterRef("image_id"), THUMB_RENDITION),
+        )
+        .order_by("sort_order", "pk")
+    )
+
+
+def _ocop_queryset(product_id):
+    return _certificates().filter(product_id=product_id)
+
+
+def _certifications_queryset(product_id):
+    from .models import Certification
+
+    return Certification.objects.filter(product_id=product_id).order_by("sort_order", "pk")
+
+
+# The product page's queries (the product joins eight tables): each compiled once, then
+# run with the slug or the product's id.
+_detail = Precompiled(_detail_queryset, slug=str)
+_gallery = Precompiled(_gallery_queryset, product_id=int)
+_ocop = Precompiled(_ocop_queryset, product_id=int)
+_certifications = Precompiled(_certifications_queryset, product_id=int)
 
 
 def product_detail(slug: str):
-    base = _detail_querysets.get("base")
-    if base is None:  # built once, cloned for each page (see product_cards)
-        base = _detail_querysets["base"] = (
-            Product.objects.published()
-            .select_related("producer__stall__province", "producer__stall__commune", "category__parent")
-            .select_related("origin_province", "origin_commune__province")
-            .annotate(logo_rendition=packed_rendition(OuterRef("producer__stall__logo_id"), STALL_LOGO_RENDITION))
-            .prefetch_related(
-                _images(DETAIL_RENDITION, THUMB_RENDITION),
-                "certifications",
-                Prefetch("ocop_certificates", queryset=_certificates()),
-            )
-        )
-    product = base.get(slug=slug)
-    # The page reads its stars from the prefetched certificates: no subquery needed.
+    """The published product with its stall; Product.DoesNotExist when there is none.
+
+    Also sets ``gallery`` (photos with packed renditions), ``certificate`` (the valid OCOP
+    certificate with the most stars, or None), ``stars`` and ``other_certifications``.
+    """
+    found = list(_detail(slug=slug))
+    if not found:
+        raise Product.DoesNotExist(slug)
+    product = found[0]
     today = timezone.localdate()
-    valid = [c for c in product.ocop_certificates.all() if c.is_valid_on(today)]
-    product.stars = max((c.stars for c in valid), default=None)
+    valid = [c for c in _ocop(product_id=product.pk) if c.is_valid_on(today)]
+    product.certificate = valid[0] if valid else None  # ordered by stars, then newest decision
+    product.stars = product.certificate.stars if valid else None
+    product.gallery = list(_gallery(product_id=product.pk))
+    product.other_certifications = list(_certifications(product_id=product.pk))
     return product
 
 
@@ -180,8 +216,18 @@ def _certificates():
     return OcopCertificate.objects.order_by("-stars", "-decision_date")
 
 
-def related_products(product, limit: int = 4):
-    return product_cards().filter(producer_id=product.producer_id).exclude(pk=product.pk)[:limit]
+def _related_queryset(producer_id, exclude_pk):
+    return product_cards().filter(producer_id=producer_id).exclude(pk=exclude_pk)[:RELATED_LIMIT]
+
+
+RELATED_LIMIT = 4
+# Five subqueries per card: compiled once a day (the stars depend on the date).
+_related = Precompiled(_related_queryset, producer_id=int, exclude_pk=int)
+
+
+def related_products(product):
+    """Up to RELATED_LIMIT other published products of the same producer, as cards."""
+    return _related(producer_id=product.producer_id, exclude_pk=product.pk, key=timezone.localdate())
 
 
 def stall_cards():

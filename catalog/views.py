@@ -73,8 +73,9 @@ def product_detail(request, slug):
         {
             "product": product,
             "stall": product.producer.stall,
-            "images": list(product.images.all()),
-            "certificate": next((c for c in product.ocop_certificates.all() if c.is_valid_on()), None),
+            "images": product.gallery,
+            "certificate": product.certificate,
+            "certifications": product.other_certifications,
             "related": related,
             "json_ld": json.dumps(_product_json_ld(request, product), ensure_ascii=False),
         },
@@ -82,7 +83,6 @@ def product_detail(request, slug):
 
 
 def _product_json_ld(request, product):
-    images = list(product.images.all())
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -102,11 +102,11 @@ def _product_json_ld(request, product):
     offer = product.pricing.offer if product.pricing.on_sale else None
     if offer is not None and offer.ends_at:
         data["offers"]["priceValidUntil"] = timezone.localtime(offer.ends_at).date().isoformat()
-    if images:
-        from .templatetags.storefront import find_rendition
+    if product.gallery:
+        from .templatetags.storefront import packed_url
 
-        renditions = (find_rendition(img.image, "detail") for img in images)
-        data["image"] = [request.build_absolute_uri(r.url) for r in renditions if r is not None]
+        urls = (packed_url({}, img.detail_rendition, img.image_id, "detail") for img in product.gallery)
+        data["image"] = [request.build_absolute_uri(url) for url in urls if url]
     return data
 
 

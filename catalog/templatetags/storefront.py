@@ -1,13 +1,16 @@
 """Template helpers for the storefront: money, prices, OCOP stars, renditions, language links."""
 
 import json
+from functools import lru_cache
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import translate_url
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.images.models import Filter
 
@@ -145,6 +148,24 @@ def packed_image(packed, image_id, role, alt="", lazy=True):
     return rendition(image, role, alt=alt, lazy=lazy)
 
 
+@register.simple_tag(takes_context=True)
+def packed_url(context, packed, image_id, role, absolute=False):
+    """The URL of a rendition read as a "file|width|height" column, made once when missing.
+
+    Empty when the image has no rendition and none can be made.
+    """
+    if packed:
+        url = _rendition_storage().url(packed.rsplit("|", 2)[0])
+    else:
+        from wagtail.images import get_image_model
+
+        image = get_image_model().objects.filter(pk=image_id).first() if image_id else None
+        found = find_rendition(image, role)
+        url = found.url if found is not None else ""
+    request = context.get("request") if absolute else None
+    return request.build_absolute_uri(url) if url and request is not None else url
+
+
 def _rendition_storage():
     from wagtail.images import get_image_model
 
@@ -176,8 +197,18 @@ def translated_path(context, language, absolute=False):
     request = context.get("request")
     if request is None:
         return "/" if language == "vi" else f"/{language}/"
-    path = translate_url(request.get_full_path(), language)
+    path = _translated(escape_uri_path(request.path), get_language(), language)
+    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+    if query:
+        path = f"{path}?{query}"
     return request.build_absolute_uri(path) if absolute else path
+
+
+@lru_cache(maxsize=4096)
+def _translated(path, current, language):
+    # translate_url() resolves and reverses the path (the URLconf is fixed for the process),
+    # three times a page: remembered per path and pair of languages.
+    return translate_url(path, language)
 
 
 @register.simple_tag(takes_context=True)
