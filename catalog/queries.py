@@ -130,23 +130,32 @@ def search(queryset, query: str):
 
     Ranking: the name contains the query as typed (diacritics and all), then the
     folded name starts with it, then the folded text contains the phrase, then the
-    words are found anywhere.
+    words are found anywhere. On PostgreSQL the words are matched by full-text search
+    (``search_backends.postgres_search``), which also finds misspelt queries.
     """
     text = normalize(query)
     folded = fold(text)
     words = folded.split()
     if not words:
         return queryset
+    from django.db import connections
+
+    if connections[queryset.db].vendor == "postgresql":
+        from .search_backends import postgres_search
+
+        return postgres_search(queryset, text=text, folded=folded, words=words, ranking=_ranking(text, folded))
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
-    return queryset.annotate(
-        relevance=Case(
-            When(name__icontains=text, then=Value(8)),
-            When(search_text__startswith=folded, then=Value(4)),
-            When(search_text__contains=folded, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
+    return queryset.annotate(relevance=_ranking(text, folded))
+
+
+def _ranking(text, folded, default=1):
+    return Case(
+        When(name__icontains=text, then=Value(8)),
+        When(search_text__startswith=folded, then=Value(4)),
+        When(search_text__contains=folded, then=Value(2)),
+        default=Value(default),
+        output_field=IntegerField(),
     )
 
 

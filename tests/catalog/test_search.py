@@ -149,3 +149,39 @@ def test_search_follows_a_producer_rename(client):
 def test_search_matches_words_joined_by_an_html_entity_in_the_description(client):
     ProductFactory(name="Quà biếu", description="<p>Bánh&nbsp;pía &amp; trà</p>")
     assert found(client, "banh pia & tra") == ["Quà biếu"]
+
+
+def _on_postgres():
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def test_a_misspelt_query_finds_the_product_on_postgresql(client, specialties):
+    if not _on_postgres():
+        pytest.skip("typo tolerance uses PostgreSQL's pg_trgm; the embedded default matches words exactly")
+    assert found(client, "banh pya") == ["Bánh pía"]
+    assert found(client, "nuoc mamm") == ["Nước mắm"]
+    assert found(client, "banh mam") == []
+
+
+def test_a_typo_match_ranks_below_real_matches_on_postgresql(client):
+    if not _on_postgres():
+        pytest.skip("typo tolerance uses PostgreSQL's pg_trgm; the embedded default matches words exactly")
+    ProductFactory(name="Bánh pía")
+    ProductFactory(name="Bánh pya Sóc Trăng")
+    assert found(client, "banh pya") == ["Bánh pya Sóc Trăng", "Bánh pía"]
+
+
+def test_the_search_indexes_exist_on_postgresql():
+    if not _on_postgres():
+        pytest.skip("the full-text and trigram indexes are PostgreSQL's")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'catalog_product'")
+        names = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT to_tsvector('vietnamese_unaccent', 'Đường thốt nốt')::text")
+        (vector,) = cursor.fetchone()
+    assert {"catalog_product_search_fts", "catalog_product_search_trgm"} <= names
+    assert vector == "'duong':1 'not':3 'thot':2"

@@ -1,0 +1,60 @@
+"""Product search on PostgreSQL: full-text search with unaccent, and trigrams for typos.
+
+The embedded default (SQLite) matches every folded word as a substring of
+``Product.search_text``. On PostgreSQL the same folded text is searched with:
+
+- full text: ``to_tsvector('vietnamese_unaccent', search_text)`` against a prefix query of
+  every word (``banh:* & pia:*``). ``vietnamese_unaccent`` is ``simple`` plus ``unaccent``
+  (PostgreSQL has no Vietnamese configuration; catalog/migrations/0005 creates it), so a
+  query typed with or without diacritics, ``đ`` included, meets the folded text;
+- trigrams, for a misspelt query ("banh pya" finds "Bánh pía"): the query's word
+  similarity to the text at least ``pg_trgm.word_similarity_threshold`` (0.6), ranked
+  below every full-text match.
+
+Both are served by GIN indexes made by that migration. The ranking is the embedded
+default's (exact diacritics in the name first, ...), then the full-text rank. Another
+engine (Wagtail's OpenSearch/Elasticsearch backend) would plug in here, behind the same
+``catalog.queries.search``, without touching the views.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+
+CONFIG = "vietnamese_unaccent"
+# The expression the GIN index is built on (catalog/migrations/0005): used as is, so
+# PostgreSQL can use the index.
+DOCUMENT = Func(F("search_text"), template=f"to_tsvector('{CONFIG}'::regconfig, %(expressions)s)")
+_NOT_A_LEXEME = re.compile(r"[^a-z0-9]+")
+
+
+class TrigramWordSimilar(Func):
+    """``query <% search_text``: the query is similar to some words of the text (pg_trgm)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " <%% "  # "%" doubled: the SQL goes through the driver's parameter formatting
+
+    def __init__(self, query, field):
+        super().__init__(Value(query), F(field), output_field=BooleanField())
+
+
+def prefix_query(words) -> str:
+    """``banh:* & pia:*`` from folded words; anything but letters and digits is dropped."""
+    lexemes = [_NOT_A_LEXEME.sub("", word) for word in words]
+    return " & ".join(f"{lexeme}:*" for lexeme in lexemes if lexeme)
+
+
+def postgres_search(queryset, *, text, folded, words, ranking):
+    tsquery = prefix_query(words)
+    if not tsquery:  # only punctuation ("%", "&"): nothing can match it
+        return queryset.none()
+    query = SearchQuery(tsquery, search_type="raw", config=CONFIG)
+    document = DOCUMENT.copy()
+    document.output_field = SearchVectorField()
+    matched = queryset.annotate(search_document=document).filter(
+        Q(search_document=query) | Q(TrigramWordSimilar(folded, "search_text"))
+    )
+    # A typo match (no full-text match) ranks below everything the words find.
+    relevance = Case(When(search_document=query, then=ranking), default=Value(0), output_field=IntegerField())
+    return matched.annotate(relevance=relevance, text_rank=SearchRank(F("search_document"), query))
