@@ -10,4 +10,7 @@ def server_error(request):
     from django.http import HttpResponseServerError
     from django.template import loader
 
-    return HttpResponseServerError(loader.get_template("500.html").render({"request": request}))
+    response = HttpResponseServerError(loader.get_template("500.html").render({"request": request}))
+    # The error page carries its style inline (no static file may be reachable): allowed here only.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
+    return response
