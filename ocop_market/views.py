@@ -14,3 +14,12 @@ def server_error(request):
     # The error page carries its style inline (no static file may be reachable): allowed here only.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
     return response
+
+
+def account_locked(request, original_response=None, credentials=None):
+    """django-axes' lockout answer: a page in the site's layout and language, status 429."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "account_locked.html", {"cooloff_minutes": minutes}, status=429)

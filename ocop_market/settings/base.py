@@ -5,6 +5,7 @@ cache, tasks run in-process. Production is the same file with other variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ocop_market.urls"
@@ -155,6 +159,21 @@ FEEDS_PUSH_BACKOFF = float(os.environ.get("FEEDS_PUSH_BACKOFF", "0.5"))
 FEEDS_PUSH_TIMEOUT = (5, 30)  # connect, read (seconds)
 # Product changes are pushed incrementally at most once per this many seconds (debounce).
 FEEDS_PUSH_DEBOUNCE = int(os.environ.get("FEEDS_PUSH_DEBOUNCE", "60"))
+
+# Login throttling (django-axes, database-backed): after AXES_FAILURE_LIMIT failed logins
+# for one user name from one address, that pair is locked out for AXES_COOLOFF_MINUTES,
+# on the storefront's login and the admin's alike. Behind a reverse proxy, REMOTE_ADDR is
+# the proxy's: set it from X-Forwarded-For there (see the README's deployment section).
+AUTHENTICATION_BACKENDS = [
+    "ocop_market.auth.ThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ocop_market.views.account_locked"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
