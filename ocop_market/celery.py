@@ -13,3 +13,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop_market.settings.base")
 app = Celery("ocop_market")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="ocop_market.ping")
+def ping(token: str) -> str:
+    """Writes ``token`` to the cache: the round trip a health check or a test can observe."""
+    from django.core.cache import cache
+
+    cache.set(f"celery-ping:{token}", "pong", 300)
+    return "pong"
