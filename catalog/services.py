@@ -1,0 +1,139 @@
+"""Writes of the catalog app that other apps call.
+
+``publish_application`` is how an approved onboarding application reaches the storefront:
+onboarding never writes catalog or producer rows itself.
+"""
+
+from django.db import transaction
+from django.utils.html import escape, linebreaks
+
+from producers.models import BankAccount, Producer, Stall
+
+from .models import Certification, OcopCertificate, Product, ProductImage
+
+
+def _rich_text(text: str) -> str:
+    """Plain text typed by a household → the paragraphs of a RichTextField (escaped)."""
+    return linebreaks(escape(text.strip())) if text and text.strip() else ""
+
+
+def _save(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _publish_producer(app) -> tuple[Producer, Stall]:
+    producer = Producer(
+        kind=app.producer_kind,
+        legal_name=app.legal_name.strip(),
+        representative=app.representative.strip(),
+        tax_code=app.tax_code.strip(),
+        personal_id=app.personal_id.strip(),
+        owner_id=app.household_id,
+        officer_id=app.officer_id,
+        verification=Producer.Verification.VERIFIED,
+    )
+    _save(producer)
+    stall = Stall(
+        producer=producer,
+        name=app.stall_name.strip(),
+        story=_rich_text(app.story),
+        phone=app.phone,
+        province_id=app.province_id,
+        commune_id=app.commune_id,
+        street_address=app.street_address,
+        legacy_address=app.legacy_address,
+        is_published=True,
+    )
+    stall.full_clean(exclude=["slug"])
+    stall.save()
+    return producer, stall
+
+
+def _publish_bank(app, producer) -> BankAccount | None:
+    if not (app.bank_bin and app.account_number and app.account_holder):
+        return getattr(producer, "bank_account", None)
+    bank = BankAccount.objects.filter(producer=producer).first() or BankAccount(producer=producer)
+    bank.bank_bin = app.bank_bin
+    bank.account_number = app.account_number.strip()
+    bank.account_holder = app.account_holder.strip()
+    return _save(bank)
+
+
+def _publish_product(item, producer, stall) -> Product:
+    product = item.product if item.product_id else Product(producer=producer)
+    if product.producer_id != producer.pk:
+        raise ValueError("The edited product belongs to another producer.")
+    product.category_id = item.category_id
+    product.name = item.name.strip()
+    product.short_description = item.short_description.strip()
+    product.description = _rich_text(item.description)
+    product.unit = item.unit.strip()
+    product.price = item.price
+    product.stock = item.stock
+    product.weight_grams = item.weight_grams
+    if stall is not None:
+        product.origin_province_id = product.origin_province_id or stall.province_id
+        product.origin_commune_id = product.origin_commune_id or stall.commune_id
+    product.status = Product.Status.PUBLISHED
+    product.full_clean(exclude=["slug", "search_text"])
+    product.save()
+
+    photos = list(item.photos.all())
+    if photos:
+        ProductImage.objects.filter(product=product).delete()
+        ProductImage.objects.bulk_create(
+            ProductImage(product=product, image_id=photo.image_id, sort_order=n) for n, photo in enumerate(photos)
+        )
+
+    if item.ocop_claimed and item.ocop_stars:
+        cert = OcopCertificate.objects.filter(
+            product=product, decision_number=item.ocop_decision_number
+        ).first() or OcopCertificate(product=product, decision_number=item.ocop_decision_number)
+        cert.stars = item.ocop_stars
+        cert.decision_date = item.ocop_decision_date
+        cert.level = item.ocop_level or OcopCertificate.Level.PROVINCE
+        if item.ocop_scan:
+            # Same private storage: the certificate points at the scan the household uploaded.
+            cert.scan.name = item.ocop_scan.name
+        if cert.pk is None:
+            cert.status = OcopCertificate.Status.ACTIVE
+            cert.expires_on = None  # 36 months after the decision (OcopCertificate.save)
+        cert.save()
+
+    if item.packaged_food and item.food_safety_number.strip():
+        Certification.objects.update_or_create(
+            product=product,
+            kind=Certification.Kind.FOOD_SAFETY,
+            defaults={"number": item.food_safety_number.strip(), "issued_on": item.food_safety_date},
+        )
+    return product
+
+
+def publish_application(app) -> dict:
+    """Create or update the producer (and bank account), stall and products of an approved application.
+
+    Runs inside the caller's transaction (``onboarding.services.approve``); any error propagates,
+    so the caller's rollback leaves nothing half-published. Returns what it published.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("publish_application must run inside the approval's transaction.")
+    if app.kind == app.Kind.NEW_STALL:
+        if app.producer_id:
+            raise ValueError("This application was already published.")
+        producer, stall = _publish_producer(app)
+        app.producer = producer
+        app.save(update_fields=["producer", "updated_at"])
+    else:
+        producer = Producer.objects.select_for_update().get(pk=app.producer_id)
+        stall = Stall.objects.filter(producer=producer).first()
+    bank = _publish_bank(app, producer)
+    products = []
+    for item in app.products.select_related("product").prefetch_related("photos"):
+        product = _publish_product(item, producer, stall)
+        if item.product_id != product.pk:
+            item.product = product
+            item.save(update_fields=["product"])
+        products.append(product)
+    return {"producer": producer, "stall": stall, "bank_account": bank, "products": products}

@@ -1,0 +1,500 @@
+"""Many products of one producer from a spreadsheet (CSV or XLSX) with Vietnamese headings.
+
+``read_rows`` turns the file into dictionaries keyed by field, ``validate`` checks every row
+and says, row by row, what will be created or what is wrong and why; ``create_products``
+writes the valid rows as ``ApplicationProduct`` rows in one transaction. Nothing is saved
+before the officer has seen the result and confirmed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocop_market.text import fold
+
+MAX_ROWS = 500
+
+# (field, Vietnamese heading, example value). The template's headings, in order.
+COLUMNS: list[tuple[str, str, str]] = [
+    ("name", "Tên sản phẩm", "Mật ong hoa cà phê 500 ml"),
+    ("category", "Nhóm sản phẩm (mã OCOP)", "1.3"),
+    ("unit", "Đơn vị bán", "chai"),
+    ("price", "Giá bán (đồng)", "180000"),
+    ("stock", "Số lượng có thể bán", "20"),
+    ("weight_grams", "Khối lượng (gam)", "650"),
+    ("short_description", "Mô tả ngắn", "Mật ong nguyên chất, thu hoạch tháng Ba."),
+    ("description", "Mô tả chi tiết", "Ong nuôi dưới tán cà phê, không pha đường."),
+    ("ocop_stars", "Số sao OCOP (3, 4, 5 hoặc để trống)", "4"),
+    ("ocop_decision_number", "Số quyết định công nhận OCOP", "1234/QĐ-UBND"),
+    ("ocop_decision_date", "Ngày quyết định (ngày/tháng/năm)", "15/03/2024"),
+    ("ocop_level", "Cấp công nhận (tỉnh, trung ương, huyện)", "tỉnh"),
+    ("packaged_food", "Thực phẩm đóng gói (có/không)", "có"),
+    ("food_safety_number", "Số bản tự công bố", "01/2024/MOBT"),
+    ("food_safety_date", "Ngày tự công bố (ngày/tháng/năm)", "02/01/2024"),
+    ("food_safety_exempt_reason", "Lý do không cần tự công bố", ""),
+]
+FIELD_LABELS = {
+    "name": gettext_lazy("Product name"),
+    "category": gettext_lazy("Product group"),
+    "unit": gettext_lazy("Unit of sale"),
+    "price": gettext_lazy("Price"),
+    "stock": gettext_lazy("Stock"),
+    "weight_grams": gettext_lazy("Weight (grams)"),
+    "short_description": gettext_lazy("Short description"),
+    "description": gettext_lazy("Description"),
+    "ocop_stars": gettext_lazy("OCOP stars"),
+    "ocop_decision_number": gettext_lazy("OCOP decision number"),
+    "ocop_decision_date": gettext_lazy("OCOP decision date"),
+    "ocop_level": gettext_lazy("OCOP level"),
+    "packaged_food": gettext_lazy("Packaged food"),
+    "food_safety_number": gettext_lazy("Self-declaration number"),
+    "food_safety_date": gettext_lazy("Self-declaration date"),
+    "food_safety_exempt_reason": gettext_lazy("Reason for exemption"),
+}
+REQUIRED = ("name", "category", "unit", "price")
+MAX_LENGTHS = {
+    "name": 200,
+    "unit": 30,
+    "short_description": 300,
+    "ocop_decision_number": 60,
+    "food_safety_number": 60,
+    "food_safety_exempt_reason": 300,
+}
+LEVELS = {
+    "tinh": "province",
+    "cap tinh": "province",
+    "province": "province",
+    "trung uong": "central",
+    "cap trung uong": "central",
+    "central": "central",
+    "huyen": "district",
+    "cap huyen": "district",
+    "district": "district",
+}
+YES = {"co", "x", "yes", "y", "1", "true", "dung"}
+NO = {"", "khong", "no", "n", "0", "false", "sai"}
+
+
+def _key(text) -> str:
+    """A heading compared loosely: folded, lower case, without the part in brackets."""
+    text = re.sub(r"\(.*?\)", "", str(text or ""))
+    return " ".join(fold(text).lower().replace("_", " ").split())
+
+
+HEADING_TO_FIELD = {}
+for _field, _heading, _example in COLUMNS:
+    HEADING_TO_FIELD[_key(_heading)] = _field
+    HEADING_TO_FIELD[_key(_field)] = _field
+    HEADING_TO_FIELD[_key(str(FIELD_LABELS[_field]))] = _field
+
+
+class SheetError(ValidationError):
+    """The file as a whole cannot be read (shown above the form)."""
+
+
+@dataclass
+class RowResult:
+    number: int  # the row number as the spreadsheet shows it (headings are row 1)
+    raw: dict
+    data: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    category_label: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1258", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetError(_("This file is not a spreadsheet we can read. Save it as CSV (UTF-8) or XLSX."))
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    if b"\x00" in data[:4096]:
+        raise SheetError(_("This file is not a spreadsheet we can read. Save it as CSV (UTF-8) or XLSX."))
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file  # noqa: BLE001
+        raise SheetError(_("This XLSX file is damaged or is not a spreadsheet. Save it again from Excel.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 10):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 1 + 50:  # headings, the limit, and some blank rows
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def read_rows(data: bytes, filename: str = "") -> list[tuple[int, dict]]:
+    """``[(row number, {field: value})]``, blank rows skipped. Raises SheetError for an unreadable file."""
+    if data.startswith(b"PK\x03\x04"):
+        table = _xlsx_rows(data)
+    elif filename.lower().endswith((".xlsx", ".xlsm")):
+        raise SheetError(_("This XLSX file is damaged or is not a spreadsheet. Save it again from Excel."))
+    else:
+        table = _csv_rows(data)
+    if not table:
+        raise SheetError(_("The spreadsheet is empty. Use the template: headings in row 1, one product per row."))
+    headings = table[0]
+    columns: dict[int, str] = {}
+    unknown = []
+    for i, heading in enumerate(headings):
+        if heading is None or str(heading).strip() == "":
+            continue
+        f = HEADING_TO_FIELD.get(_key(heading))
+        if f is None:
+            unknown.append(str(heading))
+        elif f not in columns.values():
+            columns[i] = f
+    missing = [dict((f, h) for f, h, _e in COLUMNS)[f] for f in REQUIRED if f not in columns.values()]
+    if missing:
+        raise SheetError(
+            _(
+                "Row 1 must hold the template's headings. Missing: %(cols)s. "
+                "Download the template and copy your rows into it."
+            )
+            % {"cols": ", ".join(missing)}
+        )
+    rows = []
+    for number, row in enumerate(table[1:], start=2):
+        values = {f: (row[i] if i < len(row) else None) for i, f in columns.items()}
+        if all(v is None or str(v).strip() == "" for v in values.values()):
+            continue
+        rows.append((number, values))
+    if not rows:
+        raise SheetError(_("The spreadsheet has headings but no products. Write one product per row."))
+    if len(rows) > MAX_ROWS:
+        raise SheetError(
+            _("The spreadsheet has more than %(n)s products. Split it into several files.") % {"n": MAX_ROWS}
+        )
+    return rows
+
+
+# --- validating -------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _integer(value, *, label) -> int | None:
+    if value is None or _text(value) == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(_("%(label)s must be a whole number.") % {"label": label})
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError(_("%(label)s must be a whole number.") % {"label": label})
+        number = int(value)
+    else:
+        raw = re.sub(r"[\s.,]|đ|₫|vnd|VND|đồng", "", str(value))
+        if not raw.isdigit():
+            raise ValueError(
+                _("%(label)s must be a whole number, e.g. 150000 (it says “%(value)s”).")
+                % {
+                    "label": label,
+                    "value": _text(value),
+                }
+            )
+        number = int(raw)
+    if number < 0:
+        raise ValueError(_("%(label)s cannot be negative.") % {"label": label})
+    return number
+
+
+def _date(value, *, label) -> datetime.date | None:
+    if value is None or _text(value) == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            day = datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if day.year < 1990 or day > datetime.date.today() + datetime.timedelta(days=1):
+            break
+        return day
+    raise ValueError(
+        _("%(label)s “%(value)s” is not a date: write it as day/month/year, e.g. 15/03/2024.")
+        % {"label": label, "value": text}
+    )
+
+
+def _categories():
+    from catalog.models import Category
+
+    by_code, by_name = {}, {}
+    for c in Category.objects.select_related("parent"):
+        if c.code:
+            by_code[c.code.strip().lower()] = c
+        by_name.setdefault(_key(c.name), c)
+        if c.name_en:
+            by_name.setdefault(_key(c.name_en), c)
+    return by_code, by_name
+
+
+def validate(rows: list[tuple[int, dict]]) -> list[RowResult]:
+    by_code, by_name = _categories()
+    results = []
+    seen_names: dict[str, int] = {}
+    for number, raw in rows:
+        r = RowResult(number=number, raw={k: _text(v) for k, v in raw.items()})
+        d = r.data
+        for f in (
+            "name",
+            "unit",
+            "short_description",
+            "description",
+            "ocop_decision_number",
+            "food_safety_number",
+            "food_safety_exempt_reason",
+        ):
+            value = _text(raw.get(f))
+            limit = MAX_LENGTHS.get(f)
+            if limit and len(value) > limit:
+                r.errors.append(
+                    _("%(label)s is too long (at most %(n)s characters).") % {"label": FIELD_LABELS[f], "n": limit}
+                )
+            d[f] = value
+        if not d["name"]:
+            r.errors.append(_("The product name is empty."))
+        else:
+            folded = _key(d["name"])
+            if folded in seen_names:
+                r.errors.append(_("The same product is already in row %(n)s.") % {"n": seen_names[folded]})
+            else:
+                seen_names[folded] = number
+        if not d["unit"]:
+            r.errors.append(_("The unit of sale is empty (kg, hộp, chai …)."))
+        category = _text(raw.get("category"))
+        found = by_code.get(category.lower()) or by_name.get(_key(category)) if category else None
+        if not category:
+            r.errors.append(_("The product group is empty: write its OCOP code, e.g. 1.3."))
+        elif found is None:
+            r.errors.append(
+                _("The product group “%(value)s” does not exist: use a code from the template's list, e.g. 1.3.")
+                % {"value": category}
+            )
+        else:
+            d["category"] = found
+            r.category_label = f"{found.code} {found.name}".strip()
+        bad_number = set()
+        for f in ("price", "stock", "weight_grams"):
+            try:
+                d[f] = _integer(raw.get(f), label=FIELD_LABELS[f])
+            except ValueError as exc:
+                r.errors.append(str(exc))
+                d[f] = None
+                bad_number.add(f)
+        if d.get("price") is None and "price" not in bad_number:
+            r.errors.append(_("The price is empty: write it in đồng, e.g. 150000."))
+        elif d.get("price") is not None and d["price"] < 1000:
+            r.errors.append(_("The price looks too low: write it in đồng, e.g. 150000."))
+        d["stock"] = d.get("stock") or 0
+        stars = _text(raw.get("ocop_stars")).replace("★", "").replace("sao", "").strip()
+        if stars:
+            if stars not in ("3", "4", "5"):
+                r.errors.append(_("OCOP stars must be 3, 4 or 5 (it says “%(value)s”).") % {"value": stars})
+                d["ocop_stars"] = None
+            else:
+                d["ocop_stars"] = int(stars)
+        else:
+            d["ocop_stars"] = None
+        d["ocop_claimed"] = d["ocop_stars"] is not None
+        for f in ("ocop_decision_date", "food_safety_date"):
+            try:
+                d[f] = _date(raw.get(f), label=FIELD_LABELS[f])
+            except ValueError as exc:
+                r.errors.append(str(exc))
+                d[f] = None
+        level = _key(raw.get("ocop_level"))
+        if level:
+            if level not in LEVELS:
+                r.errors.append(
+                    _("The OCOP level “%(value)s” is unknown: write tỉnh, trung ương or huyện.")
+                    % {"value": _text(raw.get("ocop_level"))}
+                )
+                d["ocop_level"] = ""
+            else:
+                d["ocop_level"] = LEVELS[level]
+        else:
+            d["ocop_level"] = ""
+        packaged = _key(raw.get("packaged_food"))
+        if packaged in YES:
+            d["packaged_food"] = True
+        elif packaged in NO:
+            d["packaged_food"] = False
+        else:
+            r.errors.append(_("“Packaged food” must be có or không."))
+            d["packaged_food"] = False
+        if r.ok:
+            r.warnings = _still_needed(d)
+        results.append(r)
+    return results
+
+
+def _still_needed(d) -> list[str]:
+    """What the checklist will still ask before the application can be sent (not errors here)."""
+    needed = [_("photos")]
+    if d["ocop_claimed"]:
+        if not d["ocop_decision_number"]:
+            needed.append(_("OCOP decision number"))
+        if not d["ocop_decision_date"]:
+            needed.append(_("OCOP decision date"))
+        if not d["ocop_level"]:
+            needed.append(_("OCOP level"))
+        needed.append(_("scan of the OCOP certificate"))
+    if d["packaged_food"] and not (
+        (d["food_safety_number"] and d["food_safety_date"]) or d["food_safety_exempt_reason"]
+    ):
+        needed.append(_("food-safety self-declaration"))
+    return needed
+
+
+def validate_file(data: bytes, filename: str = "") -> list[RowResult]:
+    return validate(read_rows(data, filename))
+
+
+# --- writing ----------------------------------------------------------------------------
+
+PRODUCT_FIELDS = (
+    "name",
+    "category",
+    "short_description",
+    "description",
+    "unit",
+    "price",
+    "stock",
+    "weight_grams",
+    "ocop_claimed",
+    "ocop_stars",
+    "ocop_decision_number",
+    "ocop_decision_date",
+    "ocop_level",
+    "packaged_food",
+    "food_safety_number",
+    "food_safety_date",
+    "food_safety_exempt_reason",
+)
+
+
+def create_products(*, app, results: list[RowResult], actor) -> list:
+    """The valid rows as products of ``app`` (in one transaction, recorded in its audit trail)."""
+    from . import services
+    from .models import ApplicationProduct
+
+    valid = [r for r in results if r.ok]
+    with transaction.atomic():
+        start = app.products.count()
+        products = ApplicationProduct.objects.bulk_create(
+            [
+                ApplicationProduct(
+                    application=app,
+                    sort_order=start + i,
+                    bulk_row=r.number,
+                    **{f: r.data[f] for f in PRODUCT_FIELDS},
+                )
+                for i, r in enumerate(valid)
+            ]
+        )
+        services.record_edit(
+            app,
+            actor,
+            field="products",
+            summary=_("%(n)s products from a spreadsheet") % {"n": len(products)},
+        )
+    return products
+
+
+def create_application_from_rows(*, producer, results: list[RowResult], actor):
+    """A new ADD_PRODUCTS draft for ``producer`` holding the valid rows, in one transaction."""
+    from . import services
+    from .models import Application
+
+    with transaction.atomic():
+        app = services.create_application(
+            household=producer.owner, actor=actor, kind=Application.Kind.ADD_PRODUCTS, producer=producer
+        )
+        create_products(app=app, results=results, actor=actor)
+    return app
+
+
+# --- the template -----------------------------------------------------------------------
+
+
+def template_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([h for _f, h, _e in COLUMNS])
+    writer.writerow([e for _f, _h, e in COLUMNS])
+    # A BOM so that Excel opens the Vietnamese headings as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from catalog.models import Category
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sản phẩm"
+    sheet.append([h for _f, h, _e in COLUMNS])
+    sheet.append([e for _f, _h, e in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="2F6B2F")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, (_f, heading, _e) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(14, min(40, len(heading) + 2))
+    sheet.freeze_panes = "A2"
+    groups = workbook.create_sheet("Nhóm sản phẩm")
+    groups.append(["Mã", "Nhóm sản phẩm"])
+    for cell in groups[1]:
+        cell.font = Font(bold=True)
+    for c in Category.objects.select_related("parent").order_by("sort_order", "name"):
+        if c.code:
+            groups.append([c.code, str(c)])
+    groups.column_dimensions["B"].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

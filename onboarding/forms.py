@@ -1,0 +1,510 @@
+"""Forms of the household side: accounts, and one form per wizard step.
+
+Every step saves on its own: fields may be left empty (the checklist says what is still
+missing), but what is typed must be valid, or nothing of that step is saved.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from ocop_market.phone import VietnamesePhoneField
+from producers.banks import bank_choices, holder_matches
+from producers.models import Commune, Producer, Province
+
+from .models import Application, ApplicationProduct
+from .uploads import check_size
+
+TAX_CODE = RegexValidator(r"^\d{10}(-\d{3})?$", _("A tax code has 10 digits, or 10 digits, a dash and 3 digits."))
+PERSONAL_ID = RegexValidator(r"^\d{12}$", _("A personal ID number (CCCD) has 12 digits."))
+ACCOUNT_NUMBER = RegexValidator(r"^[0-9A-Za-z]{4,19}$", _("An account number has 4 to 19 letters or digits."))
+
+
+def _digits(value: str) -> str:
+    return "".join((value or "").split()).replace(".", "")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+class RegisterForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    phone = VietnamesePhoneField(label=_("Phone number"), help_text=_("This number is your login name."))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_phone(self):
+        from .accounts import phone_is_taken, phone_taken_error
+
+        phone = self.cleaned_data["phone"]
+        if phone and phone_is_taken(phone):
+            raise phone_taken_error()
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif p1:
+            from django.contrib.auth import get_user_model
+
+            probe = get_user_model()(username=data.get("phone") or "", first_name=data.get("full_name") or "")
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Phone number or user name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth import authenticate
+
+        from .accounts import login_username
+
+        data = super().clean()
+        username, password = data.get("username"), data.get("password")
+        if username and password:
+            self.user = authenticate(self.request, username=login_username(username), password=password)
+            if self.user is None and login_username(username) != username.strip():
+                self.user = authenticate(self.request, username=username.strip(), password=password)
+            if self.user is None or not self.user.is_active:
+                raise forms.ValidationError(
+                    _("The phone number or the password is not right. Check them and try again."), code="invalid_login"
+                )
+        return data
+
+
+# --- wizard steps -----------------------------------------------------------------------
+
+
+class ProducerStepForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["producer_kind", "legal_name", "representative", "tax_code", "personal_id"]
+        labels = {
+            "producer_kind": _("Who sells"),
+            "legal_name": _("Name of the household, cooperative or business"),
+            "representative": _("Representative (full name)"),
+            "tax_code": _("Tax code"),
+            "personal_id": _("Personal ID number (CCCD, 12 digits)"),
+        }
+        help_texts = {
+            "tax_code": _("A household without a tax code gives its personal ID number instead."),
+        }
+        widgets = {"producer_kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["producer_kind"].choices = Producer.Kind.choices
+        # Typed with spaces ("0791 2345 6789"): the length is checked after the spaces are removed.
+        for name in ("tax_code", "personal_id"):
+            field = self.fields[name]
+            field.max_length = 20
+            field.validators = []
+            field.widget.attrs.update({"inputmode": "numeric", "maxlength": "20"})
+
+    def clean_tax_code(self):
+        value = "".join(self.cleaned_data.get("tax_code", "").split())
+        if value:
+            TAX_CODE(value)
+        return value
+
+    def clean_personal_id(self):
+        value = _digits(self.cleaned_data.get("personal_id", ""))
+        if value:
+            PERSONAL_ID(value)
+        return value
+
+    def clean_legal_name(self):
+        return " ".join(self.cleaned_data.get("legal_name", "").split())
+
+    def clean_representative(self):
+        return " ".join(self.cleaned_data.get("representative", "").split())
+
+
+class StallStepForm(forms.ModelForm):
+    phone = VietnamesePhoneField(
+        label=_("Phone number for buyers"), required=False, help_text=_("For example 0912 345 678.")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["stall_name", "story", "phone"]
+        labels = {"stall_name": _("Stall name"), "story": _("Your story")}
+        help_texts = {
+            "stall_name": _("The name buyers see, e.g. “Mật ong Bà Tư”."),
+            "story": _("A few sentences: who you are, how you make your products."),
+        }
+        widgets = {"story": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.phone:
+            from ocop_market.phone import display_vn_phone
+
+            self.initial["phone"] = display_vn_phone(self.instance.phone)
+
+
+class AddressStepForm(forms.ModelForm):
+    """The 2025 address: province, then commune/ward of that province (no script needed)."""
+
+    class Meta:
+        model = Application
+        fields = ["province", "commune", "street_address"]
+        labels = {
+            "province": _("Province or city (2025)"),
+            "commune": _("Commune or ward (2025)"),
+            "street_address": _("House number, street, hamlet or village"),
+        }
+
+    def __init__(self, *args, province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.order_by("slug")
+        self.fields["province"].empty_label = _("Choose the province")
+        chosen = province or self.instance.province_id
+        if self.is_bound and self.data.get(self.add_prefix("province")):
+            chosen = self.data.get(self.add_prefix("province"))
+        communes = (
+            Commune.objects.filter(province_id=chosen).order_by("short_name") if chosen else Commune.objects.none()
+        )
+        self.fields["commune"].queryset = communes
+        self.fields["commune"].empty_label = _("Choose the commune or ward")
+        self.fields["commune"].label_from_instance = lambda c: c.name
+
+    def clean(self):
+        data = super().clean()
+        province, commune = data.get("province"), data.get("commune")
+        if commune and province and commune.province_id != province.pk:
+            self.add_error("commune", _("This commune or ward is not in the chosen province."))
+        return data
+
+
+class LegacyAddressForm(forms.Form):
+    legacy_address = forms.CharField(
+        label=_("Old address (before July 2025)"),
+        max_length=300,
+        help_text=_("Commune, district, province as written before, e.g. “xã Hòa Liên, huyện Hòa Vang, Đà Nẵng”."),
+    )
+
+
+class CandidateForm(forms.Form):
+    """The household (or officer) chooses among the 2025 units proposed for an old address."""
+
+    commune = forms.ChoiceField(label=_("Which is your commune or ward now?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [(c.code, f"{c.name}, {c.province.short_name}") for c in candidates]
+
+
+def category_choices():
+    from catalog.models import Category
+
+    rows = list(Category.objects.select_related("parent").order_by("sort_order", "name"))
+    groups: dict = {}
+    tops = []
+    for c in rows:
+        if c.parent_id:
+            groups.setdefault(c.parent_id, []).append(c)
+        else:
+            tops.append(c)
+    choices = [("", _("Choose a product group"))]
+    for top in tops:
+        children = groups.get(top.pk, [])
+        if children:
+            choices.append((top.display_name, [(c.pk, f"{c.code} {c.display_name}".strip()) for c in children]))
+        else:
+            choices.append((top.pk, f"{top.code} {top.display_name}".strip()))
+    return choices
+
+
+class ProductForm(forms.ModelForm):
+    price = forms.CharField(
+        label=_("Price (đồng)"),
+        required=False,
+        max_length=20,
+        help_text=_("For example 150000 or 150.000."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = ApplicationProduct
+        fields = [
+            "name",
+            "category",
+            "short_description",
+            "description",
+            "unit",
+            "price",
+            "stock",
+            "weight_grams",
+            "packaged_food",
+        ]
+        labels = {
+            "name": _("Product name"),
+            "category": _("Product group"),
+            "short_description": _("Short description"),
+            "description": _("Description"),
+            "unit": _("Unit of sale"),
+            "stock": _("How many can you sell now"),
+            "weight_grams": _("Weight (grams)"),
+            "packaged_food": _("This is packaged food"),
+        }
+        help_texts = {"unit": _("kg, hộp, chai, túi …")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].widget = forms.Select(choices=category_choices())
+        self.fields["stock"].required = False
+        self.fields["stock"].widget.attrs.update({"inputmode": "numeric", "min": "0"})
+        self.fields["weight_grams"].widget.attrs.update({"inputmode": "numeric", "min": "0"})
+        if self.instance.price is not None and not self.is_bound:
+            self.initial["price"] = f"{self.instance.price:,}".replace(",", ".")
+
+    def clean_price(self):
+        raw = "".join((self.cleaned_data.get("price") or "").split())
+        raw = raw.replace(".", "").replace(",", "").replace("đ", "").replace("₫", "").replace("VND", "")
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise forms.ValidationError(_("Write the price in đồng with digits only, e.g. 150000."))
+        value = int(raw)
+        if value < 1000:
+            raise forms.ValidationError(_("The price looks too low: write it in đồng, e.g. 150000."))
+        if value > 1_000_000_000:
+            raise forms.ValidationError(_("The price looks too high: write it in đồng, e.g. 150000."))
+        return value
+
+    def clean_stock(self):
+        return self.cleaned_data.get("stock") or 0
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            if not data:
+                return single(None, initial)
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class PhotoUploadForm(forms.Form):
+    photos = MultipleFileField(
+        label=_("Add photos"),
+        required=True,
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
+        help_text=_("Clear photos in daylight, at most 10 MB each."),
+    )
+
+    def clean_photos(self):
+        files = self.cleaned_data.get("photos") or []
+        for f in files:
+            check_size(f)
+        return files
+
+
+class DocumentsForm(forms.ModelForm):
+    ocop_scan_upload = forms.FileField(
+        label=_("Scan or photo of the OCOP certificate"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*,application/pdf"}),
+        help_text=_("PDF or photo, at most 10 MB. It is only seen by officers."),
+    )
+
+    class Meta:
+        model = ApplicationProduct
+        fields = [
+            "ocop_claimed",
+            "ocop_stars",
+            "ocop_decision_number",
+            "ocop_decision_date",
+            "ocop_level",
+            "packaged_food",
+            "food_safety_number",
+            "food_safety_date",
+            "food_safety_exempt_reason",
+        ]
+        labels = {
+            "ocop_claimed": _("This product has OCOP stars"),
+            "ocop_stars": _("Stars"),
+            "ocop_decision_number": _("Recognition decision number"),
+            "ocop_decision_date": _("Decision date"),
+            "ocop_level": _("Recognition level"),
+            "packaged_food": _("This is packaged food"),
+            "food_safety_number": _("Food-safety self-declaration number"),
+            "food_safety_date": _("Self-declaration date"),
+            "food_safety_exempt_reason": _("Or: why no self-declaration is needed"),
+        }
+        widgets = {"ocop_decision_date": DateInput(), "food_safety_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ocop_stars"].widget = forms.RadioSelect(choices=[(3, "3★"), (4, "4★"), (5, "5★")])
+        self.fields["ocop_level"].widget = forms.Select(
+            choices=[("", _("Choose the level"))] + list(self.fields["ocop_level"].choices)[1:]
+        )
+
+    def clean_ocop_scan_upload(self):
+        upload = self.cleaned_data.get("ocop_scan_upload")
+        if upload:
+            from .uploads import clean_certificate_scan
+
+            self.cleaned_scan = clean_certificate_scan(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("ocop_claimed"):
+            data["ocop_stars"] = None
+        return data
+
+
+class PaymentStepForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["bank_bin", "account_number", "account_holder"]
+        labels = {
+            "bank_bin": _("Bank"),
+            "account_number": _("Account number"),
+            "account_holder": _("Account holder (as printed by the bank)"),
+        }
+        help_texts = {"account_holder": _("It must be the representative's name, e.g. NGUYEN VAN AN.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_bin"].widget = forms.Select(choices=[("", _("Choose your bank"))] + bank_choices())
+        self.fields["account_number"].max_length = 30
+        self.fields["account_number"].validators = []
+        self.fields["account_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean_bank_bin(self):
+        value = self.cleaned_data.get("bank_bin", "")
+        if value and value not in {b for b, _l in bank_choices()}:
+            raise forms.ValidationError(_("Choose a bank from the list of VietQR banks."))
+        return value
+
+    def clean_account_number(self):
+        value = _digits(self.cleaned_data.get("account_number", "")).replace("-", "")
+        if value:
+            ACCOUNT_NUMBER(value)
+        return value
+
+    def clean_account_holder(self):
+        value = " ".join(self.cleaned_data.get("account_holder", "").split())
+        rep = self.instance.representative
+        if value and rep and not holder_matches(value, rep):
+            raise forms.ValidationError(
+                _("The account holder must be the representative, %(name)s. Use an account in that name.")
+                % {"name": rep}
+            )
+        return value
+
+
+class SubmitForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("The household has read this application and agrees that I send it on its behalf."),
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Note for the reviewer (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(label=_("Why (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NewApplicationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What do you want to do?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0][0]
+
+
+class BulkUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        help_text=_("Fill in the template: one product per row, the first row is the headings."),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        check_size(f)
+        return f

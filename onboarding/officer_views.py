@@ -1,0 +1,359 @@
+"""The officer side: the review queue, assisted listing, review actions, the dashboard,
+and everyone's in-app notifications.
+
+Objects are fetched through ``Application.objects.visible_to(user)`` (a foreign id is a 404);
+state changes go through ``onboarding.services`` only, whose refusals are shown as messages.
+"""
+
+import datetime
+import statistics
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.models import OcopCertificate
+from producers.models import Commune
+
+from . import services
+from .models import Application, Notification, is_editor, officer_profile
+from .officer_forms import AssistedHouseholdForm, CommentForm, QueueFilterForm, RejectForm, RequestChangesForm
+
+S = Application.State
+SESSION_LINKS = "onboarding_set_password_links"
+
+
+def is_staff_reviewer(user) -> bool:
+    """Officers and editors use these screens (officers need not be Django staff)."""
+    return user.is_authenticated and (
+        is_editor(user) or officer_profile(user) is not None or user.groups.filter(name="Officer").exists()
+    )
+
+
+def reviewer_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_staff_reviewer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _communes_of(user):
+    """The communes a reviewer filters by: an officer's own, or every commune with applications."""
+    if is_editor(user):
+        return Commune.objects.filter(pk__in=Application.objects.values("commune")).select_related("province")
+    profile = officer_profile(user)
+    if profile is None:
+        return Commune.objects.none()
+    return profile.communes.select_related("province")
+
+
+# --- queue -----------------------------------------------------------------------------
+
+
+@reviewer_required
+def queue(request):
+    """Applications of the officer's communes, oldest first, with counts per state."""
+    communes = list(_communes_of(request.user))
+    form = QueueFilterForm(request.GET or None, communes=communes)
+    scope = Application.objects.in_scope_of(request.user)
+    state = commune = ""
+    if form.is_bound and form.is_valid():
+        state, commune = form.cleaned_data["state"], form.cleaned_data["commune"]
+    if commune:
+        scope = scope.filter(commune_id=commune)
+    counts = dict(scope.order_by().values_list("state").annotate(n=Count("pk")))
+    apps = scope.filter(state=state) if state else scope
+    apps = apps.select_related("household", "commune__province", "officer", "producer").order_by(
+        Coalesce("submitted_at", "created_at"), "pk"
+    )
+    page = Paginator(apps, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    state_counts = [
+        {"value": value, "label": label, "count": counts.get(value, 0), "active": value == state}
+        for value, label in S.choices
+    ]
+    return render(
+        request,
+        "onboarding/officer/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "state_counts": state_counts,
+            "total": sum(counts.values()),
+            "commune": commune,
+            "state": state,
+            "query": query.urlencode(),
+            "today": timezone.now(),
+        },
+    )
+
+
+# --- assisted listing ------------------------------------------------------------------
+
+
+@reviewer_required
+def assisted_new(request):
+    """Create a household's account and its first application on its behalf."""
+    from .accounts import create_household_account
+
+    communes = list(_communes_of(request.user))
+    form = AssistedHouseholdForm(request.POST or None)
+    form.fields["commune"] = _commune_field(communes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                household, link = create_household_account(
+                    full_name=form.cleaned_data["full_name"], phone=form.cleaned_data["phone"], created_by=request.user
+                )
+                commune = next((c for c in communes if str(c.pk) == form.cleaned_data["commune"]), None)
+                app = services.create_application(
+                    household=household,
+                    actor=request.user,
+                    kind=Application.Kind.NEW_STALL,
+                    commune=commune,
+                )
+        except ValidationError as exc:
+            form.add_error("phone", exc)
+        except services.TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            links = request.session.get(SESSION_LINKS, {})
+            links[str(app.pk)] = request.build_absolute_uri(link)
+            request.session[SESSION_LINKS] = links
+            return redirect("onboarding:assisted-created", pk=app.pk)
+    return render(request, "onboarding/officer/assisted_new.html", {"form": form})
+
+
+def _commune_field(communes):
+    from django import forms
+
+    return forms.ChoiceField(
+        label=_("Commune or ward of the household"),
+        required=False,
+        choices=[("", _("Choose later"))] + [(str(c.pk), str(c)) for c in communes],
+    )
+
+
+def _reviewer_app(request, pk):
+    """An application the reviewer may see; for anyone else (a farmer included) a 404."""
+    if not is_staff_reviewer(request.user):
+        raise Http404
+    return get_object_or_404(Application.objects.visible_to(request.user).select_related("household"), pk=pk)
+
+
+@login_required
+def assisted_created(request, pk):
+    """Shows the one-time set-password link once; afterwards a new one can be made."""
+    app = _reviewer_app(request, pk)
+    links = request.session.get(SESSION_LINKS, {})
+    link = links.pop(str(pk), None)
+    request.session[SESSION_LINKS] = links
+    return render(
+        request,
+        "onboarding/officer/assisted_created.html",
+        {"app": app, "link": link, "can_new_link": not app.household.has_usable_password()},
+    )
+
+
+@login_required
+@require_POST
+def new_password_link(request, pk):
+    """A fresh one-time link for a household that has not chosen its password yet."""
+    from .accounts import set_password_url
+
+    app = _reviewer_app(request, pk)
+    if not services.is_reviewer(app, request.user) or app.household.has_usable_password():
+        messages.error(request, _("The household has already chosen its password: it can log in with its phone."))
+        return redirect("onboarding:detail", pk=app.pk)
+    links = request.session.get(SESSION_LINKS, {})
+    links[str(app.pk)] = request.build_absolute_uri(set_password_url(app.household))
+    request.session[SESSION_LINKS] = links
+    return redirect("onboarding:assisted-created", pk=app.pk)
+
+
+# --- review actions (POST only; shown on the application page) --------------------------
+
+
+def _act(request, pk, do, success: str):
+    app = get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
+    try:
+        do(app)
+    except services.TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("onboarding:detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def review_start(request, pk):
+    return _act(
+        request, pk, lambda app: services.start_review(app, request.user), _("You are now reviewing this application.")
+    )
+
+
+@login_required
+@require_POST
+def review_comment(request, pk):
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
+        messages.error(request, _("Write the comment first."))
+        return redirect("onboarding:detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda app: services.add_comment(
+            app, request.user, text=form.cleaned_data["text"], field=form.cleaned_data["field"]
+        ),
+        _("Your comment was added."),
+    )
+
+
+@login_required
+@require_POST
+def review_request_changes(request, pk):
+    form = RequestChangesForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        lambda app: services.request_changes(app, request.user, comment=comment),
+        _("The application was sent back to the household with your comments."),
+    )
+
+
+@login_required
+@require_POST
+def review_approve(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda app: services.approve(app, request.user),
+        _("Approved: the stall and products are now on the storefront."),
+    )
+
+
+@login_required
+@require_POST
+def review_reject(request, pk):
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        lambda app: services.reject(app, request.user, reason=reason),
+        _("The application was rejected. The household will see your reason."),
+    )
+
+
+# --- dashboard -------------------------------------------------------------------------
+
+
+def _certificates_in_scope(user):
+    certs = OcopCertificate.objects.all()
+    if is_editor(user):
+        return certs
+    profile = officer_profile(user)
+    if profile is None:
+        return certs.none()
+    return certs.filter(
+        Q(product__producer__stall__commune__in=profile.communes.values("pk")) | Q(product__producer__officer=user)
+    )
+
+
+@reviewer_required
+def dashboard(request):
+    scope = Application.objects.in_scope_of(request.user)
+    counts = dict(scope.order_by().values_list("state").annotate(n=Count("pk")))
+    per_state = [{"value": v, "label": label, "count": counts.get(v, 0)} for v, label in S.choices]
+
+    published = (
+        scope.filter(state=S.PUBLISHED, published_at__isnull=False, submitted_at__isnull=False)
+        .order_by()
+        .values_list("submitted_at", "published_at")
+    )
+    days = [(done - first).total_seconds() / 86400 for first, done in published]
+    median_days = round(statistics.median(days), 1) if days else None
+
+    now = timezone.localtime()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    onboarded = (
+        scope.filter(state=S.PUBLISHED, kind=Application.Kind.NEW_STALL, published_at__gte=month_start)
+        .order_by()
+        .values("commune_id", name=F("commune__name"), province_name=F("commune__province__short_name"))
+        .annotate(households=Count("household", distinct=True))
+        .order_by("-households", "name")
+    )
+
+    today = timezone.localdate()
+    expiring = (
+        _certificates_in_scope(request.user)
+        .filter(status=OcopCertificate.Status.ACTIVE, expires_on__gte=today)
+        .filter(expires_on__lte=today + datetime.timedelta(days=90))
+        .select_related("product__producer__stall")
+        .order_by("expires_on", "pk")
+    )
+    expiring_list = list(expiring[:50])
+    for cert in expiring_list:
+        cert.days_left = (cert.expires_on - today).days
+    return render(
+        request,
+        "onboarding/officer/dashboard.html",
+        {
+            "per_state": per_state,
+            "total": sum(counts.values()),
+            "median_days": median_days,
+            "published_count": len(days),
+            "onboarded": list(onboarded),
+            "month": month_start,
+            "expiring": expiring_list,
+            "expiring_more": max(0, expiring.count() - len(expiring_list)) if len(expiring_list) == 50 else 0,
+        },
+    )
+
+
+# --- notifications (every signed-in user) -----------------------------------------------
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; those shown are marked read."""
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    unread = [n.pk for n in items if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread, user=request.user).update(read_at=timezone.now())
+    for n in items:
+        n.is_new = n.pk in unread
+    return render(request, "onboarding/notifications.html", {"page": page, "items": items})
+
+
+@login_required
+def notification_open(request, pk):
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    if note.url and url_has_allowed_host_and_scheme(note.url, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(note.url)
+    return redirect(reverse("onboarding:notifications"))
