@@ -1,1 +1,328 @@
-# Models of this app arrive with its issue; the app is registered so migrations and URLs have a home.
+"""Orders: a buyer's order, split into one fulfilment group per stall, its payments and ledger.
+
+Money is integer đồng everywhere (VND has no minor unit). The contract with the payments side
+is in the team's spec: fields are only ever added here, never renamed or removed.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from producers.models import TimeStampedModel
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OrderQuerySet(models.QuerySet):
+    def for_detail(self):
+        """Everything the order page needs, in a fixed number of queries."""
+        return self.select_related("province", "commune").prefetch_related(
+            models.Prefetch("groups", queryset=FulfilmentGroup.objects.select_related("stall").order_by("pk")),
+            "groups__lines",
+            "payments",
+        )
+
+    def visible_to(self, user):
+        """Orders with at least one stall part the user may manage (staff: all)."""
+        from producers.models import Stall
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.groups.filter(name="Editor").exists():
+            return self
+        return self.filter(groups__stall__in=Stall.objects.visible_to(user).values("pk")).distinct()
+
+
+class Order(TimeStampedModel):
+    class PaymentMethod(models.TextChoices):
+        CARD = "card", _("Card")
+        VIETQR = "vietqr", _("VietQR bank transfer")
+        COD = "cod", _("Cash on delivery")
+
+    class PaymentStatus(models.TextChoices):
+        UNPAID = "unpaid", _("Unpaid")
+        AWAITING = "awaiting", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Payment failed")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("order number"), max_length=20, unique=True)
+    access_token = models.CharField(max_length=64, unique=True, default=new_access_token, editable=False)
+    buyer_name = models.CharField(_("buyer name"), max_length=120)
+    buyer_phone = models.CharField(_("buyer phone"), max_length=20, db_index=True)
+    buyer_email = models.EmailField(_("buyer e-mail"), blank=True)
+    province = models.ForeignKey(
+        "producers.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "producers.Commune", verbose_name=_("commune / ward"), on_delete=models.PROTECT, related_name="+"
+    )
+    street_address = models.CharField(_("street address"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices)
+    payment_status = models.CharField(
+        _("payment status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID, db_index=True
+    )
+    subtotal = models.PositiveBigIntegerField(_("subtotal (VND)"), default=0)
+    shipping_total = models.PositiveBigIntegerField(_("shipping (VND)"), default=0)
+    total = models.PositiveBigIntegerField(_("total (VND)"), default=0)
+    reserved_until = models.DateTimeField(_("stock reserved until"), null=True, blank=True, db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=19, unique=True, blank=True, null=True)
+    # Set once the stock of this order has been given back (cancelled or expired): never twice.
+    stock_released_at = models.DateTimeField(_("stock released at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total=models.F("subtotal") + models.F("shipping_total")),
+                name="order_total_is_subtotal_plus_shipping",
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("orders:detail", kwargs={"token": self.access_token})
+
+    @property
+    def buyer_phone_display(self) -> str:
+        from ocop_market.phone import display_vn_phone
+
+        return display_vn_phone(self.buyer_phone)
+
+    @property
+    def is_online(self) -> bool:
+        return self.payment_method in (self.PaymentMethod.CARD, self.PaymentMethod.VIETQR)
+
+    @property
+    def is_payable(self) -> bool:
+        """Whether the buyer can still pay online (not paid, not cancelled, reservation open)."""
+        from django.utils import timezone
+
+        return (
+            self.is_online
+            and self.payment_status
+            in (self.PaymentStatus.UNPAID, self.PaymentStatus.AWAITING, self.PaymentStatus.FAILED)
+            and self.stock_released_at is None
+            and (self.reserved_until is None or self.reserved_until > timezone.now())
+        )
+
+
+class OrderSequence(models.Model):
+    """The last order number handed out per year; its row is locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("order number sequence")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class FulfilmentGroup(TimeStampedModel):
+    """The part of an order one stall ships, with its own status."""
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Pending payment")
+        PAID = "paid", _("Paid")
+        PREPARING = "preparing", _("Preparing")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    class CollectedBy(models.TextChoices):
+        PLATFORM = "platform", _("Platform")
+        STALL = "stall", _("Stall")
+        COD = "cod", _("Cash on delivery")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="groups")
+    stall = models.ForeignKey(
+        "producers.Stall", verbose_name=_("stall"), on_delete=models.PROTECT, related_name="order_groups"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
+    )
+    subtotal = models.PositiveBigIntegerField(_("subtotal (VND)"), default=0)
+    shipping_fee = models.PositiveBigIntegerField(_("shipping fee (VND)"), default=0)
+    total = models.PositiveBigIntegerField(_("total (VND)"), default=0)
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    collected_by = models.CharField(
+        _("collected by"), max_length=10, choices=CollectedBy.choices, default=CollectedBy.PLATFORM
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("stall part of an order")
+        verbose_name_plural = _("stall parts of orders")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "stall"], name="one_group_per_stall_per_order"),
+            models.CheckConstraint(
+                condition=models.Q(total=models.F("subtotal") + models.F("shipping_fee")),
+                name="group_total_is_subtotal_plus_shipping",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id and self.order.number} · {self.stall}"
+
+
+class GroupStatusChange(models.Model):
+    """Who moved a stall's part of an order, when, from what to what."""
+
+    group = models.ForeignKey(FulfilmentGroup, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=FulfilmentGroup.Status.choices)
+    to_status = models.CharField(max_length=20, choices=FulfilmentGroup.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    comment = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class OrderLine(models.Model):
+    """A snapshot of what was bought: name, unit and price as they were at checkout."""
+
+    group = models.ForeignKey(FulfilmentGroup, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    product_name = models.CharField(_("product"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=30)
+    unit_price = models.PositiveBigIntegerField(_("unit price (VND)"))
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.PositiveBigIntegerField(_("line total (VND)"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="order_line_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_name}"
+
+
+class Payment(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(_("method"), max_length=10, choices=Order.PaymentMethod.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    provider_id = models.CharField(_("provider id"), max_length=255, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    failure_message = models.TextField(_("failure message"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.amount} ({self.get_status_display()})"
+
+
+class Refund(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
+    group = models.ForeignKey(FulfilmentGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    provider_id = models.CharField(_("provider id"), max_length=255, null=True, blank=True, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self):
+        return f"{self.amount} ({self.get_status_display()})"
+
+
+class WebhookEvent(models.Model):
+    """A provider event already handled: the same event delivered twice changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"
+
+
+class LedgerEntry(models.Model):
+    """Settlement: what the platform owes a stall, per order part (signed đồng)."""
+
+    class Kind(models.TextChoices):
+        SALE = "sale", _("Sale")
+        REFUND = "refund", _("Refund")
+        VAT_WITHHELD = "vat_withheld", _("VAT withheld")
+        PIT_WITHHELD = "pit_withheld", _("Personal income tax withheld")
+        PAYOUT = "payout", _("Payout")
+
+    group = models.ForeignKey(FulfilmentGroup, on_delete=models.PROTECT, related_name="ledger")
+    stall = models.ForeignKey("producers.Stall", on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    amount = models.BigIntegerField(_("amount (VND)"))
+    collected_by = models.CharField(
+        _("collected by"),
+        max_length=10,
+        choices=FulfilmentGroup.CollectedBy.choices,
+        default=FulfilmentGroup.CollectedBy.PLATFORM,
+    )
+    refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger")
+    created_at = models.DateTimeField(auto_now_add=True)
+    month = models.DateField(_("month"), db_index=True)
+
+    class Meta:
+        ordering = ["month", "created_at", "pk"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"

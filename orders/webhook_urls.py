@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The payment provider's webhooks, mounted at ``/payments/`` outside the localized URLs."""
+
+from django.urls import path
+
+from . import webhooks
 
 app_name = "payments"
 
-urlpatterns = []
+urlpatterns = [
+    path("stripe/webhook", webhooks.stripe_webhook, name="stripe-webhook"),
+]

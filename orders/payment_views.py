@@ -1,0 +1,204 @@
+"""The payment screens: pay by card or VietQR (buyer, by private link), and the stall side:
+confirm a transfer or cash, refund, match a bank statement (stall owner, officer, staff)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from catalog.money import format_vnd
+from producers.models import Stall
+
+from . import payments, vietqr
+from .models import Order, Payment
+from .payment_forms import BankStatementForm, RefundForm, TestCardForm
+from .services import OrderError
+
+SUCCESS_STATUSES = (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTIALLY_REFUNDED, Order.PaymentStatus.REFUNDED)
+
+
+def _buyer_order(token):
+    return get_object_or_404(Order.objects.select_related("province", "commune"), access_token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def pay_card(request, token):
+    order = _buyer_order(token)
+    if order.payment_method != Order.PaymentMethod.CARD:
+        return redirect(order)
+    if request.method == "POST":
+        form = TestCardForm(request.POST)
+        if form.is_valid():
+            try:
+                payment = payments.start_card_payment(order, form.cleaned_data["card"])
+            except payments.PaymentError as exc:
+                messages.error(request, exc.message)
+                return redirect("orders:pay-card", token=order.access_token)
+            if payment.status == Payment.Status.SUCCEEDED:
+                messages.success(request, _("Thank you! Your card payment was received."))
+                return redirect(order)
+            # Declined or still being processed: the page below says which, from the provider's record.
+            return redirect("orders:pay-card", token=order.access_token)
+    else:
+        form = TestCardForm()
+        # Never trust a redirect back from the browser: ask the provider about a pending payment.
+        payments.refresh_order(order)
+        order.refresh_from_db()
+        if order.payment_status in SUCCESS_STATUSES:
+            return redirect(order)
+    last = order.payments.filter(method=Order.PaymentMethod.CARD).order_by("-created_at", "-pk").first()
+    return render(
+        request,
+        "orders/payments/pay_card.html",
+        {
+            "order": order,
+            "form": form,
+            "available": payments.card_payments_available(),
+            "payable": order.is_payable,
+            "last_payment": last,
+            "cards": payments.TEST_CARDS,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def pay_vietqr(request, token):
+    order = _buyer_order(token)
+    if order.payment_method != Order.PaymentMethod.VIETQR:
+        return redirect(order)
+    beneficiary = vietqr.beneficiary_for(order)
+    reference = vietqr.reference_for(order)
+    payload = svg = ""
+    if order.is_payable:
+        payload = payments.vietqr_payload(order)
+        svg = payments.vietqr_svg(payload)
+    return render(
+        request,
+        "orders/payments/pay_vietqr.html",
+        {
+            "order": order,
+            "beneficiary": beneficiary,
+            "reference": reference,
+            "payload": payload,
+            "qr_svg": svg,
+            "paid": order.payment_status in SUCCESS_STATUSES,
+        },
+    )
+
+
+# The stall side ---------------------------------------------------------------------------------
+
+
+def _managed_order(request, number):
+    """The order if the user may manage its money (all its stall parts, or staff), else 404."""
+    order = payments.manageable_orders(request.user).filter(number=number).first()
+    if order is None:
+        # A stall owner may still refund their own part of a multi-stall order.
+        order = Order.objects.filter(number=number).first()
+        if order is None or not payments.manageable_groups(request.user, order).exists():
+            raise Http404
+        return order, False
+    return order, True
+
+
+def _manage_context(request, order, full, refund_form=None):
+    groups = list(payments.manageable_groups(request.user, order))
+    succeeded = order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-pk").first()
+    refund_form = refund_form or RefundForm(groups=groups, allow_whole=full)
+    return {
+        "order": order,
+        "full": full,
+        "groups": groups,
+        "payments": list(order.payments.order_by("-created_at", "-pk").prefetch_related("refunds")),
+        "succeeded": succeeded,
+        "refundable": payments.refundable_amount(succeeded) if succeeded else 0,
+        "refund_form": refund_form,
+        "can_mark_received": full
+        and order.payment_method != Order.PaymentMethod.CARD
+        and order.payment_status not in SUCCESS_STATUSES,
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def manage_payment(request, number):
+    order, full = _managed_order(request, number)
+    return render(request, "orders/payments/manage.html", _manage_context(request, order, full))
+
+
+@login_required
+@require_POST
+def mark_received(request, number):
+    order, full = _managed_order(request, number)
+    if not full:
+        raise Http404
+    try:
+        payments.mark_transfer_received(order, by=request.user)
+    except payments.PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Order %(number)s is marked paid.") % {"number": order.number})
+    return redirect("orders:payment-manage", number=order.number)
+
+
+@never_cache
+@login_required
+@require_POST
+def refund(request, number):
+    order, full = _managed_order(request, number)
+    groups = list(payments.manageable_groups(request.user, order))
+    form = RefundForm(request.POST, groups=groups, allow_whole=full)
+    succeeded = order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-pk").first()
+    if succeeded is None:
+        messages.error(request, _("No payment has been received for this order, so there is nothing to refund."))
+        return redirect("orders:payment-manage", number=order.number)
+    if form.is_valid():
+        try:
+            payments.refund_payment(
+                succeeded,
+                form.cleaned_data["amount"],
+                group=form.cleaned_data["group"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except (payments.PaymentError, OrderError) as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Refund of %(amount)s recorded for order %(number)s.")
+                % {"amount": format_vnd(form.cleaned_data["amount"]), "number": order.number},
+            )
+            return redirect("orders:payment-manage", number=order.number)
+    return render(request, "orders/payments/manage.html", _manage_context(request, order, full, form), status=400)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def bank_statement(request):
+    if not (payments.is_platform_staff(request.user) or Stall.objects.visible_to(request.user).exists()):
+        # Someone with no stall and no commune: nothing to match against.
+        raise Http404
+    report = None
+    if request.method == "POST":
+        form = BankStatementForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = payments.match_bank_statement(form.cleaned_data["statement"], by=request.user)
+            if report.error:
+                form.add_error("statement", report.error)
+                report = None
+    else:
+        form = BankStatementForm()
+    return render(
+        request,
+        "orders/payments/bank_statement.html",
+        {"form": form, "report": report},
+        status=400 if request.method == "POST" and report is None else 200,
+    )

@@ -1,0 +1,648 @@
+"""Payments: card (a Stripe-compatible API), VietQR bank transfer, cash on delivery; refunds.
+
+The money side of an order changes only through ``orders.services`` (``mark_paid``,
+``mark_failed``, ``record_refund``); this module talks to the provider, decides what a
+provider's answer means, and calls those services. The buyer's browser is never trusted:
+an order is paid when the provider says so (the confirm answer, a signed webhook, or a
+retrieve of the PaymentIntent), or when a person confirms a transfer or cash.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalog.money import format_vnd
+from ocop_market.text import fold
+
+from . import vietqr
+from .stripe import CURRENCY, StripeClient, StripeError, message_for_code
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentError(Exception):
+    """A payment step that cannot be done; ``message`` is shown to the person as it is."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+# Card ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestCard:
+    key: str
+    payment_method: str  # a test PaymentMethod id known to Stripe and to localstripe
+    label: Any
+    hint: Any
+
+
+# pm_card_chargeCustomerFail is the card 4000 0000 0000 0341: it attaches, and its charge is declined.
+TEST_CARDS = (
+    TestCard(
+        "success",
+        "pm_card_visa",
+        gettext_lazy("Test card that is accepted"),
+        gettext_lazy("Visa 4242 4242 4242 4242: the payment succeeds."),
+    ),
+    TestCard(
+        "declined",
+        "pm_card_chargeCustomerFail",
+        gettext_lazy("Test card that is declined"),
+        gettext_lazy("Visa 4000 0000 0000 0341: the bank declines the payment."),
+    ),
+)
+TEST_CARDS_BY_KEY = {card.key: card for card in TEST_CARDS}
+
+AVAILABILITY_CACHE_SECONDS = (30, 10)  # (when it answered, when it did not)
+
+
+def card_payments_available() -> bool:
+    """Whether a Stripe-compatible server answers with our key (probed at most every few seconds)."""
+    if not settings.STRIPE_SECRET_KEY or not settings.STRIPE_API_BASE:
+        return False
+    key = f"orders:stripe-available:{settings.STRIPE_API_BASE}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    available = StripeClient(retries=0).ping()
+    cache.set(key, available, AVAILABILITY_CACHE_SECONDS[0 if available else 1])
+    return available
+
+
+def _models():
+    from .models import FulfilmentGroup, Order, Payment, Refund
+
+    return Order, Payment, Refund, FulfilmentGroup
+
+
+def _services():
+    from . import services
+
+    return services
+
+
+def pending_card_payment(order):
+    """The card payment being made for ``order``, created (with its idempotency key) if none."""
+    Order, Payment, _Refund, _Group = _models()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        payment = (
+            locked.payments.filter(method=Order.PaymentMethod.CARD, status=Payment.Status.PENDING)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if payment is None or payment.amount != locked.total:
+            payment = Payment.objects.create(
+                order=locked,
+                method=Order.PaymentMethod.CARD,
+                amount=locked.total,
+                idempotency_key=uuid.uuid4().hex,
+            )
+    return payment
+
+
+def _ensure_intent(client: StripeClient, payment) -> dict:
+    """The PaymentIntent of ``payment``: created once (the row is locked meanwhile), then retrieved."""
+    _Order, Payment, _Refund, _Group = _models()
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        if locked.provider_id:
+            return client.retrieve_payment_intent(locked.provider_id)
+        intent = client.create_payment_intent(
+            amount=int(locked.amount),
+            currency=CURRENCY,
+            idempotency_key=locked.idempotency_key,
+            metadata={"order": locked.order.number, "payment": str(locked.pk)},
+        )
+        locked.provider_id = intent["id"]
+        locked.save(update_fields=["provider_id", "updated_at"])
+    payment.provider_id = intent["id"]
+    return intent
+
+
+def start_card_payment(order, test_card: str):
+    """Pay ``order`` with one of :data:`TEST_CARDS`; returns the Payment with its outcome.
+
+    Create the PaymentIntent (once per Payment), attach the card (update), confirm bare, and
+    record what the provider answered. A declined card marks the payment failed with a
+    message for the buyer; a missing or broken provider raises :class:`PaymentError` and
+    leaves the payment pending (a later retrieve tells what happened).
+    """
+    Order, Payment, _Refund, _Group = _models()
+    card = TEST_CARDS_BY_KEY.get(test_card)
+    if card is None:
+        raise PaymentError(_("Choose one of the test cards."))
+    order.refresh_from_db()
+    if order.payment_method != Order.PaymentMethod.CARD:
+        raise PaymentError(_("This order is not paid by card."))
+    if order.payment_status == Order.PaymentStatus.PAID:
+        raise PaymentError(_("This order is already paid."))
+    if not order.is_payable:
+        raise PaymentError(_("This order can no longer be paid: it was cancelled or its reservation expired."))
+    if not card_payments_available():
+        raise PaymentError(_("Card payments are not available right now. Pay by bank transfer or cash on delivery."))
+
+    client = StripeClient()
+    payment = pending_card_payment(order)
+    try:
+        intent = _ensure_intent(client, payment)
+        if intent.get("status") == "requires_payment_method" and not intent.get("last_payment_error"):
+            intent = client.update_payment_intent(intent["id"], payment_method=card.payment_method)
+        if intent.get("status") == "requires_confirmation":
+            intent = client.confirm_payment_intent(intent["id"])
+    except StripeError as exc:
+        if exc.is_card_error and payment.provider_id:
+            # Declined: the provider's own record says so; read it rather than trust the error alone.
+            _fail(payment, exc.user_message)
+            return _reload(payment)
+        if exc.status == 400 and payment.provider_id:
+            # Confirmed already (a double click): what the intent says now is the answer.
+            return refresh_from_provider(payment)
+        logger.warning("card payment of %s failed: %s", order.number, exc)
+        raise PaymentError(exc.user_message) from exc
+    if intent.get("status") == "requires_action":
+        # 3-D Secure needs the provider's JavaScript, which this no-JavaScript checkout does not load.
+        try:
+            intent = client.cancel_payment_intent(intent["id"])
+        except StripeError:
+            logger.warning("could not cancel %s", intent.get("id"))
+        _fail(payment, message_for_code("authentication_required"))
+        return _reload(payment)
+    apply_intent(payment, intent)
+    return _reload(payment)
+
+
+def _reload(payment):
+    payment.refresh_from_db()
+    return payment
+
+
+def _fail(payment, message: str) -> None:
+    _Order, Payment, _Refund, _Group = _models()
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        if locked.status == Payment.Status.PENDING:
+            _services().mark_failed(locked.order, payment=locked, message=str(message))
+
+
+def apply_intent(payment, intent: dict) -> None:
+    """Record what a PaymentIntent (from the API or a signed event) says about ``payment``."""
+    _Order, Payment, _Refund, _Group = _models()
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        if intent.get("id") != locked.provider_id:
+            logger.error("intent %s does not belong to payment %s", intent.get("id"), locked.pk)
+            return
+        status = intent.get("status")
+        if status == "succeeded":
+            if intent.get("amount") != locked.amount or str(intent.get("currency", "")).lower() != CURRENCY:
+                logger.error(
+                    "intent %s: %s %s does not match payment %s (%s VND); not marked paid",
+                    intent.get("id"),
+                    intent.get("amount"),
+                    intent.get("currency"),
+                    locked.pk,
+                    locked.amount,
+                )
+                return
+            if locked.status != Payment.Status.SUCCEEDED:
+                # Money was taken: even a payment we had marked failed is paid now.
+                _services().mark_paid(locked.order, payment=locked)
+        elif status == "canceled":
+            if locked.status == Payment.Status.PENDING:
+                locked.status = Payment.Status.CANCELLED
+                locked.save(update_fields=["status", "updated_at"])
+        elif (
+            status == "requires_payment_method"
+            and intent.get("last_payment_error")
+            and locked.status == Payment.Status.PENDING
+        ):
+            error = intent.get("last_payment_error") or {}
+            code = error.get("decline_code") or error.get("code") or ""
+            _services().mark_failed(locked.order, payment=locked, message=message_for_code(code))
+
+
+def refresh_from_provider(payment):
+    """Ask the provider what became of a pending card payment; returns the payment (reloaded)."""
+    _Order, Payment, _Refund, _Group = _models()
+    if payment.method != "card" or not payment.provider_id or payment.status != Payment.Status.PENDING:
+        return payment
+    try:
+        intent = StripeClient(retries=0).retrieve_payment_intent(payment.provider_id)
+    except StripeError as exc:
+        logger.info("could not refresh payment %s: %s", payment.pk, exc)
+        return payment
+    apply_intent(payment, intent)
+    return _reload(payment)
+
+
+def refresh_order(order) -> None:
+    """Refresh every pending card payment of ``order`` (for the order page)."""
+    _Order, Payment, _Refund, _Group = _models()
+    for payment in order.payments.filter(method="card", status=Payment.Status.PENDING).exclude(provider_id=None):
+        refresh_from_provider(payment)
+
+
+# Webhook events (called by orders.webhooks inside the transaction that records the event) ----
+
+
+def apply_payment_intent(obj: dict) -> None:
+    _Order, Payment, _Refund, _Group = _models()
+    payment = Payment.objects.filter(provider_id=obj.get("id")).first()
+    if payment is None:
+        logger.warning("event for unknown payment intent %s", obj.get("id"))
+        return
+    apply_intent(payment, obj)
+
+
+class RetryLater(Exception):
+    """The event cannot be applied now (the provider did not answer): answer 5xx, it is sent again."""
+
+
+def apply_charge_refunded(charge: dict) -> None:
+    """Record every succeeded refund of the charge not yet recorded (idempotent by refund id)."""
+    _Order, Payment, Refund, FulfilmentGroup = _models()
+    payment = Payment.objects.filter(provider_id=charge.get("payment_intent")).first()
+    if payment is None:
+        logger.warning("charge.refunded for unknown payment intent %s", charge.get("payment_intent"))
+        return
+    refunds = (charge.get("refunds") or {}).get("data") if isinstance(charge.get("refunds"), dict) else None
+    if refunds is None:
+        try:
+            refunds = StripeClient().list_refunds(charge=charge["id"])
+        except StripeError as exc:
+            raise RetryLater(str(exc)) from exc
+    known = set(Refund.objects.filter(payment=payment).exclude(provider_id=None).values_list("provider_id", flat=True))
+    for refund in refunds:
+        if refund.get("status") not in ("succeeded", "pending") or refund.get("id") in known:
+            continue
+        metadata = refund.get("metadata") or {}
+        group = None
+        if str(metadata.get("group", "")).isdigit():
+            group = FulfilmentGroup.objects.filter(pk=int(metadata["group"]), order_id=payment.order_id).first()
+        _services().record_refund(
+            payment,
+            amount=int(refund["amount"]),
+            group=group,
+            provider_id=refund["id"],
+            reason=str(metadata.get("reason", ""))[:300],
+        )
+
+
+# Refunds ----------------------------------------------------------------------------------------
+
+
+def refunded_amount(payment, group=None) -> int:
+    _Order, _Payment, Refund, _Group = _models()
+    refunds = Refund.objects.filter(payment=payment).exclude(status=Refund.Status.FAILED)
+    if group is not None:
+        refunds = refunds.filter(group=group)
+    return int(refunds.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+def refundable_amount(payment, group=None) -> int:
+    left = int(payment.amount) - refunded_amount(payment)
+    if group is not None:
+        left = min(left, int(group.total) - refunded_amount(payment, group))
+    return max(0, left)
+
+
+def refund_payment(payment, amount, group=None, by=None, reason: str = ""):
+    """Refund ``amount`` đồng of a succeeded payment (all of it when ``amount`` is None).
+
+    Card payments are refunded through the API (with an idempotency key, so a double click
+    refunds once); VietQR and cash refunds are paid back by hand and recorded here.
+    """
+    _Order, Payment, _Refund, _Group = _models()
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        if locked.status != Payment.Status.SUCCEEDED:
+            raise PaymentError(_("Only a received payment can be refunded."))
+        if group is not None and group.order_id != locked.order_id:
+            raise PaymentError(_("This stall's part does not belong to the order."))
+        left = refundable_amount(locked, group)
+        if amount is None:
+            amount = left
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise PaymentError(_("Enter an amount of at least 1 ₫."))
+        if amount > left:
+            raise PaymentError(
+                _("You can refund at most %(amount)s for this payment.") % {"amount": format_vnd(left)}
+                if left
+                else _("This payment has been refunded in full already.")
+            )
+        provider_id = None
+        if locked.method == "card":
+            if not locked.provider_id:
+                raise PaymentError(_("This card payment has no provider record; it cannot be refunded online."))
+            # Same payment, same count of earlier refunds, same amount: the same key (a retry, not a new refund).
+            key = f"refund-{locked.idempotency_key}-{locked.refunds.count()}-{amount}"
+            metadata = {"order": locked.order.number, "reason": (reason or "")[:200]}
+            if group is not None:
+                metadata["group"] = str(group.pk)
+            try:
+                refund = StripeClient().create_refund(
+                    payment_intent=locked.provider_id, amount=amount, idempotency_key=key, metadata=metadata
+                )
+            except StripeError as exc:
+                logger.warning("refund of payment %s failed: %s", locked.pk, exc)
+                raise PaymentError(
+                    _("The card refund could not be made: %(reason)s")
+                    % {"reason": exc.user_message if exc.status is None else exc.message}
+                ) from exc
+            if refund.get("status") not in ("succeeded", "pending"):
+                raise PaymentError(_("The card provider refused the refund."))
+            provider_id = refund["id"]
+        return _services().record_refund(
+            locked, amount=amount, group=group, provider_id=provider_id, reason=reason or "", by=by
+        )
+
+
+# VietQR and cash ----------------------------------------------------------------------------------
+
+
+def vietqr_payload(order_or_group) -> str:
+    """The VietQR payload for an order, or for one stall's part of it."""
+    _Order, _Payment, _Refund, FulfilmentGroup = _models()
+    if isinstance(order_or_group, FulfilmentGroup):
+        return vietqr.payload_for(order_or_group.order, order_or_group)
+    return vietqr.payload_for(order_or_group)
+
+
+def vietqr_svg(payload: str) -> str:
+    return vietqr.render_svg(payload)
+
+
+def mark_transfer_received(order, *, by, note: str = ""):
+    """A person saw the transfer (or the cash): the order is paid. Idempotent; returns the Payment."""
+    Order, Payment, _Refund, _Group = _models()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        done = locked.payments.filter(status=Payment.Status.SUCCEEDED).first()
+        if done is not None:
+            return done
+        if locked.payment_method == Order.PaymentMethod.CARD:
+            raise PaymentError(_("Card payments are confirmed by the card provider, not by hand."))
+        # A transfer that arrives after the order expired is still money received: mark_paid takes
+        # the stock again when it is there, or keeps the order cancelled (and the money is refunded).
+        payment = (
+            locked.payments.filter(method=locked.payment_method, status=Payment.Status.PENDING)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if payment is None:
+            payment = Payment.objects.create(
+                order=locked, method=locked.payment_method, amount=locked.total, idempotency_key=uuid.uuid4().hex
+            )
+        payment.confirmed_by = by if getattr(by, "is_authenticated", False) else None
+        payment.confirmed_at = timezone.now()
+        payment.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+        _services().mark_paid(locked, payment=payment, by=by)
+        payment.refresh_from_db()
+        return payment
+
+
+# Who may do what --------------------------------------------------------------------------------
+
+
+def is_platform_staff(user) -> bool:
+    return bool(
+        user.is_authenticated and (user.is_superuser or user.is_staff or user.groups.filter(name="Editor").exists())
+    )
+
+
+def manageable_orders(user):
+    """Orders whose money the user may confirm or refund: staff all; others every stall part theirs."""
+    Order, _Payment, _Refund, FulfilmentGroup = _models()
+    from producers.models import Stall
+
+    if not user.is_authenticated:
+        return Order.objects.none()
+    if is_platform_staff(user):
+        return Order.objects.all()
+    stalls = Stall.objects.visible_to(user).values("pk")
+    others = FulfilmentGroup.objects.exclude(stall__in=stalls).values("order_id")
+    return Order.objects.filter(groups__stall__in=stalls).exclude(pk__in=others).distinct()
+
+
+def manageable_groups(user, order):
+    """The stall parts of ``order`` the user may refund."""
+    from producers.models import Stall
+
+    groups = order.groups.select_related("stall")
+    if is_platform_staff(user):
+        return groups
+    return groups.filter(stall__in=Stall.objects.visible_to(user).values("pk"))
+
+
+# Bank statements --------------------------------------------------------------------------------
+
+AMOUNT_HEADERS = {"amount", "so tien", "so tien ghi co", "ghi co", "credit", "credit amount", "tien vao", "so tien vao"}
+TEXT_HEADERS = {
+    "description",
+    "noi dung",
+    "noi dung chuyen khoan",
+    "noi dung giao dich",
+    "content",
+    "dien giai",
+    "mo ta",
+    "details",
+    "reference",
+    "remark",
+    "remarks",
+}
+DATE_HEADERS = {"date", "ngay", "ngay giao dich", "transaction date", "ngay gd"}
+NUMBER_RE = re.compile(r"OCOP\W{0,3}(\d{4})\W{0,3}(\d{6})", re.IGNORECASE)
+MAX_STATEMENT_LINES = 5000
+
+
+@dataclass
+class StatementLine:
+    line: int
+    date: str
+    amount: int | None
+    text: str
+    outcome: str  # matched, already_paid, mismatch, unknown, cancelled, unreadable
+    order: Any = None
+    expected: int | None = None
+    note: str = ""
+
+
+@dataclass
+class StatementReport:
+    lines: list[StatementLine] = field(default_factory=list)
+    error: str = ""
+
+    def of(self, outcome: str) -> list[StatementLine]:
+        return [line for line in self.lines if line.outcome == outcome]
+
+    @property
+    def matched(self):
+        return self.of("matched")
+
+    @property
+    def already_paid(self):
+        return self.of("already_paid")
+
+    @property
+    def mismatches(self):
+        return self.of("mismatch")
+
+    @property
+    def unknown(self):
+        return self.of("unknown") + self.of("unreadable")
+
+    @property
+    def cancelled(self):
+        return self.of("cancelled")
+
+
+def parse_amount(text: str) -> int | None:
+    """``1.250.000``, ``1,250,000``, ``1250000``, ``1250000.00``, ``1.250.000 VND`` → 1250000."""
+    value = re.sub(r"(?i)\s|vnd|vnđ|đ|₫", "", text or "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", value):
+        return int(re.sub(r"[.,]", "", value))
+    match = re.fullmatch(r"(\d+)([.,]0{1,2})?", value)
+    if match:
+        return int(match.group(1))
+    return None
+
+
+def _column(headers: list[str], names: set[str]) -> int | None:
+    for index, header in enumerate(headers):
+        if fold(header).strip(" :*") in names:
+            return index
+    return None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", fold(text).upper())
+
+
+def match_bank_statement(csv_file, *, by) -> StatementReport:
+    """Read a bank statement (CSV with a header row) and confirm the transfers it shows.
+
+    Each credit line is matched to an order by its payment reference or order number in the
+    description, then by amount: equal amount → the order is marked paid; a different amount
+    is reported and changes nothing; a line naming no order the person may manage is unknown.
+    """
+    Order, _Payment, _Refund, _Group = _models()
+    report = StatementReport()
+    raw = csv_file.read()
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            report.error = _("The file is not UTF-8 text. Save the statement as “CSV UTF-8” and upload it again.")
+            return report
+    else:
+        text = raw
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        report.error = _("The file is empty.")
+        return report
+    headers = rows[0]
+    amount_col, text_col, date_col = (
+        _column(headers, AMOUNT_HEADERS),
+        _column(headers, TEXT_HEADERS),
+        _column(headers, DATE_HEADERS),
+    )
+    if amount_col is None or text_col is None:
+        report.error = _(
+            "The first line must name the columns, with one for the amount (“Amount” or “Số tiền”) and one for "
+            "the description (“Description” or “Nội dung”)."
+        )
+        return report
+    if len(rows) - 1 > MAX_STATEMENT_LINES:
+        report.error = _("The statement has more than %(count)s lines. Split it into smaller files.") % {
+            "count": MAX_STATEMENT_LINES
+        }
+        return report
+
+    def cell(row, index):
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    parsed = []
+    references, numbers = set(), set()
+    for number, row in enumerate(rows[1:], start=2):
+        description = cell(row, text_col)
+        compact = _compact(description)
+        tokens = set(re.findall(r"[A-Z0-9]{6,19}", fold(description).upper()))
+        found = {f"OCOP-{y}-{n}" for y, n in NUMBER_RE.findall(description)}
+        references |= tokens | {n.replace("-", "") for n in found}
+        numbers |= found
+        parsed.append((number, cell(row, date_col), parse_amount(cell(row, amount_col)), description, compact))
+
+    candidates = list(
+        manageable_orders(by).filter(Q(payment_reference__in=references) | Q(number__in=numbers)).distinct()
+    )
+
+    for line_no, date, amount, description, compact in parsed:
+        line = StatementLine(line=line_no, date=date, amount=amount, text=description, outcome="unknown")
+        report.lines.append(line)
+        if amount is None:
+            line.outcome = "unreadable"
+            line.note = _("The amount could not be read.")
+            continue
+        if amount <= 0:
+            line.outcome = "unknown"
+            line.note = _("Not a payment received.")
+            continue
+        order = next(
+            (
+                o
+                for o in candidates
+                if (o.payment_reference and o.payment_reference.upper().replace(" ", "") in compact)
+                or o.number.replace("-", "").upper() in compact
+            ),
+            None,
+        )
+        if order is None:
+            continue
+        line.order, line.expected = order, int(order.total)
+        if order.payment_method == Order.PaymentMethod.CARD:
+            line.outcome = "unknown"
+            line.note = _("This order is paid by card, not by transfer.")
+        elif order.payment_status in (
+            Order.PaymentStatus.PAID,
+            Order.PaymentStatus.PARTIALLY_REFUNDED,
+            Order.PaymentStatus.REFUNDED,
+        ):
+            line.outcome = "already_paid"
+        elif amount != order.total:
+            line.outcome = "mismatch"
+        else:
+            try:
+                mark_transfer_received(order, by=by)
+            except PaymentError as exc:
+                line.outcome = "unknown"
+                line.note = exc.message
+                continue
+            order.refresh_from_db()
+            line.outcome = "matched"
+            if order.stock_released_at is not None:
+                line.outcome = "cancelled"
+                line.note = _("The order had been cancelled before the money arrived: refund the buyer.")
+    return report

@@ -1,0 +1,136 @@
+"""Settlement ledger: sales, refunds, tax withheld for household sellers, statements and exports."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from orders import services
+from orders.models import LedgerEntry
+from orders.settlement import month_of, statement, tax_declaration_rows, withholding
+from producers.models import Producer
+from tests.factories.orders import PaymentFactory
+from tests.factories.producers import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("amount", "rate", "expected"),
+    [
+        (410000, "0.01", 4100),
+        (410000, "0.005", 2050),
+        (150050, "0.005", 750),  # 750.25 → 750
+        (100, "0.005", 1),  # 0.5 → 1 (half up)
+        (99, "0.005", 0),  # 0.495 → 0
+        (150150, "0.01", 1502),  # 1501.5 → 1502
+        (-150150, "0.01", -1502),  # symmetric for reversals
+        (0, "0.01", 0),
+    ],
+)
+def test_withholding_rounds_half_up_to_the_dong(amount, rate, expected):
+    assert withholding(amount, rate) == expected
+
+
+def ledger(group):
+    return dict(LedgerEntry.objects.filter(group=group).values_list("kind", "amount"))
+
+
+def pay(order, method=None):
+    services.mark_paid(order, payment=PaymentFactory(order=order, method=method or order.payment_method))
+
+
+def test_household_seller_paid_through_the_platform_has_vat_and_pit_withheld(placed_order, stall_with_products):
+    stall_a = stall_with_products[0]
+    order = placed_order("card")
+    pay(order)
+    group = order.groups.get(stall=stall_a)
+    assert ledger(group) == {"sale": 410000, "vat_withheld": -4100, "pit_withheld": -2050}
+    assert month_of(timezone.now()) == LedgerEntry.objects.first().month
+
+
+def test_cooperative_is_not_withheld(placed_order, stall_with_products):
+    stall_a = stall_with_products[0]
+    Producer.objects.filter(pk=stall_a.producer_id).update(kind=Producer.Kind.COOPERATIVE, tax_code="0101234567")
+    order = placed_order("vietqr")
+    pay(order)
+    assert ledger(order.groups.get(stall=stall_a)) == {"sale": 410000}
+
+
+def test_rates_come_from_settings(placed_order, stall_with_products, settings):
+    settings.TAX_WITHHOLDING_VAT_RATE = "0.02"
+    settings.TAX_WITHHOLDING_PIT_RATE = "0.01"
+    order = placed_order("vietqr")
+    pay(order)
+    assert ledger(order.groups.get(stall=stall_with_products[0])) == {
+        "sale": 410000,
+        "vat_withheld": -8200,
+        "pit_withheld": -4100,
+    }
+
+
+def test_cod_sale_is_recorded_not_withheld_and_not_payable(placed_order, stall_with_products):
+    stall_a = stall_with_products[0]
+    order = placed_order("cod")
+    group = order.groups.get(stall=stall_a)
+    for status, tracking in (("preparing", ""), ("shipped", "T1"), ("delivered", "")):
+        services.set_group_status(group, to=status, tracking_number=tracking)
+    assert ledger(group) == {"sale": 410000}
+    data = statement(stall_a, month_of())
+    assert data["totals"]["sale"] == 410000 and data["payable"] == 0
+
+
+def test_refund_reverses_sale_and_tax_and_the_statement_nets_it(placed_order, stall_with_products):
+    stall_a = stall_with_products[0]
+    order = placed_order("card")
+    payment = PaymentFactory(order=order, method="card")
+    services.mark_paid(order, payment=payment)
+    group = order.groups.get(stall=stall_a)
+    services.record_refund(payment, amount=100000, group=group, provider_id="re_a")
+    entries = list(LedgerEntry.objects.filter(group=group, refund__isnull=False).values_list("kind", "amount"))
+    assert sorted(entries) == sorted([("refund", -100000), ("vat_withheld", 1000), ("pit_withheld", 500)])
+    data = statement(stall_a, month_of())
+    (row,) = data["rows"]
+    assert row["sale"] == 410000 and row["refund"] == -100000
+    assert row["vat_withheld"] == -3100 and row["pit_withheld"] == -1550
+    assert row["net"] == 410000 - 100000 - 3100 - 1550 == data["payable"]
+
+
+def test_statement_page_and_csv_for_the_owner_and_404_for_others(client, placed_order, stall_with_products):
+    stall_a, stall_b = stall_with_products[:2]
+    owner = UserFactory(groups=["Farmer"])
+    Producer.objects.filter(pk=stall_a.producer_id).update(owner=owner)
+    order = placed_order("vietqr")
+    pay(order)
+    month = timezone.localdate().strftime("%Y-%m")
+    client.force_login(owner)
+    url = reverse("orders:statement", args=[stall_a.pk, month])
+    page = client.get(url).content.decode()
+    assert order.number in page and "410.000 ₫" in page
+    response = client.get(url, {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "order" and rows[1][0] == order.number and rows[1][3] == "410000"
+    assert rows[-1] == ["PAYABLE", "", "", "", "", "", "", "", str(410000 - 4100 - 2050)]
+    assert client.get(reverse("orders:statement", args=[stall_b.pk, month])).status_code == 404
+    assert client.get(reverse("orders:statement", args=[stall_a.pk, "2026-13"])).status_code == 404
+
+
+def test_tax_declaration_export_is_for_staff_only(client, placed_order, stall_with_products, editor):
+    stall_a, stall_b = stall_with_products[:2]
+    Producer.objects.filter(pk=stall_b.producer_id).update(kind=Producer.Kind.ENTERPRISE, tax_code="0101234567")
+    pay(placed_order("card"))
+    month = timezone.localdate().strftime("%Y-%m")
+    rows = tax_declaration_rows(month_of())
+    assert [(r["stall"], r["revenue"], r["vat"], r["pit"]) for r in rows] == [(stall_a, 410000, 4100, 2050)]
+    url = reverse("orders:tax-export", args=[month])
+    farmer = UserFactory(groups=["Farmer"])
+    client.force_login(farmer)
+    assert client.get(url).status_code == 404
+    client.force_login(editor)
+    response = client.get(url)
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert lines[0][:3] == ["month", "seller", "kind"] and len(lines) == 2
+    assert lines[1][-3:] == ["410000", "4100", "2050"]
