@@ -72,3 +72,19 @@ def notify_outbox():
     notify.outbox.clear()
     yield notify.outbox
     notify.outbox.clear()
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated data it flushes (serialized rollback).
+
+    A transactional test without it flushes the tables at its end and lets post_migrate
+    recreate the content types; a later test with serialized rollback (the browser tests)
+    then restores its copy on top of them and fails on a duplicate. With it everywhere,
+    each transactional test finds the same data as the first one: groups, categories, pages.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"):
+            continue
+        kwargs = {**marker.kwargs, "serialized_rollback": True}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)

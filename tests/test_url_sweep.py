@@ -52,10 +52,20 @@ def walk(patterns, prefix="", namespace=""):
             yield prefix + str(pattern.pattern), namespace + pattern.name
 
 
-def swept_patterns():
-    """(route, name) of every pattern in the bounded list: all but the admin, plus its snippets."""
+# The pages of households, officers, stall owners and buyers: swept by test_app_url_sweep,
+# which expects logins and private objects rather than a public 200 everywhere.
+APP_NAMESPACES = ("onboarding:", "orders:", "payments:")
+
+
+def swept_patterns(apps=False):
+    """(route, name) of every pattern in the bounded list: all but the admin, plus its snippets.
+
+    With ``apps``, the patterns of APP_NAMESPACES instead.
+    """
     swept = []
     for route, name in walk(get_resolver().url_patterns):
+        if name.startswith(APP_NAMESPACES) != apps:
+            continue
         if name in SKIPPED:
             continue
         if route.startswith("admin/"):
@@ -190,3 +200,131 @@ def test_url_sweep(client, world, who):
     assert "/products/" in urls and "/robots.txt" in urls and "/sitemap.xml" in urls
     assert reverse("wagtailsnippets_catalog_product:edit", args=[world["product"].pk]) in urls
     assert len(seen) > 80
+
+
+# --- households, officers, stall owners, buyers --------------------------------------------
+
+# Pages anyone may open (a login form, a cart, an order's private link ...); every other app
+# page asks an anonymous visitor to log in.
+PUBLIC = {
+    "onboarding:login",
+    "onboarding:logout",
+    "onboarding:register",
+    "onboarding:set-password",
+    "orders:cart",
+    "orders:checkout",
+    "orders:lookup",
+    "orders:detail",
+    "orders:pay-card",
+    "orders:pay-vietqr",
+    "payments:stripe-webhook",
+}
+# Capability URLs: the order's unguessable token is the permission (the buyer needs no
+# account), so whoever holds the link sees the order.
+BY_TOKEN = {"orders:detail", "orders:pay-card", "orders:pay-vietqr"}
+# Signed by the payment provider; a GET is not allowed at all.
+POST_ONLY_PUBLIC = {"payments:stripe-webhook"}
+
+
+@pytest.fixture
+def private_world(world):
+    """An application of another household and an order of another stall, with names to look for."""
+    from onboarding.models import Notification
+    from tests.factories.onboarding import ApplicationFactory, ApplicationProductFactory
+    from tests.factories.orders import OrderFactory
+
+    stall = world["stall"]
+    application = ApplicationFactory(
+        commune=stall.commune,
+        legal_name="Hộ bà Hồ Thị Kín Đáo",
+        stall_name="Gian hàng Bí Mật Ven Sông",
+    )
+    ApplicationProductFactory(application=application, name="Mứt gừng riêng tư")
+    notification = Notification.objects.create(
+        user=application.household, application=application, title="Hồ sơ của bạn", body="Riêng tư", url="/"
+    )
+    order = OrderFactory(buyer_name="Người Mua Giấu Tên", buyer_phone="+84987654321", items=[(world["product"], 1)])
+    return {
+        **world,
+        "application": application,
+        "notification": notification,
+        "order": order,
+        "group": order.groups.get(),
+        "private_names": [
+            "Hồ Thị Kín Đáo",
+            "Bí Mật Ven Sông",
+            "Mứt gừng riêng tư",
+            "Người Mua Giấu Tên",
+            "0987 654 321",
+        ],
+    }
+
+
+def app_urls_for(route, name, world):
+    app, order, group = world["application"], world["order"], world["group"]
+    month = order.created_at.strftime("%Y-%m")
+    fills = {
+        "onboarding:set-password": {"token": "MQ-khong-hop-le"},
+        "onboarding:detail": {"pk": app.pk},
+        "onboarding:submit": {"pk": app.pk},
+        "onboarding:withdraw": {"pk": app.pk},
+        "onboarding:step": {"pk": app.pk, "step": "stall"},
+        "onboarding:bulk": {"pk": app.pk},
+        "onboarding:bulk-producer": {"producer_pk": world["stall"].producer.pk},
+        "onboarding:bulk-template": {"fmt": "csv"},
+        "onboarding:notification-open": {"pk": world["notification"].pk},
+        "orders:detail": {"token": order.access_token},
+        "orders:pay-card": {"token": order.access_token},
+        "orders:pay-vietqr": {"token": order.access_token},
+        "orders:stall-order": {"pk": group.pk},
+        "orders:group-action": {"pk": group.pk},
+        "orders:packing-slip": {"pk": group.pk},
+        "orders:statement": {"stall_pk": world["stall"].pk, "month": month},
+        "orders:tax-export": {"month": month},
+        "orders:payment-manage": {"number": order.number},
+        "orders:mark-received": {"number": order.number},
+        "orders:refund": {"number": order.number},
+    }
+    if "<int:pk>" in route and name.startswith("onboarding:") and name not in fills:
+        fills[name] = {"pk": app.pk}  # the officer's actions on the application
+    assert "<" not in route or name in fills, f"fill the converters of {route} ({name})"
+    return [reverse(name, kwargs=fills.get(name, {}))]
+
+
+def is_any_login_redirect(response):
+    location = response.get("Location", "")
+    return response.status_code == 302 and ("/login/" in location or "/dang-nhap/" in location)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "farmer", "officer", "editor"])
+def test_app_url_sweep(client, private_world, who):
+    """No 500 anywhere; anonymous visitors are sent to log in; nobody but an editor (or the holder
+    of an order's link) sees another household's application or another stall's order."""
+    world = private_world
+    user = world["users"][who]
+    if user is not None:
+        client.force_login(user)
+    seen = []
+    for route, name in swept_patterns(apps=True):
+        for url in app_urls_for(route, name, world):
+            response = client.get(url)
+            status = response.status_code
+            seen.append((name, status))
+            assert status < 500, (who, url, status)
+            if name in POST_ONLY_PUBLIC:
+                assert status == 405, (who, url, status)
+                continue
+            if who == "anonymous" and name not in PUBLIC:
+                assert is_any_login_redirect(response), (who, url, status)
+                continue
+            if status == 200 and who != "editor" and name not in BY_TOKEN:
+                body = response.content.decode()
+                for secret in world["private_names"]:
+                    assert secret not in body, (who, url, secret)
+    names = {name for name, _status in seen}
+    assert {"onboarding:detail", "onboarding:queue", "orders:cart", "orders:stall-order"} <= names
+    if who in ("farmer", "officer"):
+        # Guessing another household's application or another stall's order: 404 (or 403/405).
+        by_name = dict(seen)
+        for name in ("onboarding:detail", "onboarding:step", "orders:stall-order", "orders:packing-slip"):
+            assert by_name[name] in (403, 404), (who, name, by_name[name])

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # cart_count for the header, from the session (no query without a session).
+                "orders.context_processors.cart",
             ],
         },
     },

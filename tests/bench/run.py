@@ -180,6 +180,40 @@ def pick_urls():
     ]
     if promotion is not None:  # seed_demo makes one live campaign
         pages.append(("promotion", promotion.url))
+    pages.extend(order_pages(product))
+    return pages
+
+
+# Request headers of a page, by its URL: the cart and checkout are measured with a session
+# holding a cart (the session lives in the database, which gunicorn's workers share).
+HEADERS: dict[str, dict[str, str]] = {}
+
+
+def order_pages(product):
+    """The cart and checkout with two stalls' products in the cart, and a seeded order's page."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.urls import NoReverseMatch, reverse
+
+    from catalog.models import Product
+
+    try:
+        cart_url, checkout_url = reverse("orders:cart"), reverse("orders:checkout")
+    except NoReverseMatch:  # the orders app has no pages yet
+        return []
+    from orders.cart import SESSION_KEY
+    from orders.models import Order
+
+    other = Product.objects.published().in_stock().exclude(producer_id=product.producer_id).order_by("pk").first()
+    session = SessionStore()
+    session[SESSION_KEY] = {str(p.pk): 1 for p in (product, other) if p is not None}
+    session.create()
+    cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+    HEADERS[cart_url] = HEADERS[checkout_url] = cookie
+    pages = [("cart", cart_url), ("checkout", checkout_url)]
+    order = Order.objects.order_by("pk").first()
+    if order is not None:
+        pages.append(("order", order.get_absolute_url()))
     return pages
 
 
@@ -195,9 +229,9 @@ def measure_in_process(urls):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1")
     out = {}
     for label, url in urls:
+        client = Client(HTTP_HOST="127.0.0.1", headers=HEADERS.get(url))
         response = client.get(url)  # generates renditions
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code} in-process")
@@ -308,7 +342,7 @@ def workers_cpu_seconds(server):
 def get(port, url):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", url)
+        conn.request("GET", url, headers=HEADERS.get(url, {}))
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -348,6 +382,8 @@ end
 def load_wrk(port, url, script):
     threads = min(2, CONNECTIONS)
     cmd = ["wrk", f"-t{threads}", f"-c{CONNECTIONS}", f"-d{max(1, round(SECONDS))}s", "--timeout", "10s", "-s", script]
+    for name, value in HEADERS.get(url, {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     output = subprocess.run(  # noqa: S603
         [*cmd, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
     ).stdout
@@ -373,7 +409,7 @@ def load_python(port, url, _script):
         while time.perf_counter() < deadline:
             started = time.perf_counter()
             try:
-                conn.request("GET", url)
+                conn.request("GET", url, headers=HEADERS.get(url, {}))
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:
