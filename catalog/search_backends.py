@@ -7,7 +7,8 @@ The embedded default (SQLite) matches every folded word as a substring of
   every word (``banh:* & pia:*``). ``vietnamese_unaccent`` is ``simple`` plus ``unaccent``
   (PostgreSQL has no Vietnamese configuration; catalog/migrations/0005 creates it), so a
   query typed with or without diacritics, ``đ`` included, meets the folded text;
-- trigrams, for a misspelt query ("banh pya" finds "Bánh pía"): the query's word
+- trigrams, for a misspelt query ("banh pya" finds "Bánh pía"; Django's ``TrigramWordSimilar``
+  lookup, ``search_text %> query``): the query's word
   similarity to the text at least ``pg_trgm.word_similarity_threshold`` (0.6), ranked
   below every full-text match.
 
@@ -19,24 +20,19 @@ engine (Wagtail's OpenSearch/Elasticsearch backend) would plug in here, behind t
 
 import re
 
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 
 CONFIG = "vietnamese_unaccent"
 # The expression the GIN index is built on (catalog/migrations/0005): used as is, so
 # PostgreSQL can use the index.
-DOCUMENT = Func(F("search_text"), template=f"to_tsvector('{CONFIG}'::regconfig, %(expressions)s)")
+DOCUMENT = Func(
+    F("search_text"),
+    template=f"to_tsvector('{CONFIG}'::regconfig, %(expressions)s)",
+    output_field=SearchVectorField(),
+)
 _NOT_A_LEXEME = re.compile(r"[^a-z0-9]+")
-
-
-class TrigramWordSimilar(Func):
-    """``query <% search_text``: the query is similar to some words of the text (pg_trgm)."""
-
-    template = "%(expressions)s"
-    arg_joiner = " <%% "  # "%" doubled: the SQL goes through the driver's parameter formatting
-
-    def __init__(self, query, field):
-        super().__init__(Value(query), F(field), output_field=BooleanField())
 
 
 def prefix_query(words) -> str:
@@ -50,10 +46,8 @@ def postgres_search(queryset, *, text, folded, words, ranking):
     if not tsquery:  # only punctuation ("%", "&"): nothing can match it
         return queryset.none()
     query = SearchQuery(tsquery, search_type="raw", config=CONFIG)
-    document = DOCUMENT.copy()
-    document.output_field = SearchVectorField()
-    matched = queryset.annotate(search_document=document).filter(
-        Q(search_document=query) | Q(TrigramWordSimilar(folded, "search_text"))
+    matched = queryset.annotate(search_document=DOCUMENT).filter(
+        Q(search_document=query) | Q(TrigramWordSimilar(F("search_text"), folded))
     )
     # A typo match (no full-text match) ranks below everything the words find.
     relevance = Case(When(search_document=query, then=ranking), default=Value(0), output_field=IntegerField())
