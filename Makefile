@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages update-messages setup-db lint format bench serve worker clean
+.PHONY: demo test fuzz install messages update-messages setup-db lint format bench serve worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ demo: install messages setup-db
 test: install messages
 	$(MANAGE) makemigrations --check --dry-run -v0 --settings=ocop_market.settings.test
 	$(PY) -m pytest -q
+
+# The property-based and fuzz tests with new random examples, ten times as many as the suite's
+# fixed ones (the suite replays the same examples on every run, so CI is reproducible).
+fuzz: install messages
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py tests/test_fuzz_storefront.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -42,13 +42,18 @@ def prefix_query(words) -> str:
 
 
 def postgres_search(queryset, *, text, folded, words, ranking):
+    # The text holding the query as a phrase is always found, as on the embedded default:
+    # punctuation the full-text parser drops or reads differently ("_", "1.5", "a_b") must
+    # not hide a product whose name is exactly what was typed. The trigram index serves it.
+    phrase = Q(search_text__contains=folded)
     tsquery = prefix_query(words)
-    if not tsquery:  # only punctuation ("%", "&"): nothing can match it
-        return queryset.none()
+    if not tsquery:  # only punctuation ("%", "&"): nothing for full text or trigrams
+        return queryset.filter(phrase).annotate(relevance=ranking, text_rank=Value(0.0))
     query = SearchQuery(tsquery, search_type="raw", config=CONFIG)
+    found = Q(search_document=query) | phrase
     matched = queryset.annotate(search_document=DOCUMENT).filter(
-        Q(search_document=query) | Q(TrigramWordSimilar(F("search_text"), folded))
+        found | Q(TrigramWordSimilar(F("search_text"), folded))
     )
-    # A typo match (no full-text match) ranks below everything the words find.
-    relevance = Case(When(search_document=query, then=ranking), default=Value(0), output_field=IntegerField())
+    # A typo match (neither the words nor the phrase) ranks below everything they find.
+    relevance = Case(When(found, then=ranking), default=Value(0), output_field=IntegerField())
     return matched.annotate(relevance=relevance, text_rank=SearchRank(F("search_document"), query))

@@ -1,7 +1,16 @@
+import os
 import shutil
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
+
+# The suite (make test, CI) replays the same examples on every run, so a red build is
+# always reproducible; `make fuzz` explores new random examples, many more of them, to
+# find what the fixed ones miss.
+hypothesis_settings.register_profile("suite", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("fuzz", max_examples=1000, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(autouse=True)

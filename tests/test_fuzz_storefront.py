@@ -9,7 +9,8 @@ from tests.factories.catalog import CategoryFactory, OcopCertificateFactory, Pro
 from tests.factories.cms import home_page
 from tests.factories.producers import StallFactory
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# A database test costs more than a pure function: 60 examples in the suite, more under `make fuzz`.
+FUZZ = settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Query strings travel as text: anything a browser can send, plus the values the code
 # parses (numbers huge, negative, fractional, exponent), real slugs and the empty string.
