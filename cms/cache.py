@@ -8,11 +8,12 @@ never sees a stale price or menu after an editor publishes: the signals connecte
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+
+from ocop_market.cache_generation import Generation
 
 GENERATION_KEY = "cms:generation"
 DEFAULT_TIMEOUT = 300
@@ -20,17 +21,16 @@ _MISSING = object()
 T = TypeVar("T")
 
 
+_generation = Generation(GENERATION_KEY)
+
+
 def generation() -> str:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        cache.set(GENERATION_KEY, value, None)
-    return value
+    return _generation.current()
 
 
 def bump(*args, **kwargs) -> None:
     """Forget every cached entry (a signal receiver: accepts any arguments)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _generation.bump()
 
 
 def page_saved(sender, instance, **kwargs) -> None:
@@ -42,13 +42,19 @@ def page_saved(sender, instance, **kwargs) -> None:
 
 def cached(name: str, build: Callable[[], tuple[T, int]]) -> T:
     """The entry ``name`` of this generation, or ``build()`` -> (value, timeout seconds)."""
+    return cached_until(name, build)[0]
+
+
+def cached_until(name: str, build: Callable[[], tuple[T, int]]) -> tuple[T, float]:
+    """Like :func:`cached`, with the time (``time.time()``) the value stops being valid."""
     key = f"cms:{name}:{generation()}"
     entry = cache.get(key, _MISSING)
     # The entry carries its own expiry, checked against this process's clock: the cache
     # server (Redis) keeps time of its own, which tests that move the clock do not move.
     if entry is not _MISSING and time.time() < entry[0]:
-        return entry[1]
+        return entry[1], entry[0]
     value, timeout = build()
+    expires = time.time() + timeout
     if timeout > 0:
-        cache.set(key, (time.time() + timeout, value), timeout)
-    return value
+        cache.set(key, (expires, value), timeout)
+    return value, expires

@@ -17,7 +17,7 @@ from django.utils import timezone
 from catalog.pricing import AMOUNT, PERCENT, Offer
 from catalog.queries import STALL_COVER_RENDITION
 
-from .cache import DEFAULT_TIMEOUT, cached
+from .cache import DEFAULT_TIMEOUT, cached, cached_until
 from .models import PromotionIndexPage, PromotionPage, PromotionProduct
 
 # The storefront's "cover" rendition role: the templates ask for the one prefetched here.
@@ -154,16 +154,23 @@ def offers(at: datetime.datetime | None = None) -> list[Offer]:
     """
     if at is not None:
         return _offers_and_next_change(at)[0]
+    return cached("offers", _current_offers)
 
-    def build():
-        now = timezone.now()
-        found, next_change = _offers_and_next_change(now)
-        timeout = DEFAULT_TIMEOUT
-        if next_change is not None:
-            timeout = max(0, min(timeout, int((next_change - now).total_seconds())))
-        return found, timeout
 
-    return cached("offers", build)
+def offers_valid_until() -> float:
+    """When the offers on sale now may change next by the clock alone (``time.time()``):
+    a promotion's start, end or expiry, or the cache's own refresh. The storefront's page
+    cache keeps no page longer, so a price goes on and off sale on time."""
+    return cached_until("offers", _current_offers)[1]
+
+
+def _current_offers():
+    now = timezone.now()
+    found, next_change = _offers_and_next_change(now)
+    timeout = DEFAULT_TIMEOUT
+    if next_change is not None:
+        timeout = max(0, min(timeout, int((next_change - now).total_seconds())))
+    return found, timeout
 
 
 def page_targets(page) -> dict[str, list[int]]:

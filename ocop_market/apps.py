@@ -2,10 +2,13 @@ from django.apps import AppConfig
 
 
 class OcopMarketConfig(AppConfig):
-    """The project package as an app only to register its system checks."""
+    """The project package as an app: its system checks, and the page cache's signals."""
 
     name = "ocop_market"
     verbose_name = "OCOP Market"
 
     def ready(self):
         from . import checks  # noqa: F401 -- registers the checks
+        from .page_cache import connect_signals
+
+        connect_signals()

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ocop_market.page_cache import storefront_changed
+
 from .checklist import missing
 from .models import Application, ApplicationPhoto, ApplicationProduct, AuditEntry, ReviewComment, is_editor
 from .models import officer_profile as _officer_profile
@@ -515,6 +517,7 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
     for cert in active.filter(expires_on__lt=today):
         with transaction.atomic():
             OcopCertificate.objects.filter(pk=cert.pk).update(status=OcopCertificate.Status.EXPIRED)
+            storefront_changed()  # the star badge leaves the storefront
             _, created = CertificateReminder.objects.get_or_create(
                 certificate=cert, kind="expired", expires_on=cert.expires_on
             )

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from ocop_market.notify import Message, notify_on_commit
+from ocop_market.page_cache import storefront_changed
 
 from . import settlement
 from .cart import Cart, price_cart
@@ -97,7 +98,9 @@ def _reserve(product_id: int, quantity: int, name: str) -> None:
     reserved = Product.objects.filter(pk=product_id, stock__gte=quantity, status=Product.Status.PUBLISHED).update(
         stock=F("stock") - quantity
     )
-    if not reserved:
+    if reserved:
+        storefront_changed()  # the product page shows the stock (and "sold out")
+    else:
         left = Product.objects.filter(pk=product_id).values_list("stock", flat=True).first() or 0
         if left <= 0:
             raise CheckoutError(
@@ -115,6 +118,8 @@ def _release_group_stock(group: FulfilmentGroup) -> None:
     )
     for product_id, quantity in lines:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+    if lines:
+        storefront_changed()
 
 
 def place_order(cart, data: Mapping) -> Order:

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After CSRF and sessions: anonymous storefront pages from the cache (ocop_market/page_cache.py).
+    "ocop_market.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
@@ -132,6 +134,15 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole storefront pages for anonymous visitors, dropped when what they show changes
+# (ocop_market/page_cache.py); 0 turns the page cache off. On by default with Redis only:
+# a local-memory cache is one per process, and a change seen by one gunicorn worker would
+# not drop the pages the others keep.
+STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+STOREFRONT_CACHED_VIEWS = frozenset(
+    {"catalog:product-list", "catalog:product-detail", "catalog:stall-list", "catalog:stall-detail", "wagtail_serve"}
+)
 
 # Background jobs: Celery on Redis when REDIS_URL is set, otherwise run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -26,3 +26,6 @@ WHITENOISE_AUTOREFRESH = True
 # needs a real worker sends its task explicitly (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# The page cache is on in every test run, Redis or not (one process: its local memory will do),
+# so the whole suite runs through it as buyers do.
+STOREFRONT_CACHE_SECONDS = 600

@@ -1,0 +1,181 @@
+"""Whole storefront pages cached for anonymous visitors, dropped as soon as what they show changes.
+
+A buyer who is not signed in and holds nothing in a session (no cart, no message) sees
+the same listing, product, stall and CMS page as every other such buyer: the first one
+renders it, the next ones get the stored HTML (in Redis when ``REDIS_URL`` is set), with
+no SQL query.
+
+Never stale:
+
+- every entry is keyed by a *generation* that :func:`storefront_changed` replaces. It is
+  called by the signals connected in :func:`connect_signals` (any save or delete of a
+  model of ``catalog``, ``producers`` or ``cms``, any Wagtail page or image, page
+  publishing and moving) and by the services that change rows without signals (stock
+  reserved and released by orders, certificates expired by the daily job); once at
+  once, once more when the transaction commits, so a page rendered in between from the
+  old rows is not kept;
+- an entry is kept no longer than ``STOREFRONT_CACHE_SECONDS``, nor past the moment the
+  offers on sale change by the clock alone (a promotion starting or ending: see
+  ``cms.promotions.offers_valid_until``), nor past midnight, when certificates expire.
+
+Each visitor keeps a CSRF token of their own: the product page's "add to cart" form is
+stored with a placeholder, which is replaced by the visitor's token (and its cookie set)
+when the page is served. Django's cache middleware cannot do this: it keys pages by the
+``Cookie`` header and declines responses that set the CSRF cookie, and it has no way to
+drop pages when the catalog changes.
+
+Only the views named in ``STOREFRONT_CACHED_VIEWS`` are cached, and only complete 200
+responses to GET or HEAD that neither touched the session nor asked not to be cached.
+``X-Page-Cache: hit`` or ``miss`` tells which one answered.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from .cache_generation import Generation
+
+GENERATION_KEY = "pages:generation"
+WATCHED_APPS = frozenset({"catalog", "producers", "cms"})
+HEADER = "X-Page-Cache"
+# What the template's {% csrf_token %} writes, and what stands for it in a stored page.
+_TOKEN_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(">)')
+_PLACEHOLDER = b"@@ocop-csrf-token@@"
+# The response headers worth storing; the others are added again by the middleware on the way out.
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
+
+
+# --- the generation ------------------------------------------------------------------------
+
+
+_generation = Generation(GENERATION_KEY)
+_bump = _generation.bump
+
+
+def storefront_changed(*args, **kwargs) -> None:
+    """Drop every cached page (also a signal receiver: it accepts any arguments).
+
+    Now, so this very transaction's later reads do not find an old page, and again after
+    the commit, so a page another request rendered from the old rows meanwhile is dropped.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _model_changed(sender, instance=None, created=False, **kwargs) -> None:
+    from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.images.models import AbstractImage, AbstractRendition
+    from wagtail.models import Page
+
+    # Made while rendering a page, from what it shows already: a rendition of an image, the
+    # site's settings with their defaults on their first reading.
+    if issubclass(sender, AbstractRendition) or (created and issubclass(sender, BaseSiteSetting)):
+        return
+    if sender._meta.app_label in WATCHED_APPS or isinstance(instance, Page | AbstractImage):
+        storefront_changed()
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_model_changed, dispatch_uid=f"page_cache_{signal!r}")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(storefront_changed, dispatch_uid=f"page_cache_{signal!r}")
+
+
+# --- the middleware ------------------------------------------------------------------------
+
+
+def _enabled() -> bool:
+    return settings.STOREFRONT_CACHE_SECONDS > 0
+
+
+def _cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    match = request.resolver_match
+    if match is None or match.view_name not in settings.STOREFRONT_CACHED_VIEWS:
+        return False
+    if "messages" in request.COOKIES:  # a flash message waiting in the messages cookie
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # A session with anything in it (a signed-in user, a cart, a message) shows on the page.
+        return not request.session.keys()
+    return True
+
+
+def _key(request) -> str:
+    page = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {request.LANGUAGE_CODE}"
+    return f"pages:{_generation.current()}:{hashlib.sha256(page.encode()).hexdigest()}"
+
+
+def _valid_until() -> float:
+    """Until when a page rendered now may be served: see the module's docstring."""
+    from cms.promotions import offers_valid_until
+
+    now = time.time()
+    local = timezone.localtime()
+    midnight = datetime.datetime.combine(local.date() + datetime.timedelta(days=1), datetime.time(), local.tzinfo)
+    return min(now + settings.STOREFRONT_CACHE_SECONDS, offers_valid_until(), midnight.timestamp())
+
+
+class PageCacheMiddleware:
+    """Serve and store the storefront's anonymous pages; place after the CSRF middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)
+        if key is not None and HEADER not in response and self._store(request, key, response):
+            response[HEADER] = "miss"
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _enabled() or not _cacheable(request):
+            return None
+        key = _key(request)
+        entry = cache.get(key)
+        # The entry carries its own expiry, checked against this process's clock (see cms.cache).
+        if entry is None or time.time() >= entry[0]:
+            request._page_cache_key = key
+            return None
+        _expires, content, headers = entry
+        response = HttpResponse(content, headers=headers)
+        if _PLACEHOLDER in content:  # this visitor's own token, and its cookie on the way out
+            response.content = content.replace(_PLACEHOLDER, get_token(request).encode())
+            patch_vary_headers(response, ("Cookie",))
+        response[HEADER] = "hit"
+        return response
+
+    @staticmethod
+    def _store(request, key, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if any(word in response.get("Cache-Control", "") for word in ("private", "no-store", "no-cache")):
+            return False
+        session = getattr(request, "session", None)
+        if session is not None and (session.modified or session.keys()):
+            return False
+        expires = _valid_until()
+        timeout = int(expires - time.time())
+        if timeout <= 0:
+            return False
+        content = _TOKEN_FIELD.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
+        headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+        cache.set(key, (expires, content, headers), timeout)
+        return True
