@@ -2,7 +2,8 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -10,7 +11,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -22,13 +23,28 @@ from producers.models import Commune, Producer, Province, Stall, TimeStampedMode
 
 
 class PrivateStorage(LazyObject):
-    """Certificate scans live outside MEDIA_ROOT and have no public URL."""
+    """Certificate scans and onboarding documents: never at a public URL.
+
+    The ``private`` entry of STORAGES when there is one (S3: a private prefix or bucket,
+    see ocop_market/storage_settings.py), otherwise a folder outside MEDIA_ROOT. Served
+    only through a view that checks who asks (onboarding/document_views.py).
+    """
 
     def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+        if "private" in settings.STORAGES:
+            self._wrapped = storages["private"]
+        else:
+            self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 _private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_changed(*, setting, **kwargs):
+    # As Django does for default_storage: the next use builds the storage from the new settings.
+    if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT"):
+        _private_storage._wrapped = empty
 
 
 def private_storage():

@@ -1,6 +1,7 @@
 """One structured log line per request, and a request id that follows every log record."""
 
 import contextvars
+import functools
 import logging
 import re
 import time
@@ -84,12 +85,13 @@ class RequestLogMiddleware:
 
 
 # Only the site's own files: no inline script or style, no third-party origin. Images may
-# be data: URIs (QR codes, the placeholder). The Wagtail admin (its own inline scripts)
-# keeps Wagtail's defaults.
-CONTENT_SECURITY_POLICY = "; ".join(
+# be data: URIs (QR codes, the placeholder), or come from where media is stored (settings.
+# MEDIA_ORIGINS: an S3 endpoint or a custom domain, see ocop_market/storage_settings.py).
+# The Wagtail admin (its own inline scripts) keeps Wagtail's defaults.
+_POLICY_TEMPLATE = "; ".join(
     [
         "default-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data:{media}",
         "style-src 'self'",
         "script-src 'self'",
         "font-src 'self'",
@@ -112,5 +114,20 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if "Content-Security-Policy" not in response and not request.path.startswith(CSP_EXEMPT_PREFIXES):
-            response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+            response["Content-Security-Policy"] = content_security_policy()
         return response
+
+
+def content_security_policy() -> str:
+    from django.conf import settings  # not at import: LOGGING loads this module early
+
+    return _policy(tuple(getattr(settings, "MEDIA_ORIGINS", ())))
+
+
+@functools.cache
+def _policy(media_origins: tuple[str, ...]) -> str:
+    return _POLICY_TEMPLATE.format(media="".join(f" {origin}" for origin in media_origins))
+
+
+# The policy with media on the site itself (local folders).
+CONTENT_SECURITY_POLICY = _policy(())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import bulk_views, household_views
+from . import bulk_views, document_views, household_views
 
 urlpatterns = [
     path("dang-nhap/", household_views.login_view, name="login"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("ho-so/<int:pk>/gui/", household_views.submit_view, name="submit"),
     path("ho-so/<int:pk>/rut/", household_views.withdraw_view, name="withdraw"),
     path("ho-so/<int:pk>/<slug:step>/", household_views.step_view, name="step"),
+    # The certificate scan of an application's product (pk: the product's), checked, then streamed.
+    path("ho-so/san-pham/<int:pk>/giay-chung-nhan/", document_views.ocop_scan, name="ocop-scan"),
     # Officers: many products of one producer from a spreadsheet.
     path("can-bo/ho-so/<int:pk>/nhap-bang-tinh/", bulk_views.bulk_import, name="bulk"),
     path(

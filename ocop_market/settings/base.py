@@ -210,19 +210,18 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Certificate scans and identity documents: stored outside MEDIA_ROOT, never served.
+# Certificate scans and identity documents: outside MEDIA_ROOT, never at a public URL;
+# served only by a view that checks who asks (onboarding/document_views.py).
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Uploads on S3-compatible storage when AWS_STORAGE_BUCKET_NAME is set (public media under
+# AWS_LOCATION, private files under AWS_PRIVATE_LOCATION or in their own bucket), in the two
+# folders above otherwise; static files on whitenoise either way. MEDIA_ORIGINS: where public
+# media is served from besides the site, for the Content-Security-Policy.
+from ocop_market.storage_settings import storage_settings  # noqa: E402
+
+STORAGES, _storage_extra = storage_settings(os.environ, debug=DEBUG)
+MEDIA_ORIGINS = _storage_extra["MEDIA_ORIGINS"]
 
 LOGIN_URL = "wagtailadmin_login"
 
