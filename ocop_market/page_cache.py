@@ -7,13 +7,16 @@ no SQL query.
 
 Never stale:
 
-- every entry is keyed by a *generation* that :func:`storefront_changed` replaces. It is
+- every entry carries the *generation* it was rendered under, which
+  :func:`storefront_changed` replaces. It is
   called by the signals connected in :func:`connect_signals` (any save or delete of a
   model of ``catalog``, ``producers`` or ``cms``, any Wagtail page or image, page
   publishing and moving) and by the services that change rows without signals (stock
   reserved and released by orders, certificates expired by the daily job); once at
   once, once more when the transaction commits, so a page rendered in between from the
-  old rows is not kept;
+  old rows is not kept. A product page also carries its product's own version, which an
+  order's stock change replaces alone (:func:`product_stock_changed`), unless the product
+  sells out or comes back;
 - an entry is kept no longer than ``STOREFRONT_CACHE_SECONDS``, nor past the moment the
   offers on sale change by the clock alone (a promotion starting or ending: see
   ``cms.promotions.offers_valid_until``), nor past midnight, when certificates expire.
@@ -63,6 +66,11 @@ _generation = Generation(GENERATION_KEY)
 _bump = _generation.bump
 
 
+def storefront_generation() -> str:
+    """The current generation: key other storefront caches (counts, fragments) with it."""
+    return _generation.current()
+
+
 def storefront_changed(*args, **kwargs) -> None:
     """Drop every cached page (also a signal receiver: it accepts any arguments).
 
@@ -71,6 +79,22 @@ def storefront_changed(*args, **kwargs) -> None:
     """
     _bump()
     transaction.on_commit(_bump)
+
+
+def product_stock_changed(slug: str, *, sold_out_changed: bool) -> None:
+    """Stock reserved or released by an order: only the product's own page shows the number
+    left; every card shows "out of stock", so all pages go when the product sells out or
+    comes back."""
+    if sold_out_changed:
+        storefront_changed()
+        return
+    version = _product_version(slug)
+    version.bump()
+    transaction.on_commit(version.bump)
+
+
+def _product_version(slug: str) -> Generation:
+    return Generation(f"pages:product:{slug}")
 
 
 def _model_changed(sender, instance=None, created=False, **kwargs) -> None:
@@ -119,7 +143,7 @@ def _cacheable(request) -> bool:
 
 def _key(request) -> str:
     page = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {request.LANGUAGE_CODE}"
-    return f"pages:{_generation.current()}:{hashlib.sha256(page.encode()).hexdigest()}"
+    return f"pages:{hashlib.sha256(page.encode()).hexdigest()}"
 
 
 def _valid_until() -> float:
@@ -140,8 +164,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        key = getattr(request, "_page_cache_key", None)
-        if key is not None and HEADER not in response and self._store(request, key, response):
+        missed = getattr(request, "_page_cache_miss", None)
+        if missed is not None and HEADER not in response and self._store(request, *missed, response):
             response[HEADER] = "miss"
         return response
 
@@ -149,12 +173,19 @@ class PageCacheMiddleware:
         if not _enabled() or not _cacheable(request):
             return None
         key = _key(request)
-        entry = cache.get(key)
-        # The entry carries its own expiry, checked against this process's clock (see cms.cache).
-        if entry is None or time.time() >= entry[0]:
-            request._page_cache_key = key
+        versions = [_generation]
+        if request.resolver_match.view_name == "catalog:product-detail":
+            versions.append(_product_version(view_kwargs.get("slug", "")))
+        # One round trip: the versions the page depends on and the page, stored with the
+        # versions it was rendered under and its own expiry (checked by this process's clock,
+        # see cms.cache). A version missing from the cache is made anew: nothing matches it.
+        found = cache.get_many([*(v.key for v in versions), key])
+        current = tuple(found.get(v.key) or v.current() for v in versions)
+        entry = found.get(key)
+        if entry is None or entry[0] != current or time.time() >= entry[1]:
+            request._page_cache_miss = (key, current)
             return None
-        _expires, content, headers = entry
+        _rendered_under, _expires, content, headers = entry
         response = HttpResponse(content, headers=headers)
         if _PLACEHOLDER in content:  # this visitor's own token, and its cookie on the way out
             response.content = content.replace(_PLACEHOLDER, get_token(request).encode())
@@ -163,7 +194,7 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def _store(request, key, response) -> bool:
+    def _store(request, key, versions, response) -> bool:
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
         if any(word in response.get("Cache-Control", "") for word in ("private", "no-store", "no-cache")):
@@ -177,5 +208,5 @@ class PageCacheMiddleware:
             return False
         content = _TOKEN_FIELD.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
         headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-        cache.set(key, (expires, content, headers), timeout)
+        cache.set(key, (versions, expires, content, headers), timeout)
         return True

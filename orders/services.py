@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from ocop_market.notify import Message, notify_on_commit
-from ocop_market.page_cache import storefront_changed
+from ocop_market.page_cache import product_stock_changed
 
 from . import settlement
 from .cart import Cart, price_cart
@@ -99,7 +99,7 @@ def _reserve(product_id: int, quantity: int, name: str) -> None:
         stock=F("stock") - quantity
     )
     if reserved:
-        storefront_changed()  # the product page shows the stock (and "sold out")
+        _stock_changed(product_id, -quantity)
     else:
         left = Product.objects.filter(pk=product_id).values_list("stock", flat=True).first() or 0
         if left <= 0:
@@ -118,8 +118,14 @@ def _release_group_stock(group: FulfilmentGroup) -> None:
     )
     for product_id, quantity in lines:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    if lines:
-        storefront_changed()
+        _stock_changed(product_id, quantity)
+
+
+def _stock_changed(product_id: int, change: int) -> None:
+    """Tell the storefront's page cache: the product's page shows the number left, and
+    every card shows whether it is sold out."""
+    stock, slug = Product.objects.filter(pk=product_id).values_list("stock", "slug").get()
+    product_stock_changed(slug, sold_out_changed=stock == 0 if change < 0 else stock == change)
 
 
 def place_order(cart, data: Mapping) -> Order:

@@ -114,16 +114,18 @@ def test_a_renamed_stall_shows_its_new_name_on_its_products_and_its_page(product
         assert "Cô Ba" not in html, url
 
 
-def test_stock_reserved_at_checkout_shows_sold_out_on_the_cached_product_page(product):
-    from orders.services import place_order
+@pytest.fixture
+def commune():
     from tests.factories.producers import CommuneFactory
 
-    url = product.get_absolute_url()
-    _response, html = page(Client(), url)
-    assert "Add to cart" in html or "Thêm vào giỏ" in html
-    commune = CommuneFactory()
-    place_order(
-        {product.pk: 2},
+    return CommuneFactory()
+
+
+def _order(product, quantity, commune, method="cod"):
+    from orders.services import place_order
+
+    return place_order(
+        {product.pk: quantity},
         {
             "buyer_name": "Trần Thị Bình",
             "buyer_phone": "+84912345678",
@@ -132,12 +134,41 @@ def test_stock_reserved_at_checkout_shows_sold_out_on_the_cached_product_page(pr
             "commune": commune,
             "street_address": "12 Lê Lợi",
             "note": "",
-            "payment_method": "cod",
+            "payment_method": method,
         },
     )
-    _response, html = page(Client(), url)
+
+
+def test_stock_reserved_at_checkout_shows_sold_out_on_every_cached_page(product, urls, commune):
+    for url in urls:
+        page(Client(), url)
+    _response, html = page(Client(), product.get_absolute_url())
+    assert 'class="add-cart"' in html
+    _order(product, 2, commune)  # the last two
+    _response, html = page(Client(), product.get_absolute_url())
     assert 'class="add-cart"' not in html
     assert 'class="add-cart-out"' in html
+    for url in urls[1:4]:  # the cards of the listing, the search and the stall
+        response, html = page(Client(), url)
+        assert response["X-Page-Cache"] == "miss", url
+
+
+def test_an_order_changes_the_number_left_on_the_product_page_and_keeps_the_other_pages(product, urls, commune):
+    from orders.services import cancel_order
+
+    product.stock = 5
+    product.save()
+    for url in urls:
+        page(Client(), url)
+    order = _order(product, 2, commune, method="vietqr")
+    response, html = page(Client(), product.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert 'max="3"' in html
+    for url in urls[1:]:  # nothing else shows the number left: still served from the cache
+        assert Client().get(url)["X-Page-Cache"] == "hit", url
+    cancel_order(order, reason="buyer")
+    _response, html = page(Client(), product.get_absolute_url())
+    assert 'max="5"' in html
 
 
 def test_a_published_promotion_and_its_scheduled_end_change_the_cached_price(product):

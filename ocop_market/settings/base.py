@@ -129,7 +129,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, keeping its Redis client (ocop_market/cache_backend.py).
+    CACHES = {"default": {"BACKEND": "ocop_market.cache_backend.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions (carts included) read from Redis, written through to the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
