@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test fuzz install messages update-messages setup-db lint format bench serve worker clean
+.PHONY: demo test fuzz install messages update-messages setup-db lint format bench bench-national serve worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,15 +54,26 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Both benchmarks run; the target fails at the end if either missed a target. The storefront
+# The three benchmarks run; the target fails at the end if any missed a target. The storefront
 # one builds its own SQLite file (STOREFRONT_BENCH_DATABASE_URL to change it); the feeds one
-# measures on PostgreSQL, in a database it creates (FEEDS_BENCH_DATABASE_URL to change it).
+# measures on PostgreSQL, in a database it creates (FEEDS_BENCH_DATABASE_URL to change it); the
+# national one (also `make bench-national`) drops and recreates its own PostgreSQL database
+# (NATIONAL_BENCH_DATABASE_URL) and flushes Redis db 14 (NATIONAL_BENCH_REDIS_URL), measures the
+# storefront at 600 and 100,000 products with and without the page cache, then a mixed load.
 FEEDS_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop_bench
+NATIONAL_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop_bench_national
+NATIONAL_BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 bench: install messages
 	status=0; \
 	DATABASE_URL="$(STOREFRONT_BENCH_DATABASE_URL)" $(PY) tests/bench/run.py || status=1; \
 	DATABASE_URL="$(FEEDS_BENCH_DATABASE_URL)" $(PY) tests/bench/feeds.py || status=1; \
+	NATIONAL_BENCH_DATABASE_URL="$(NATIONAL_BENCH_DATABASE_URL)" NATIONAL_BENCH_REDIS_URL="$(NATIONAL_BENCH_REDIS_URL)" \
+		$(PY) tests/bench/national.py || status=1; \
 	exit $$status
+
+bench-national: install messages
+	NATIONAL_BENCH_DATABASE_URL="$(NATIONAL_BENCH_DATABASE_URL)" NATIONAL_BENCH_REDIS_URL="$(NATIONAL_BENCH_REDIS_URL)" \
+		$(PY) tests/bench/national.py
 
 # Production mode: gunicorn (ocop_market/gunicorn.conf.py; WEB_CONCURRENCY workers, default 2)
 # with DEBUG off, after migrations and collectstatic. Needs SECRET_KEY; see README, Deployment.

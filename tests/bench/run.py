@@ -287,8 +287,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port):
+def start_gunicorn(port, extra_env=None):
+    """gunicorn on 127.0.0.1:port with this process's environment plus ``extra_env`` (a None value unsets)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.bench.settings", "PYTHONPATH": str(ROOT)}
+    env = {name: value for name, value in {**env, **(extra_env or {})}.items() if value is not None}
     cmd = [
         sys.executable,
         "-m",
@@ -379,16 +381,23 @@ end
 """
 
 
-def load_wrk(port, url, script):
-    threads = min(2, CONNECTIONS)
-    cmd = ["wrk", f"-t{threads}", f"-c{CONNECTIONS}", f"-d{max(1, round(SECONDS))}s", "--timeout", "10s", "-s", script]
+def run_wrk(port, url, script, seconds=None, threads=None, connections=None):
+    """wrk with a Lua script whose done() prints a ``BENCH {json}`` line; returns that JSON."""
+    connections = connections or CONNECTIONS
+    threads = threads or min(2, connections)
+    duration = max(1, round(SECONDS if seconds is None else seconds))
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", script]
     for name, value in HEADERS.get(url, {}).items():
         cmd += ["-H", f"{name}: {value}"]
     output = subprocess.run(  # noqa: S603
         [*cmd, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    data = json.loads(line[6:])
+    return json.loads(line[6:])
+
+
+def load_wrk(port, url, script):
+    data = run_wrk(port, url, script)
     return {
         "rps": data["requests"] / (data["duration_us"] / 1e6),
         "p50_ms": data["p50_us"] / 1000,
@@ -396,6 +405,15 @@ def load_wrk(port, url, script):
         "requests": data["requests"],
         "errors": data["socket_errors"] + data["status_errors"],
     }
+
+
+def measure_load(server, port, url, script, load_fn=load_wrk):
+    """Load one URL; the result also has the workers' CPU time per request (server_cpu_ms)."""
+    cpu_before = workers_cpu_seconds(server)
+    result = load_fn(port, url, script)
+    cpu = workers_cpu_seconds(server) - cpu_before
+    result["server_cpu_ms"] = 1000 * cpu / result["requests"] if result["requests"] and cpu else None
+    return result
 
 
 def load_python(port, url, _script):
@@ -512,6 +530,19 @@ def _mean(*values):
     return sum(values) / len(values) if values else None
 
 
+def baseline_of(first, last):
+    """The minimal view, measured before and after the pages: their mean evens out drift."""
+    return {
+        "rps": (first["rps"] + last["rps"]) / 2,
+        "p50_ms": (first["p50_ms"] + last["p50_ms"]) / 2,
+        "p99_ms": max(first["p99_ms"], last["p99_ms"]),
+        "requests": first["requests"] + last["requests"],
+        "errors": first["errors"] + last["errors"],
+        "runs_rps": [first["rps"], last["rps"]],
+        "server_cpu_ms": _mean(first["server_cpu_ms"], last["server_cpu_ms"]),
+    }
+
+
 def main():
     import django
 
@@ -542,11 +573,7 @@ def main():
         print(f"Loading {len(urls) + 2} URLs for {SECONDS:g} s each ...", flush=True)
 
         def measure(url):
-            cpu_before = workers_cpu_seconds(server)
-            result = load_fn(port, url, script.name)
-            cpu = workers_cpu_seconds(server) - cpu_before
-            result["server_cpu_ms"] = 1000 * cpu / result["requests"] if result["requests"] and cpu else None
-            return result
+            return measure_load(server, port, url, script.name, load_fn)
 
         first = measure("/bench/minimal/")
         for label, url in urls:
@@ -555,17 +582,8 @@ def main():
     finally:
         stop(server)
         os.unlink(script.name)
-    # The baseline is measured before and after the pages; their mean evens out drift.
-    baseline = (first["rps"] + last["rps"]) / 2
-    load["minimal"] = {
-        "rps": baseline,
-        "p50_ms": (first["p50_ms"] + last["p50_ms"]) / 2,
-        "p99_ms": max(first["p99_ms"], last["p99_ms"]),
-        "requests": first["requests"] + last["requests"],
-        "errors": first["errors"] + last["errors"],
-        "runs_rps": [first["rps"], last["rps"]],
-        "server_cpu_ms": _mean(first["server_cpu_ms"], last["server_cpu_ms"]),
-    }
+    load["minimal"] = baseline_of(first, last)
+    baseline = load["minimal"]["rps"]
     rows, checks = report(urls, load, baseline, in_process, tool)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(

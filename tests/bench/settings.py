@@ -6,6 +6,7 @@ otherwise).
 """
 
 import os
+from pathlib import Path
 
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
@@ -20,8 +21,8 @@ ALLOWED_HOSTS = ["127.0.0.1"]
 SECURE_HSTS_SECONDS = 0
 BENCH_DIR = BASE_DIR / "tests" / "bench"
 # Own media and static folders: uploads, renditions and collected files of the bench
-# never mix with the demo's.
-MEDIA_ROOT = BENCH_DIR / ".bench_media"
+# never mix with the demo's (BENCH_MEDIA_ROOT: a bench of its own, e.g. tests/bench/national.py).
+MEDIA_ROOT = Path(os.environ.get("BENCH_MEDIA_ROOT", BENCH_DIR / ".bench_media"))
 PRIVATE_MEDIA_ROOT = BENCH_DIR / ".bench_private_media"
 STATIC_ROOT = BENCH_DIR / ".bench_static"
 LOGGING = {
