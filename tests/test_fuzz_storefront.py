@@ -10,7 +10,11 @@ from tests.factories.cms import home_page
 from tests.factories.producers import StallFactory
 
 # A database test costs more than a pure function: 60 examples in the suite, more under `make fuzz`.
-FUZZ = settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=settings.default.max_examples * 3 // 5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 # Query strings travel as text: anything a browser can send, plus the values the code
 # parses (numbers huge, negative, fractional, exponent), real slugs and the empty string.

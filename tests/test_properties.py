@@ -195,7 +195,11 @@ def category(db):
 _serial = itertools.count()
 
 
-@settings(max_examples=settings.default.max_examples // 4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=settings.default.max_examples // 4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(names, min_size=1, max_size=3))
 def test_the_folded_name_always_finds_the_product(stall, category, name_list):
     from catalog.models import Product
