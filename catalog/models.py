@@ -171,7 +171,14 @@ class Product(ClusterableModel, TimeStampedModel):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
-        indexes = [models.Index(fields=["status", "-published_at"], name="product_status_published")]
+        indexes = [
+            # The storefront's default order (newest first, id breaking ties: products
+            # published in one batch share published_at), read in index order.
+            models.Index(fields=["status", "-published_at", "-id"], name="product_status_newest"),
+            # Sorting by price, both ways: a page deep in the list reads its rows in order.
+            models.Index(fields=["status", "price", "id"], name="product_status_price"),
+            models.Index(fields=["status", "-price", "id"], name="product_status_price_desc"),
+        ]
 
     def __str__(self):
         return self.name

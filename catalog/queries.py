@@ -1,9 +1,15 @@
 """Read side of the storefront: listings, search and the pages' querysets."""
 
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from ocop_market.precompiled import Precompiled
 from ocop_market.text import fold, normalize
@@ -86,6 +92,80 @@ def product_cards():
         _card_querysets.clear()
         _card_querysets[today] = base
     return base.all()
+
+
+def listing_products():
+    """Published products, nothing selected but what filters and sorts need (a fresh queryset).
+
+    The catalog filters and orders this, pages through its ids, then loads the cards of
+    one page only (``ListingPaginator``): the card's subqueries (cover, rendition, stars)
+    would otherwise run for every row an OFFSET skips.
+    """
+    # published(), as a semi-join on the stalls: the ids of a deep page then come from the
+    # covering index product_status_newest (migration 0006) without joining producers.
+    return Product.objects.filter(
+        status=Product.Status.PUBLISHED, producer_id__in=Stall.objects.published().values("producer_id")
+    )
+
+
+def cards_in_order(ids) -> list:
+    """The cards of these products, in the order of ``ids`` (one query; unpublished ones drop out)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in product_cards().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+COUNT_TIMEOUT = 600
+
+
+class CountCachedPaginator(Paginator):
+    """A paginator whose count is kept in the cache until the storefront changes.
+
+    Counting the rows of a filtered listing (joins, and a search's full-text match) cost as
+    much as the page itself at 100,000 products, on every request. The count is keyed by
+    the query (its SQL and parameters without the order, hashed: the date of a stars filter
+    included) and by the storefront's generation, which every change to products, stalls,
+    certificates, pages or sold-out stock replaces (ocop_market/page_cache.py), so a count
+    is never stale. A fragment cache: it stays on with the page cache off. Rows written
+    without signals (bulk loads) show in the count after COUNT_TIMEOUT at most.
+    """
+
+    @cached_property
+    def count(self):
+        from ocop_market.page_cache import storefront_generation
+
+        queryset = self.object_list
+        if not isinstance(queryset, models.QuerySet):
+            return super().count
+        try:
+            # Without the order: one count serves every sort of the same filters.
+            sql, params = queryset.order_by().query.sql_with_params()
+        except EmptyResultSet:  # a filter no row can meet (an empty IN list)
+            return 0
+        digest = hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
+        key = f"catalog:count:{storefront_generation()}:{digest}"
+        found = cache.get(key)
+        if found is None:
+            found = queryset.count()
+            cache.set(key, found, COUNT_TIMEOUT)
+        return found
+
+
+class ListingPaginator(CountCachedPaginator):
+    """Pages a queryset of products by id, then loads the cards of the page's products only.
+
+    The ordered id query skips the rows before the page cheaply (an index, no subquery
+    per row); the 24 cards come in a second query. Each page's ``object_list`` is a list
+    of cards in the listing's order.
+    """
+
+    def __init__(self, queryset, per_page, **kwargs):
+        super().__init__(queryset.values_list("pk", flat=True), per_page, **kwargs)
+
+    def _get_page(self, ids, number, paginator):
+        return super()._get_page(cards_in_order(ids), number, paginator)
 
 
 def _cover_columns():

@@ -16,9 +16,9 @@ from .models import Product
 from .pricing import attach_prices, live_offers
 
 
-def _page(request, queryset, per_page=None):
+def _page(request, queryset, per_page=None, paginator_class=Paginator):
     """The requested page and "", or the first page and why when the number is no page."""
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    paginator = paginator_class(queryset, per_page or settings.PAGE_SIZE)
     number = request.GET.get("page", "")
     try:
         return paginator.page(number or 1), ""
@@ -36,8 +36,9 @@ def _query_without_page(request) -> str:
 
 
 def product_list(request):
-    filterset = ProductFilter(request.GET, queryset=queries.product_cards())
-    page, page_error = _page(request, filterset.qs)
+    filterset = ProductFilter(request.GET, queryset=queries.listing_products())
+    # The page's ids first, then its cards; the count is cached (ListingPaginator).
+    page, page_error = _page(request, filterset.qs, paginator_class=queries.ListingPaginator)
     # Promotions change the price shown, but sorting by price and the price filters still
     # use the base price (Product.price): acceptable for now, a known limitation.
     products = attach_prices(page.object_list)

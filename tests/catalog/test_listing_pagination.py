@@ -1,0 +1,168 @@
+"""The catalog pages by id then loads that page's cards, and keeps its count in the cache.
+
+Each page must show the products of the listing's order, the same as one ordered query
+would, on every page, the last included; the cached count must follow every change a
+buyer would see (a product published or unpublished, a stall closed, stock sold out).
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from catalog import queries
+from catalog.models import Product
+from tests.factories.catalog import OcopCertificateFactory, ProductFactory
+from tests.factories.producers import StallFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _small_pages_no_page_cache(settings):
+    settings.PAGE_SIZE = 4
+    # The page cache would hide a stale count: the count's own cache is under test.
+    settings.STOREFRONT_CACHE_SECONDS = 0
+
+
+def shown(client, **params):
+    response = client.get("/products/", params)
+    assert response.status_code == 200
+    return response
+
+
+def names(response):
+    return [p.name for p in response.context["products"]]
+
+
+def count(response):
+    return response.context["page_obj"].paginator.count
+
+
+@pytest.fixture
+def eleven():
+    """Eleven products: seven published in one batch (same time: the id decides), four older."""
+    stalls = [StallFactory(), StallFactory()]
+    batch = timezone.now().replace(microsecond=0)
+    products = []
+    for n in range(11):
+        when = batch if n < 7 else batch - datetime.timedelta(days=n)
+        products.append(
+            ProductFactory(
+                name=f"Mật ong số {n:02d}", producer=stalls[n % 2].producer, price=1000 * (11 - n), published_at=when
+            )
+        )
+    return products
+
+
+def test_every_page_shows_the_next_products_newest_first_the_last_page_included(client, eleven):
+    expected = [p.name for p in sorted(eleven, key=lambda p: (p.published_at, p.pk), reverse=True)]
+    pages = [names(shown(client, page=str(n))) for n in (1, 2, 3)]
+    assert pages == [expected[0:4], expected[4:8], expected[8:11]]
+    assert count(shown(client, page="3")) == 11
+
+
+def test_a_sorted_and_filtered_listing_pages_the_same_way(client, eleven):
+    stall = eleven[0].producer.stall
+    mine = sorted((p for p in eleven if p.producer_id == stall.producer_id), key=lambda p: (p.price, p.pk))
+    first = shown(client, producer=stall.slug, sort="price_asc")
+    last = shown(client, producer=stall.slug, sort="price_asc", page="2")
+    assert names(first) + names(last) == [p.name for p in mine]
+    assert count(last) == len(mine) == 6
+
+
+def test_search_results_keep_their_ranking_across_pages(client, eleven):
+    everything = names(shown(client, q="mat ong")) + names(shown(client, q="mat ong", page="2"))
+    everything += names(shown(client, q="mat ong", page="3"))
+    assert sorted(everything) == sorted(p.name for p in eleven)
+    assert len(set(everything)) == 11
+
+
+def test_cards_of_a_page_carry_their_stars_and_stall(client, eleven):
+    newest = max(eleven, key=lambda p: (p.published_at, p.pk))
+    OcopCertificateFactory(product=newest, stars=5)
+    (card, *_rest) = shown(client).context["products"]
+    assert card.pk == newest.pk
+    assert card.stars == 5
+    assert card.producer.stall.name == newest.producer.stall.name
+
+
+def test_the_count_is_read_once_then_from_the_cache(client, eleven):
+    shown(client)
+    with CaptureQueriesContext(connection) as queries_run:
+        response = shown(client)
+    assert count(response) == 11
+    assert not [q for q in queries_run.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_the_count_follows_a_product_unpublished_then_published_again(client, eleven):
+    assert count(shown(client)) == 11
+    product = eleven[3]
+    product.status = Product.Status.DRAFT
+    product.save()
+    response = shown(client)
+    assert count(response) == 10
+    assert product.name not in names(response) + names(shown(client, page="2")) + names(shown(client, page="3"))
+    product.status = Product.Status.PUBLISHED
+    product.save()
+    assert count(shown(client)) == 11
+
+
+def test_the_count_follows_a_new_product_and_a_closed_stall(client, eleven):
+    assert count(shown(client)) == 11
+    ProductFactory(name="Mật ong mới", producer=eleven[0].producer)
+    assert count(shown(client)) == 12
+    stall = eleven[1].producer.stall
+    stall.is_published = False
+    stall.save()
+    assert count(shown(client)) == 7  # the other stall's six and the new product
+
+
+def test_the_in_stock_count_follows_a_sold_out_product(client, eleven):
+    assert count(shown(client, in_stock="true")) == 11
+    Product.objects.filter(pk=eleven[0].pk).update(stock=0)  # as orders reserve stock
+    from ocop_market.page_cache import storefront_changed
+
+    storefront_changed()  # what the orders' stock services call
+    assert count(shown(client, in_stock="true")) == 10
+
+
+def test_the_count_of_one_filter_is_not_served_for_another(client, eleven):
+    stall = eleven[0].producer.stall
+    assert count(shown(client)) == 11
+    assert count(shown(client, producer=stall.slug)) == 6
+    assert count(shown(client, min_price="8000")) == 4
+
+
+def test_a_renamed_product_is_found_by_its_new_name(client, eleven):
+    product = eleven[5]
+    product.name = "Trà atiso Đà Lạt"
+    product.save()
+    response = shown(client, q="tra atiso da lat")
+    assert names(response) == ["Trà atiso Đà Lạt"]
+    assert count(response) == 1
+    assert "Trà atiso Đà Lạt" not in names(shown(client, q="mat ong so 05"))
+
+
+def test_cards_in_order_keeps_the_order_and_drops_unpublished_products(eleven):
+    draft = ProductFactory(status=Product.Status.DRAFT, published_at=None)
+    ids = [eleven[4].pk, draft.pk, eleven[0].pk, eleven[9].pk]
+    assert [p.pk for p in queries.cards_in_order(ids)] == [eleven[4].pk, eleven[0].pk, eleven[9].pk]
+    assert queries.cards_in_order([]) == []
+
+
+def test_the_stored_search_document_follows_every_change_of_the_text_on_postgresql(client, eleven):
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored search document is PostgreSQL's (migration 0006)")
+    stall = eleven[0].producer.stall
+    stall.name = "Hợp tác xã Đồng Tháp Mười"  # rewrites its products' search_text in bulk
+    stall.save()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM catalog_product "
+            "WHERE search_document IS DISTINCT FROM to_tsvector('vietnamese_unaccent'::regconfig, search_text)"
+        )
+        assert cursor.fetchone() == (0,)
+    assert count(shown(client, q="dong thap muoi")) == 6
