@@ -29,7 +29,9 @@ drop pages when the catalog changes.
 
 Only the views named in ``STOREFRONT_CACHED_VIEWS`` are cached, and only complete 200
 responses to GET or HEAD that neither touched the session nor asked not to be cached.
-``X-Page-Cache: hit`` or ``miss`` tells which one answered.
+``X-Page-Cache: hit`` or ``miss`` tells which one answered. Each process also keeps the
+pages it served last (256), so that a hit reads only the versions from Redis; the copy is
+served only while its versions are the current ones.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -176,15 +180,20 @@ class PageCacheMiddleware:
         versions = [_generation]
         if request.resolver_match.view_name == "catalog:product-detail":
             versions.append(_product_version(view_kwargs.get("slug", "")))
-        # One round trip: the versions the page depends on and the page, stored with the
-        # versions it was rendered under and its own expiry (checked by this process's clock,
-        # see cms.cache). A version missing from the cache is made anew: nothing matches it.
-        found = cache.get_many([*(v.key for v in versions), key])
+        # One round trip: the versions the page depends on, and the page unless this process
+        # holds a copy. Pages are stored with the versions they were rendered under and their
+        # own expiry (checked by this process's clock, see cms.cache). A version missing from
+        # the cache is made anew: nothing matches it.
+        local = _recent.get(key)
+        names = [v.key for v in versions]
+        found = cache.get_many(names if local else [*names, key])
         current = tuple(found.get(v.key) or v.current() for v in versions)
-        entry = found.get(key)
+        entry = local or found.get(key)
         if entry is None or entry[0] != current or time.time() >= entry[1]:
             request._page_cache_miss = (key, current)
             return None
+        if local is None:
+            _recent.put(key, entry)
         _rendered_under, _expires, content, headers = entry
         response = HttpResponse(content, headers=headers)
         if _PLACEHOLDER in content:  # this visitor's own token, and its cookie on the way out
@@ -208,5 +217,39 @@ class PageCacheMiddleware:
             return False
         content = _TOKEN_FIELD.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
         headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-        cache.set(key, (versions, expires, content, headers), timeout)
+        entry = (versions, expires, content, headers)
+        cache.set(key, entry, timeout)
+        _recent.put(key, entry)
         return True
+
+
+class _Recent:
+    """The pages this process served last, so that a hit reads only the versions from Redis
+    (a few bytes) rather than the page too (tens of KB). Always checked against the
+    current versions: a copy is never served after a change."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[str, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_recent = _Recent(256)
