@@ -48,6 +48,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -60,7 +61,7 @@ HEADER = "X-Page-Cache"
 _TOKEN_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(">)')
 _PLACEHOLDER = b"@@ocop-csrf-token@@"
 # The response headers worth storing; the others are added again by the middleware on the way out.
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Frame-Options")
 
 
 # --- the generation ------------------------------------------------------------------------
@@ -131,18 +132,22 @@ def _enabled() -> bool:
     return settings.STOREFRONT_CACHE_SECONDS > 0
 
 
-def _cacheable(request) -> bool:
+def _cacheable(request):
+    """The URL's match when the request may be answered from the cache, else None."""
     if request.method not in ("GET", "HEAD"):
-        return False
-    match = request.resolver_match
-    if match is None or match.view_name not in settings.STOREFRONT_CACHED_VIEWS:
-        return False
+        return None
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    if match.view_name not in settings.STOREFRONT_CACHED_VIEWS:
+        return None
     if "messages" in request.COOKIES:  # a flash message waiting in the messages cookie
-        return False
+        return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         # A session with anything in it (a signed-in user, a cart, a message) shows on the page.
-        return not request.session.keys()
-    return True
+        return None if request.session.keys() else match
+    return match
 
 
 def _key(request) -> str:
@@ -161,25 +166,36 @@ def _valid_until() -> float:
 
 
 class PageCacheMiddleware:
-    """Serve and store the storefront's anonymous pages; place after the CSRF middleware."""
+    """Serve and store the storefront's anonymous pages.
+
+    Place it after the session, locale and CSRF middleware (it reads the session, the
+    language, and gives each buyer a CSRF token) and before the others: a hit is answered
+    before they run (authentication and messages have nothing to do for a buyer with an
+    empty session), with the headers they had added to the stored page.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        hit = self._lookup(request) if _enabled() else None
+        if hit is not None:
+            return hit
         response = self.get_response(request)
         missed = getattr(request, "_page_cache_miss", None)
         if missed is not None and HEADER not in response and self._store(request, *missed, response):
             response[HEADER] = "miss"
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if not _enabled() or not _cacheable(request):
+    @staticmethod
+    def _lookup(request):
+        match = _cacheable(request)
+        if match is None:
             return None
         key = _key(request)
         versions = [_generation]
-        if request.resolver_match.view_name == "catalog:product-detail":
-            versions.append(_product_version(view_kwargs.get("slug", "")))
+        if match.view_name == "catalog:product-detail":
+            versions.append(_product_version(match.kwargs.get("slug", "")))
         # One round trip: the versions the page depends on, and the page unless this process
         # holds a copy. Pages are stored with the versions they were rendered under and their
         # own expiry (checked by this process's clock, see cms.cache). A version missing from

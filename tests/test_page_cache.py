@@ -54,6 +54,9 @@ def test_the_second_anonymous_visit_is_served_from_the_cache_without_a_query(url
             second = Client().get(url)
         assert second["X-Page-Cache"] == "hit", url
         assert second.content.count(b"<") == first.content.count(b"<")  # the same page
+        # Answered before the inner middleware runs, with the headers they had added.
+        for header in ("X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options"):
+            assert second[header] == first[header], (url, header)
     settings.STOREFRONT_CACHE_SECONDS = 0
     assert "X-Page-Cache" not in Client().get(urls[0])
 

@@ -85,10 +85,11 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After sessions, locale and CSRF, before the rest: anonymous storefront pages from the
+    # cache, answered before the middleware below runs (ocop_market/page_cache.py).
+    "ocop_market.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After CSRF and sessions: anonymous storefront pages from the cache (ocop_market/page_cache.py).
-    "ocop_market.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
