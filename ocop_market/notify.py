@@ -49,7 +49,9 @@ class EmailSender:
         send_mail(message.subject, message.body, None, [message.email])
 
 
-# Messages sent in this process, newest last: tests read it (tests/conftest.py clears it).
+# The last messages sent in this process, newest last: tests read it (tests/conftest.py
+# clears it). Bounded, so that a long-running worker does not keep every message it sent.
+OUTBOX_SIZE = 500
 outbox: list[Message] = []
 
 _ALIASES = {"console": ConsoleSender, "email": EmailSender}
@@ -67,6 +69,7 @@ def get_sender():
 def send_now(message: Message) -> bool:
     """Send at once; True when the sender accepted it. Errors are logged, not raised."""
     outbox.append(message)
+    del outbox[:-OUTBOX_SIZE]
     try:
         get_sender().send(message)
     except Exception:

@@ -63,3 +63,11 @@ def test_notification_is_dropped_when_the_transaction_rolls_back(notify_outbox):
         notify.notify_on_commit(notify.Message(subject="s", body="b", email="a@example.com"))
         raise ValueError
     assert notify_outbox == []
+
+
+def test_a_long_running_process_keeps_only_the_last_messages_it_sent(notify_outbox):
+    for n in range(notify.OUTBOX_SIZE + 20):
+        notify.send_now(notify.Message(subject=f"Đơn {n}", body="", phone="+84912345678"))
+    assert len(notify_outbox) == notify.OUTBOX_SIZE
+    assert notify_outbox[0].subject == "Đơn 20"
+    assert notify_outbox[-1].subject == f"Đơn {notify.OUTBOX_SIZE + 19}"
