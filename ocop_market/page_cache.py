@@ -183,7 +183,7 @@ class PageCacheMiddleware:
             return hit
         response = self.get_response(request)
         missed = getattr(request, "_page_cache_miss", None)
-        if missed is not None and HEADER not in response and self._store(request, *missed, response):
+        if missed is not None and self._store(request, *missed, response):
             response[HEADER] = "miss"
         return response
 
@@ -224,8 +224,7 @@ class PageCacheMiddleware:
             return False
         if any(word in response.get("Cache-Control", "") for word in ("private", "no-store", "no-cache")):
             return False
-        session = getattr(request, "session", None)
-        if session is not None and (session.modified or session.keys()):
+        if request.session.modified:  # the view wrote to the (empty) session: a page for this buyer
             return False
         expires = _valid_until()
         timeout = int(expires - time.time())
@@ -262,10 +261,6 @@ class _Recent:
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 _recent = _Recent(256)

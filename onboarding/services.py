@@ -517,13 +517,14 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
     for cert in active.filter(expires_on__lt=today):
         with transaction.atomic():
             OcopCertificate.objects.filter(pk=cert.pk).update(status=OcopCertificate.Status.EXPIRED)
-            storefront_changed()  # the star badge leaves the storefront
             _, created = CertificateReminder.objects.get_or_create(
                 certificate=cert, kind="expired", expires_on=cert.expires_on
             )
             if created:
                 _remind(cert, expired=True)
             counts["expired"] += 1
+    if counts["expired"]:
+        storefront_changed()  # the star badges leave the storefront
     return counts
 
 

@@ -91,6 +91,15 @@ def _next_number(year: int) -> str:
     return f"OCOP-{year}-{last:06d}"
 
 
+def _reserve_lines(lines) -> None:
+    """Reserve ``(product_id, quantity, name)`` for each line, in product order (so that two
+    checkouts lock rows in the same order), then tell the page cache in one query."""
+    lines = sorted(lines, key=lambda line: line[0])
+    for product_id, quantity, name in lines:
+        _reserve(product_id, quantity, name)
+    _stock_changed({product_id: -quantity for product_id, quantity, _name in lines})
+
+
 def _reserve(product_id: int, quantity: int, name: str) -> None:
     # Only columns of the product row in the WHERE: a join would make Django update through
     # ``id IN (subquery)``, which PostgreSQL does not re-check after waiting for the row lock.
@@ -98,9 +107,7 @@ def _reserve(product_id: int, quantity: int, name: str) -> None:
     reserved = Product.objects.filter(pk=product_id, stock__gte=quantity, status=Product.Status.PUBLISHED).update(
         stock=F("stock") - quantity
     )
-    if reserved:
-        _stock_changed(product_id, -quantity)
-    else:
+    if not reserved:
         left = Product.objects.filter(pk=product_id).values_list("stock", flat=True).first() or 0
         if left <= 0:
             raise CheckoutError(
@@ -118,14 +125,17 @@ def _release_group_stock(group: FulfilmentGroup) -> None:
     )
     for product_id, quantity in lines:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-        _stock_changed(product_id, quantity)
+    _stock_changed(dict(lines))
 
 
-def _stock_changed(product_id: int, change: int) -> None:
-    """Tell the storefront's page cache: the product's page shows the number left, and
-    every card shows whether it is sold out."""
-    stock, slug = Product.objects.filter(pk=product_id).values_list("stock", "slug").get()
-    product_stock_changed(slug, sold_out_changed=stock == 0 if change < 0 else stock == change)
+def _stock_changed(changes: dict[int, int]) -> None:
+    """Tell the storefront's page cache what ``{product_id: change}`` did to the stock: the
+    product's page shows the number left, and every card shows whether it is sold out."""
+    if not changes:
+        return
+    for product_id, stock, slug in Product.objects.filter(pk__in=changes).values_list("pk", "stock", "slug"):
+        change = changes[product_id]
+        product_stock_changed(slug, sold_out_changed=stock == 0 if change < 0 else stock == change)
 
 
 def place_order(cart, data: Mapping) -> Order:
@@ -153,8 +163,7 @@ def place_order(cart, data: Mapping) -> Order:
         if summary.problems:
             line = next(line for line in summary.lines if line.problem)
             raise CheckoutError(_("“%(name)s”: %(problem)s") % {"name": line.name, "problem": line.problem})
-        for line in sorted(summary.lines, key=lambda line: line.product_id):
-            _reserve(line.product_id, line.quantity, line.name)
+        _reserve_lines((line.product_id, line.quantity, line.name) for line in summary.lines)
         number = _next_number(timezone.localdate().year)
         online = method != Order.PaymentMethod.COD
         order = Order.objects.create(
@@ -275,9 +284,8 @@ def _try_rereserve(groups: list[FulfilmentGroup]) -> bool:
     """Payment arrived after the reservation was released: take the stock again if it is there."""
     try:
         with transaction.atomic():
-            lines = OrderLine.objects.filter(group__in=groups).exclude(product=None).order_by("product_id")
-            for line in lines:
-                _reserve(line.product_id, line.quantity, line.product_name)
+            lines = OrderLine.objects.filter(group__in=groups).exclude(product=None)
+            _reserve_lines((line.product_id, line.quantity, line.product_name) for line in lines)
     except CheckoutError:
         return False
     return True

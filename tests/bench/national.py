@@ -620,32 +620,22 @@ def main():
         os.unlink(script.name)
     rows, checks = report(small, large, mix)
     load_after = os.getloadavg()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "workers": run.WORKERS,
-                "connections": run.CONNECTIONS,
-                "seconds": run.SECONDS,
-                "products": PRODUCTS,
-                "stalls": STALLS,
-                "database": DATABASE_URL.split("@")[-1],
-                "redis": REDIS_URL.split("@")[-1],
-                "page_cache_setting": CACHE_SETTING,
-                "load_average": {"before": load_before, "after": load_after},
-                "pages": rows,
-                "mixed_load": mix,
-                "phases": {"600": small, "large": large},
-                "checks": [{"ok": ok, "check": text} for ok, text in checks],
-            },
-            indent=2,
-            default=str,
-        )
-    )
-    print(f"\nResults in {RESULTS.relative_to(ROOT) if RESULTS.is_relative_to(ROOT) else RESULTS}", end="")
-    print(f" ({time.perf_counter() - started:.0f} s in all; load average {load_before[0]:.2f} -> {load_after[0]:.2f})")
-    return 0 if all(ok for ok, _text in checks) else 1
+    data = {
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "workers": run.WORKERS,
+        "connections": run.CONNECTIONS,
+        "seconds": run.SECONDS,
+        "products": PRODUCTS,
+        "stalls": STALLS,
+        "database": DATABASE_URL.split("@")[-1],
+        "redis": REDIS_URL.split("@")[-1],
+        "page_cache_setting": CACHE_SETTING,
+        "load_average": {"before": load_before, "after": load_after},
+        "pages": rows,
+        "mixed_load": mix,
+        "phases": {"600": small, "large": large},
+    }
+    return run.finish(RESULTS, data, checks, started, f"; load average {load_before[0]:.2f} -> {load_after[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -585,25 +585,26 @@ def main():
     load["minimal"] = baseline_of(first, last)
     baseline = load["minimal"]["rps"]
     rows, checks = report(urls, load, baseline, in_process, tool)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "tool": tool,
-                "workers": WORKERS,
-                "connections": CONNECTIONS,
-                "seconds": SECONDS,
-                "database": os.environ["DATABASE_URL"].split("@")[-1],
-                "load_average": {"before": load1, "after": os.getloadavg()[0]},
-                "minimal": load["minimal"],
-                "pages": rows,
-                "checks": [{"ok": ok, "check": text} for ok, text in checks],
-            },
-            indent=2,
-        )
-    )
-    print(f"\nResults in {RESULTS.relative_to(ROOT) if RESULTS.is_relative_to(ROOT) else RESULTS}", end="")
-    print(f" ({time.perf_counter() - started:.0f} s in all)")
+    data = {
+        "tool": tool,
+        "workers": WORKERS,
+        "connections": CONNECTIONS,
+        "seconds": SECONDS,
+        "database": os.environ["DATABASE_URL"].split("@")[-1],
+        "load_average": {"before": load1, "after": os.getloadavg()[0]},
+        "minimal": load["minimal"],
+        "pages": rows,
+    }
+    return finish(RESULTS, data, checks, started)
+
+
+def finish(path, data, checks, started, summary="") -> int:
+    """Write the results (with the checks) as JSON, say where, and the exit status: 1 on a miss."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {**data, "checks": [{"ok": ok, "check": text} for ok, text in checks]}
+    path.write_text(json.dumps(data, indent=2, default=str))
+    print(f"\nResults in {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", end="")
+    print(f" ({time.perf_counter() - started:.0f} s in all{summary})")
     return 0 if all(ok for ok, _text in checks) else 1
 
 
