@@ -457,6 +457,107 @@ def create_application_from_rows(*, producer, results: list[RowResult], actor):
     return app
 
 
+# --- photos for many products at once ----------------------------------------------------
+
+_COUNTER = re.compile(r"(?:[\s_\-.]*\(\d{1,2}\)|[\s_\-.]+\d{1,2})$")
+_ROW = re.compile(r"^(?:dong|hang|row|d|r)?\s*(\d{1,4})$")
+
+
+def _file_key(name: str) -> str:
+    """A file or product name compared loosely: folded, lower case, words joined by one space."""
+    stem = re.sub(r"\.[A-Za-z0-9]{2,5}$", "", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(stem)).split())
+
+
+def match_photo(filename: str, products) -> object | None:
+    """The product a photo's file name designates, or None.
+
+    Matched, in order: the product's name folded without diacritics ("Mật ong 500 ml" ←
+    ``mat-ong-500-ml.jpg``, ``MAT_ONG_500_ML (2).JPG``, ``mat ong 500ml-3.jpg``), its
+    spreadsheet row (``12.jpg``, ``dong-12.jpg``), then one product whose name starts the file's
+    name. A name that fits two products matches neither.
+    """
+    key = _file_key(filename)
+    if not key:
+        return None
+    by_name: dict[str, list] = {}
+    for p in products:
+        by_name.setdefault(_file_key(p.name), []).append(p)
+        by_name.setdefault(_file_key(p.name).replace(" ", ""), []).append(p)
+
+    def unique(found):
+        found = list({p.pk: p for p in found}.values())
+        return found[0] if len(found) == 1 else None
+
+    candidates = [key, _COUNTER.sub("", key)]
+    for k in candidates:
+        for variant in (k, k.replace(" ", "")):
+            if variant in by_name:
+                return unique(by_name[variant])
+    row = _ROW.match(key)
+    if row:
+        return unique(p for p in products if p.bulk_row == int(row.group(1)))
+    starts = [p for p in products if _file_key(p.name) and key.startswith(_file_key(p.name) + " ")]
+    if starts:
+        longest = max(len(_file_key(p.name)) for p in starts)
+        return unique(p for p in starts if len(_file_key(p.name)) == longest)
+    return None
+
+
+@dataclass
+class PhotoResult:
+    saved: dict = field(default_factory=dict)  # product pk -> number of photos saved
+    errors: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(self.saved.values())
+
+
+def attach_photos(*, app, files=(), per_product=None, actor) -> PhotoResult:
+    """Save photos for the products of ``app``: ``files`` matched by their names, ``per_product``
+    ({product pk: [files]}) placed as chosen. Each file is checked and cleaned on its own
+    (``uploads.save_product_photo``): a bad one is reported by name, the others are saved."""
+    from . import services
+    from .models import ApplicationPhoto
+    from .uploads import save_product_photo
+
+    products = list(app.products.prefetch_related("photos"))
+    by_pk = {p.pk: p for p in products}
+    result = PhotoResult()
+    placed: list[tuple] = []
+    for pk, uploads in (per_product or {}).items():
+        product = by_pk.get(pk)
+        if product is not None:
+            placed.extend((product, u) for u in uploads)
+    for upload in files:
+        product = match_photo(upload.name, products)
+        if product is None:
+            result.unmatched.append(upload.name)
+        else:
+            placed.append((product, upload))
+    next_order = {p.pk: len(p.photos.all()) for p in products}
+    for product, upload in placed:
+        try:
+            with transaction.atomic():
+                image = save_product_photo(upload, title=product.name, user=actor)
+                ApplicationPhoto.objects.create(product=product, image=image, sort_order=next_order[product.pk])
+        except ValidationError as exc:
+            result.errors.append(f"{upload.name}: {' '.join(exc.messages)}")
+            continue
+        next_order[product.pk] += 1
+        result.saved[product.pk] = result.saved.get(product.pk, 0) + 1
+    if result.count:
+        services.record_edit(
+            app,
+            actor,
+            field="photos",
+            summary=_("%(n)s photos for %(p)s products") % {"n": result.count, "p": len(result.saved)},
+        )
+    return result
+
+
 # --- the template -----------------------------------------------------------------------
 
 

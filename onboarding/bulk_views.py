@@ -115,7 +115,7 @@ def _handle(request, *, target: str, title: str, context: dict, on_confirm):
                         request,
                         _("%(n)s products were added to the application. Now add their photos.") % {"n": len(valid)},
                     )
-                    return redirect("onboarding:step", pk=app.pk, step="photos")
+                    return redirect("onboarding:bulk-photos", pk=app.pk)
     elif request.method == "POST" and request.POST.get("action") == "cancel":
         _discard(request, target)
         messages.info(request, _("The import was cancelled; nothing was saved."))
@@ -197,6 +197,81 @@ def bulk_import_producer(request, producer_pk):
         title=_("Import products of %(name)s") % {"name": producer.legal_name},
         context={"producer": producer, "back_url": reverse("onboarding:home")},
         on_confirm=confirm,
+    )
+
+
+MAX_FILES_AT_ONCE = 100  # Django's DATA_UPLOAD_MAX_NUMBER_FILES
+
+
+@officer_required
+def bulk_photos(request, pk):
+    """Photos for every product of an application on one page: many files matched by their
+    names, or chosen per product; the page comes back with what was placed where."""
+    _require_officer(request.user)
+    app = get_object_or_404(Application.objects.in_scope_of(request.user), pk=pk)
+    from . import services
+    from .models import ApplicationPhoto
+
+    if not services.can_edit(app, request.user):
+        messages.error(
+            request,
+            _("This application cannot be changed now (%(state)s).") % {"state": app.get_state_display()},
+        )
+        return redirect("onboarding:detail", pk=app.pk)
+    if request.method == "POST":
+        per_product = {}
+        for key in request.FILES:
+            if key.startswith("p-") and key[2:].isdigit():
+                per_product[int(key[2:])] = request.FILES.getlist(key)
+        files = request.FILES.getlist("photos")
+        if not files and not per_product:
+            messages.error(request, _("Choose the photos first."))
+            return redirect("onboarding:bulk-photos", pk=app.pk)
+        try:
+            result = bulk.attach_photos(app=app, files=files, per_product=per_product, actor=request.user)
+        except services.TransitionError as exc:
+            messages.error(request, exc.message)
+            return redirect("onboarding:detail", pk=app.pk)
+        if result.count:
+            messages.success(
+                request,
+                _("%(n)s photos saved for %(p)s products.") % {"n": result.count, "p": len(result.saved)},
+            )
+        if result.unmatched:
+            messages.error(
+                request,
+                _(
+                    "These files match no product by their name: %(names)s. "
+                    "Rename them like the product, or choose them under the product."
+                )
+                % {"names": ", ".join(result.unmatched[:20])},
+            )
+        for error in result.errors[:20]:
+            messages.error(request, error)
+        return redirect("onboarding:bulk-photos", pk=app.pk)
+    from django.db.models import Prefetch
+
+    products = list(
+        app.products.order_by("sort_order", "pk").prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=ApplicationPhoto.objects.select_related("image")
+                .prefetch_related("image__renditions")
+                .order_by("sort_order", "pk"),
+            )
+        )
+    )
+    without = [p for p in products if not p.photos.all()]
+    return render(
+        request,
+        "onboarding/bulk_photos.html",
+        {
+            "app": app,
+            "products": products,
+            "n_without": len(without),
+            "max_files": MAX_FILES_AT_ONCE,
+            "next_url": reverse("onboarding:step", kwargs={"pk": app.pk, "step": "documents"}),
+        },
     )
 
 

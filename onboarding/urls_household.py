@@ -19,6 +19,7 @@ urlpatterns = [
     path("ho-so/san-pham/<int:pk>/giay-chung-nhan/", document_views.ocop_scan, name="ocop-scan"),
     # Officers: many products of one producer from a spreadsheet.
     path("can-bo/ho-so/<int:pk>/nhap-bang-tinh/", bulk_views.bulk_import, name="bulk"),
+    path("can-bo/ho-so/<int:pk>/anh-san-pham/", bulk_views.bulk_photos, name="bulk-photos"),
     path(
         "can-bo/nha-san-xuat/<int:producer_pk>/nhap-bang-tinh/",
         bulk_views.bulk_import_producer,

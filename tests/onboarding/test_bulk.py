@@ -145,7 +145,7 @@ def test_producer_import_creates_a_draft_add_products_application(client, office
     assert app.kind == Application.Kind.ADD_PRODUCTS and app.state == Application.State.DRAFT
     assert app.household == farmer and app.created_by == officer
     assert app.products.count() == 2
-    assert response.url == reverse("onboarding:step", kwargs={"pk": app.pk, "step": "photos"})
+    assert response.url == reverse("onboarding:bulk-photos", kwargs={"pk": app.pk})
 
 
 def test_templates_download_with_vietnamese_headings(client, officer, group):
