@@ -247,7 +247,9 @@ def review_approve(request, pk):
     return _act(
         request,
         pk,
-        lambda app: services.approve(app, request.user),
+        lambda app: services.approve(
+            app, request.user, confirm_zero_stock=request.POST.get("confirm_zero_stock") in ("on", "1", "true")
+        ),
         _("Approved: the stall and products are now on the storefront."),
     )
 

@@ -385,8 +385,11 @@ def request_changes(app, actor, *, comment: str = "", field_comments: dict | Non
     return app
 
 
-def approve(app, actor) -> Application:
-    """Approve and publish in one transaction: on any failure nothing is published or changed."""
+def approve(app, actor, *, confirm_zero_stock: bool = False) -> Application:
+    """Approve and publish in one transaction: on any failure nothing is published or changed.
+
+    A product with a quantity of 0 would be published as sold out: the approver confirms it.
+    """
     from catalog.services import publish_application
 
     try:
@@ -405,6 +408,15 @@ def approve(app, actor) -> Application:
                 raise TransitionError(
                     _("The application is not complete: %(items)s.")
                     % {"items": "; ".join(i.message.rstrip(".") for i in todo[:5])}
+                )
+            empty = [p.name for p in locked.products.all() if not p.stock]
+            if empty and not confirm_zero_stock:
+                raise TransitionError(
+                    _(
+                        "%(names)s: the quantity available is 0, so it would show as sold out. Tick the box "
+                        "to confirm, or ask the household for the quantity."
+                    )
+                    % {"names": ", ".join(empty)}
                 )
             if len(locked.address_candidates or []) > 1 and locked.address_confirmed_by_id is None:
                 raise TransitionError(
