@@ -1,10 +1,13 @@
 """Vietnamese phone numbers: validated and normalised to E.164 (``+84…``) with `phonenumbers`."""
 
+import re
+
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 INVALID_PHONE = _("Enter a valid Vietnamese phone number, e.g. 0912 345 678.")
 
 
@@ -14,7 +17,8 @@ def normalize_vn_phone(value: str) -> str:
     Raises ValidationError (code ``invalid_phone``) for anything that is not a valid
     Vietnamese number.
     """
-    raw = (value or "").strip()
+    # Pasted from a chat app, a number may hold no-break or zero-width spaces: drop them all.
+    raw = "".join(_INVISIBLE.sub("", value or "").split())
     if not raw:
         raise ValidationError(INVALID_PHONE, code="invalid_phone")
     if raw.startswith("84") and not raw.startswith("+"):

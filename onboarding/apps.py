@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OnboardingConfig(AppConfig):
     name = "onboarding"
     verbose_name = _("Onboarding")
+
+    def ready(self):
+        from ocop_market.names import install
+
+        install()  # family name first on every page, e-mail and document

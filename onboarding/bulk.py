@@ -23,9 +23,12 @@ from ocop_market.text import fold
 
 MAX_ROWS = 500
 
+# The template's example row starts with this (folded) mark and is never imported.
+EXAMPLE_MARK = "Ví dụ (xoá dòng này): "
+
 # (field, Vietnamese heading, example value). The template's headings, in order.
 COLUMNS: list[tuple[str, str, str]] = [
-    ("name", "Tên sản phẩm", "Mật ong hoa cà phê 500 ml"),
+    ("name", "Tên sản phẩm", EXAMPLE_MARK + "Mật ong hoa cà phê 500 ml"),
     ("category", "Nhóm sản phẩm (mã OCOP)", "1.3"),
     ("unit", "Đơn vị bán", "chai"),
     ("price", "Giá bán (đồng)", "180000"),
@@ -42,6 +45,7 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("food_safety_date", "Ngày tự công bố (ngày/tháng/năm)", "02/01/2024"),
     ("food_safety_exempt_reason", "Lý do không cần tự công bố", ""),
 ]
+EXAMPLE_NAME = "Mật ong hoa cà phê 500 ml"  # the example's name in templates made before the mark
 FIELD_LABELS = {
     "name": gettext_lazy("Product name"),
     "category": gettext_lazy("Product group"),
@@ -236,6 +240,13 @@ def _integer(value, *, label) -> int | None:
     return number
 
 
+def _price(value) -> int | None:
+    """Whole đồng as the officer typed them (150000, 150.000, 150,000); a decimal part is refused."""
+    from catalog.money import parse_vnd
+
+    return parse_vnd(value)
+
+
 def _date(value, *, label) -> datetime.date | None:
     if value is None or _text(value) == "":
         return None
@@ -262,13 +273,28 @@ def _categories():
     from catalog.models import Category
 
     by_code, by_name = {}, {}
-    for c in Category.objects.select_related("parent"):
+    categories = list(Category.objects.select_related("parent"))
+    parents = {c.parent_id for c in categories if c.parent_id}
+    for c in categories:
+        c.subgroups = sorted((x for x in categories if x.parent_id == c.pk), key=lambda x: (x.sort_order, x.code))
+        c.is_group_of_groups = c.pk in parents
+    for c in categories:
         if c.code:
             by_code[c.code.strip().lower()] = c
         by_name.setdefault(_key(c.name), c)
         if c.name_en:
             by_name.setdefault(_key(c.name_en), c)
     return by_code, by_name
+
+
+def is_example_row(raw: dict) -> bool:
+    """The template's example: marked "Ví dụ" (today's template), or every cell as in an older one."""
+    name = _key(raw.get("name"))
+    if name.startswith(_key(EXAMPLE_MARK)) or name.startswith("vi du:") or name.startswith("vi du "):
+        return True
+    example = {f: _text(e) for f, _h, e in COLUMNS}
+    example["name"] = _text(EXAMPLE_NAME)
+    return all(_text(raw.get(f)) == example[f] for f in example if f in raw) and "name" in raw
 
 
 def validate(rows: list[tuple[int, dict]]) -> list[RowResult]:
@@ -278,6 +304,10 @@ def validate(rows: list[tuple[int, dict]]) -> list[RowResult]:
     for number, raw in rows:
         r = RowResult(number=number, raw={k: _text(v) for k, v in raw.items()})
         d = r.data
+        if is_example_row(raw):
+            r.errors.append(_("This is the template's example row: it is never imported. Delete it."))
+            results.append(r)
+            continue
         for f in (
             "name",
             "unit",
@@ -313,11 +343,27 @@ def validate(rows: list[tuple[int, dict]]) -> list[RowResult]:
                 _("The product group “%(value)s” does not exist: use a code from the template's list, e.g. 1.3.")
                 % {"value": category}
             )
+        elif found.is_group_of_groups:
+            # The storefront files products under subgroups: a product filed under the whole
+            # group would be found under none of them. Which subgroup is for the officer to say.
+            r.errors.append(
+                _(
+                    "“%(value)s” is a whole OCOP group, not a product group: write the code of one of its "
+                    "subgroups (%(codes)s)."
+                )
+                % {"value": category, "codes": ", ".join(f"{c.code} {c.name}".strip() for c in found.subgroups[:8])}
+            )
         else:
             d["category"] = found
             r.category_label = f"{found.code} {found.name}".strip()
         bad_number = set()
-        for f in ("price", "stock", "weight_grams"):
+        try:
+            d["price"] = _price(raw.get("price"))
+        except ValueError as exc:
+            r.errors.append(str(exc))
+            d["price"] = None
+            bad_number.add("price")
+        for f in ("stock", "weight_grams"):
             try:
                 d[f] = _integer(raw.get(f), label=FIELD_LABELS[f])
             except ValueError as exc:

@@ -40,6 +40,12 @@ class Item:
     message: str
     step: str
 
+    @property
+    def product_pk(self) -> int | None:
+        """The product an item is about ("product:12:price" → 12), so a link opens that product."""
+        parts = self.key.split(":")
+        return int(parts[1]) if len(parts) == 3 and parts[0] == "product" and parts[1].isdigit() else None
+
 
 @dataclass
 class _Source:

@@ -326,13 +326,14 @@ class ProductForm(forms.ModelForm):
             self.initial["price"] = f"{self.instance.price:,}".replace(",", ".")
 
     def clean_price(self):
-        raw = "".join((self.cleaned_data.get("price") or "").split())
-        raw = raw.replace(".", "").replace(",", "").replace("đ", "").replace("₫", "").replace("VND", "")
-        if not raw:
+        from catalog.money import PriceError, parse_vnd
+
+        try:
+            value = parse_vnd(self.cleaned_data.get("price"))
+        except PriceError as exc:
+            raise forms.ValidationError(str(exc), code="bad_price") from exc
+        if value is None:
             return None
-        if not raw.isdigit():
-            raise forms.ValidationError(_("Write the price in đồng with digits only, e.g. 150000."))
-        value = int(raw)
         if value < 1000:
             raise forms.ValidationError(_("The price looks too low: write it in đồng, e.g. 150000."))
         if value > 1_000_000_000:

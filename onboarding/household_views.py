@@ -266,7 +266,15 @@ def _anchor(key: str) -> str:
 
 def _with_anchors(items):
     return [
-        {"key": i.key, "label": i.label, "message": i.message, "step": i.step, "anchor": _anchor(i.key)} for i in items
+        {
+            "key": i.key,
+            "label": i.label,
+            "message": i.message,
+            "step": i.step,
+            "anchor": _anchor(i.key),
+            "product": i.product_pk,
+        }
+        for i in items
     ]
 
 

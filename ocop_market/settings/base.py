@@ -225,7 +225,8 @@ from ocop_market.storage_settings import storage_settings  # noqa: E402
 STORAGES, _storage_extra = storage_settings(os.environ, debug=DEBUG)
 MEDIA_ORIGINS = _storage_extra["MEDIA_ORIGINS"]
 
-LOGIN_URL = "wagtailadmin_login"
+# Households and officers sign in with their phone on the site; the Wagtail admin keeps its own sign-in.
+LOGIN_URL = "onboarding:login"
 
 WAGTAIL_SITE_NAME = "OCOP Market"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

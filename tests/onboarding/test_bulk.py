@@ -156,8 +156,12 @@ def test_templates_download_with_vietnamese_headings(client, officer, group):
     xlsx = client.get(reverse("onboarding:bulk-template", kwargs={"fmt": "xlsx"}))
     workbook = load_workbook(io.BytesIO(xlsx.content))
     assert [c.value for c in workbook.worksheets[0][1]] == HEADINGS
-    # The template's own example row is valid.
-    assert bulk.validate_file(xlsx.content, "t.xlsx")[0].ok
+    # The template's own example row is never imported; without its mark it would be valid.
+    example = bulk.validate_file(xlsx.content, "t.xlsx")[0]
+    assert not example.ok and "dòng ví dụ" in example.errors[0]
+    unmarked = dict(example.raw, name=example.raw["name"].replace(bulk.EXAMPLE_MARK, ""))
+    assert not bulk.validate([(2, unmarked)])[0].ok  # the example as older templates had it
+    assert bulk.validate([(2, dict(unmarked, name="Mật ong rừng U Minh"))])[0].ok
 
 
 def test_farmers_and_other_communes_cannot_import(client, draft, other_officer, household, group):

@@ -136,7 +136,7 @@ def test_someone_elses_notification_is_404(application, household, officer, clie
 
 def test_notifications_page_needs_login(client):
     response = client.get("/thong-bao/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and response["Location"] == "/dang-nhap/?next=/thong-bao/"
 
 
 def test_notifications_page_query_count(application, household, officer, client, django_assert_max_num_queries):

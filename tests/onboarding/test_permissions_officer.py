@@ -57,14 +57,14 @@ def test_unknown_application_is_404(client, officer, method, url, data):
 def test_anonymous_is_sent_to_login(client, foreign_app, method, url, data):
     response = getattr(client, method)(url.format(pk=foreign_app.pk), data or {})
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/dang-nhap/?next=")
     assert Application.objects.get(pk=foreign_app.pk).state == foreign_app.state
 
 
 @pytest.mark.parametrize("url", PLAIN_URLS)
 def test_anonymous_is_sent_to_login_on_lists(client, url):
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/?next=")
 
 
 def test_the_household_itself_cannot_review_its_application(client, foreign_app, household):
