@@ -50,6 +50,9 @@ class Journey:
     def __init__(self, browser, base_url):
         self.base = base_url
         self.context = browser.new_context(viewport=PHONE, locale="vi-VN", has_touch=True, is_mobile=True)
+        from .test_review_screens import serve_media
+
+        serve_media(self.context)
         self.page = self.context.new_page()
         self.screens = []
         self.taps = 0
@@ -70,9 +73,9 @@ class Journey:
         self.taps += 2  # open the picker, select the files
         self.page.set_input_files(selector, files)
 
-    def shot(self, n, name):
+    def shot(self, n, name, full=False):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"bulk-photos-{n:02d}-{name}-360.png"), full_page=False)
+        self.page.screenshot(path=str(SCREENSHOTS / f"bulk-photos-{n:02d}-{name}-360.png"), full_page=full)
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow}px"
 
@@ -122,7 +125,7 @@ def test_officer_imports_50_products_and_attaches_50_photos_in_3_screens(
     taps_before = j.taps
     j.choose_files("#id_photos", files)
     j.tap("main form.bulk-photos button[type=submit]")
-    j.shot(4, "anh-xong")
+    j.shot(4, "anh-xong", full=True)
     photo_screens = len(j.screens) - photos_start
 
     counts = {p.name: p.photos.count() for p in Application.objects.get(pk=app.pk).products.all()}
