@@ -41,6 +41,11 @@ def test_the_review_page_shows_every_product_document_and_the_masked_account(cli
     assert "•••• 7890" in page and "1234567890" not in page  # the bank account, masked
     assert "Số lượng có thể bán" in page and "hiện là hết hàng" in page  # quantity 0 stands out
     assert client.get(f"/ho-so/san-pham/{honey.pk}/giay-chung-nhan/").status_code == 200
+    # The checklist shows each quantity too, to the household as to the officer.
+    assert "Số lượng có thể bán của Trà Shan tuyết: 0" in page
+    client.force_login(in_review.household)
+    own = client.get(f"/ho-so/{in_review.pk}/").content.decode()
+    assert "Số lượng có thể bán của Mật ong hoa cà phê: 12" in own
 
 
 def test_an_officer_of_another_commune_gets_neither_page_nor_scan(client, other_officer, in_review):
