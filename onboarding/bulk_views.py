@@ -115,6 +115,10 @@ def _handle(request, *, target: str, title: str, context: dict, on_confirm):
                         request,
                         _("%(n)s products were added to the application. Now add their photos.") % {"n": len(valid)},
                     )
+                    photos = request.FILES.getlist("photos")
+                    if photos:
+                        # Chosen with the confirmation: placed by their names, one screen saved.
+                        _report_photos(request, bulk.attach_photos(app=app, files=photos, actor=request.user))
                     return redirect("onboarding:bulk-photos", pk=app.pk)
     elif request.method == "POST" and request.POST.get("action") == "cancel":
         _discard(request, target)
@@ -203,6 +207,25 @@ def bulk_import_producer(request, producer_pk):
 MAX_FILES_AT_ONCE = 100  # Django's DATA_UPLOAD_MAX_NUMBER_FILES
 
 
+def _report_photos(request, result) -> None:
+    if result.count:
+        messages.success(
+            request,
+            _("%(n)s photos saved for %(p)s products.") % {"n": result.count, "p": len(result.saved)},
+        )
+    if result.unmatched:
+        messages.error(
+            request,
+            _(
+                "These files match no product by their name: %(names)s. "
+                "Rename them like the product, or choose them under the product."
+            )
+            % {"names": ", ".join(result.unmatched[:20])},
+        )
+    for error in result.errors[:20]:
+        messages.error(request, error)
+
+
 @officer_required
 def bulk_photos(request, pk):
     """Photos for every product of an application on one page: many files matched by their
@@ -232,22 +255,7 @@ def bulk_photos(request, pk):
         except services.TransitionError as exc:
             messages.error(request, exc.message)
             return redirect("onboarding:detail", pk=app.pk)
-        if result.count:
-            messages.success(
-                request,
-                _("%(n)s photos saved for %(p)s products.") % {"n": result.count, "p": len(result.saved)},
-            )
-        if result.unmatched:
-            messages.error(
-                request,
-                _(
-                    "These files match no product by their name: %(names)s. "
-                    "Rename them like the product, or choose them under the product."
-                )
-                % {"names": ", ".join(result.unmatched[:20])},
-            )
-        for error in result.errors[:20]:
-            messages.error(request, error)
+        _report_photos(request, result)
         return redirect("onboarding:bulk-photos", pk=app.pk)
     from django.db.models import Prefetch
 

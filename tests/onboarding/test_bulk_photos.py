@@ -113,3 +113,28 @@ def test_a_submitted_application_takes_no_photos(client, officer, draft):
     url = reverse("onboarding:bulk-photos", kwargs={"pk": draft.pk})
     response = client.post(url, {"photos": [jpeg("duong-thot-not.jpg")]})
     assert response.status_code == 302 and ApplicationPhoto.objects.count() == 0
+
+
+def test_photos_chosen_with_the_import_confirmation_are_placed_at_once(client, officer, commune):
+    import csv
+
+    from tests.factories.catalog import CategoryFactory
+
+    CategoryFactory(code="9.1", name="Nhóm chín")
+    app = ApplicationFactory(commune=commune, officer=officer, created_by=officer)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([h for _f, h, _e in bulk.COLUMNS])
+    for name in ("Cà phê Robusta", "Hạt điều rang"):
+        values = {f: e for f, _h, e in bulk.COLUMNS}
+        values.update(name=name, category="9.1", ocop_stars="")
+        writer.writerow([values[f] for f, _h, _e in bulk.COLUMNS])
+    client.force_login(officer)
+    url = reverse("onboarding:bulk", kwargs={"pk": app.pk})
+    sheet = SimpleUploadedFile("ds.csv", buffer.getvalue().encode("utf-8"))
+    token = client.post(url, {"file": sheet}).context["token"]
+    response = client.post(
+        url, {"action": "confirm", "token": token, "photos": [jpeg("ca-phe-robusta.jpg"), jpeg("3.jpg")]}
+    )
+    assert response.url == reverse("onboarding:bulk-photos", kwargs={"pk": app.pk})
+    assert {p.name: p.photos.count() for p in app.products.all()} == {"Cà phê Robusta": 1, "Hạt điều rang": 1}
