@@ -1,0 +1,128 @@
+"""The short path: the household and its stall on one screen, the product with its photo and
+documents on the next, then review; the privacy notice and its recorded consent; writes through
+the services."""
+
+import pytest
+from django.urls import reverse
+
+from onboarding.checklist import missing
+from onboarding.models import Application, AuditEntry, DataConsent
+from tests.factories.catalog import CategoryFactory
+from tests.factories.producers import OfficerFactory
+
+from .test_wizard import empty_app, jpeg_upload  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def step_url(app, step):
+    return reverse("onboarding:step", args=[app.pk, step])
+
+
+@pytest.fixture
+def quick_officer(commune):
+    return OfficerFactory(communes=[commune]).user
+
+
+def officer_post(client, commune, **extra):
+    data = {
+        "full_name": "Y Liên Niê",
+        "phone": "0935 111 222",
+        "commune": commune.pk,
+        "stall_name": "Mật ong Ea Tu",
+        "story": "Nhà tôi nuôi ong dưới tán cà phê.",
+        "street_address": "Buôn Ko Tam",
+        "personal_id": "066 1234 56789",
+        "bank_bin": "970405",
+        "account_number": "5100 2050 12345",
+        "data_consent": "on",
+    }
+    data.update(extra)
+    return client.post(reverse("onboarding:assisted-new"), data)
+
+
+def test_officer_quick_listing_reaches_a_complete_application(client, quick_officer, commune):
+    client.force_login(quick_officer)
+    response = client.get(reverse("onboarding:assisted-new"))
+    assert response.context["form"]["commune"].value() == str(commune.pk)  # their only commune, prefilled
+    response = officer_post(client, commune)
+    app = Application.objects.get(household__username="+84935111222")
+    assert response.status_code == 302 and response.url == step_url(app, "quick-product")
+    assert app.legal_name == "Y Liên Niê" and app.account_holder == "Y LIEN NIE"
+    assert app.commune == commune and app.province_id == commune.province_id
+    consent = DataConsent.objects.get(application=app)
+    assert consent.recorded_by == quick_officer and consent.household == app.household and consent.on_behalf
+    assert AuditEntry.objects.filter(application=app, action=AuditEntry.Action.CONSENT).exists()
+
+    category = CategoryFactory()
+    response = client.post(
+        step_url(app, "quick-product"),
+        {
+            "name": "Mật ong hoa cà phê",
+            "category": category.pk,
+            "price": "180.000",
+            "unit": "chai",
+            "stock": "20",
+            "photo": jpeg_upload(),
+            "go": "review",
+        },
+    )
+    assert response.status_code == 302 and response.url == step_url(app, "review")
+    product = app.products.get()
+    assert (product.price, product.stock, product.photos.count()) == (180000, 20, 1)
+    assert [i.message for i in missing(app)] == []
+    response = client.get(step_url(app, "review"))
+    assert "20 chai" in response.content.decode()
+
+
+def test_id_and_account_need_the_households_consent(client, quick_officer, commune):
+    client.force_login(quick_officer)
+    response = officer_post(client, commune, data_consent="")
+    assert response.status_code == 200
+    assert "data_consent" in response.context["form"].errors or response.context["consent_field"].errors
+    assert not Application.objects.filter(household__username="+84935111222").exists()
+    assert "13/2023" in response.content.decode()
+
+
+def test_quick_product_asks_the_quantity_and_the_photo(client, household, empty_app):  # noqa: F811
+    category = CategoryFactory()
+    client.force_login(household)
+    response = client.post(
+        step_url(empty_app, "quick-product"),
+        {"name": "Chè", "category": category.pk, "price": "90000", "unit": "hộp", "stock": "", "go": "review"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "stock" in errors and "photo" in errors
+    assert not empty_app.products.exists()
+
+
+def test_fields_are_not_red_before_anything_is_typed(client, household, empty_app):  # noqa: F811
+    client.force_login(household)
+    for step in ("quick", "quick-product", "producer", "stall", "payment", "products"):
+        body = client.get(step_url(empty_app, step)).content.decode()
+        assert "fld bad" not in body, step
+
+
+def test_registration_lands_in_the_first_step(client, commune):
+    province = commune.province
+    response = client.post(
+        reverse("onboarding:register"),
+        {
+            "full_name": "Lò Thị Mai",
+            "phone": "0935 222 333",
+            "password1": "che-shan-2025",
+            "password2": "che-shan-2025",
+            "province": province.pk,
+        },
+    )
+    app = Application.objects.get(household__username="+84935222333")
+    assert response.url == step_url(app, "quick") and app.province == province
+    page = client.get(response.url)
+    assert page.status_code == 200 and "Chọn xã" in page.content.decode()
+
+
+def test_a_household_cannot_open_anothers_quick_steps(client, other_household, empty_app):  # noqa: F811
+    client.force_login(other_household)
+    assert client.get(step_url(empty_app, "quick")).status_code == 404
+    assert client.post(step_url(empty_app, "quick-product"), {"name": "x"}).status_code == 404
