@@ -126,3 +126,37 @@ def test_a_household_cannot_open_anothers_quick_steps(client, other_household, e
     client.force_login(other_household)
     assert client.get(step_url(empty_app, "quick")).status_code == 404
     assert client.post(step_url(empty_app, "quick-product"), {"name": "x"}).status_code == 404
+
+
+ENGLISH = (
+    "Your stall",
+    "Your product",
+    "step 1 of 3",
+    "step 2 of 3",
+    "Photo of the product",
+    "Your personal data",
+    "Your personal ID number",
+    "I agree that my data",
+    "The household has read this notice",
+    "Save and review",
+    "Save, then",
+    "OCOP stars: the recognition",
+    "Packaged food: the food-safety",
+    "Create the account, then",
+    "Left empty",
+    "How many can you sell",
+    "The number of units",
+    "available",
+)
+
+
+def test_quick_screens_speak_vietnamese(client, household, empty_app, quick_officer):  # noqa: F811
+    client.force_login(household)
+    pages = [client.get(step_url(empty_app, s)) for s in ("quick", "quick-product", "review")]
+    pages.append(client.post(step_url(empty_app, "quick-product"), {"name": "Chè", "stock": ""}))
+    client.force_login(quick_officer)
+    pages.append(client.get(reverse("onboarding:assisted-new")))
+    for page in pages:
+        body = page.content.decode()
+        assert 'lang="vi"' in body
+        assert [e for e in ENGLISH if e in body] == [], page.request["PATH_INFO"]
