@@ -160,3 +160,56 @@ def test_quick_screens_speak_vietnamese(client, household, empty_app, quick_offi
         body = page.content.decode()
         assert 'lang="vi"' in body
         assert [e for e in ENGLISH if e in body] == [], page.request["PATH_INFO"]
+
+
+def test_removing_a_photo_of_an_edit_keeps_the_photo_on_sale(client, household):
+    """The edit copy shares the published product's images: removing it from the application
+    (through the service) must not delete the image the storefront still shows."""
+    from onboarding import services
+    from tests.factories.catalog import ProductFactory, ProductImageFactory
+    from tests.factories.producers import StallFactory
+
+    stall = StallFactory(producer__owner=household)
+    product = ProductFactory(producer=stall.producer)
+    shown = ProductImageFactory(product=product).image
+    app = services.create_application(
+        household=household,
+        actor=household,
+        kind=Application.Kind.EDIT_PRODUCT,
+        producer=stall.producer,
+        product=product,
+    )
+    copy = app.products.get()
+    client.force_login(household)
+    photo = copy.photos.get()
+    response = client.post(
+        step_url(app, "photos") + f"?p={copy.pk}", {"p": copy.pk, "action": "delete", "photo": photo.pk}
+    )
+    assert response.status_code == 302 and not copy.photos.exists()
+    assert product.images.get().image_id == shown.pk  # still there, file and all
+    assert AuditEntry.objects.filter(application=app, field="photos").exists()
+
+
+def test_consent_is_recorded_once_per_notice_version(client, household, empty_app):  # noqa: F811
+    from onboarding.privacy import NOTICE_VERSION
+
+    client.force_login(household)
+    for number in ("5100205012345", "5100205099999"):
+        response = client.post(
+            step_url(empty_app, "payment"),
+            {"bank_bin": "970405", "account_number": number, "data_consent": "on", "go": "stay"},
+        )
+        assert response.status_code == 302
+    consent = DataConsent.objects.get(application=empty_app)
+    assert (consent.notice_version, consent.recorded_by, consent.on_behalf) == (NOTICE_VERSION, household, False)
+    assert "Nghị định 13/2023" in consent.notice_text  # the text shown, in the language shown
+    # Once given, the box is not asked again; the notice stays where the account is asked.
+    page = client.get(step_url(empty_app, "payment")).content.decode()
+    assert 'name="data_consent"' not in page and "13/2023" in page
+
+
+def test_a_household_only_starts_one_stall_application(client, household, empty_app):  # noqa: F811
+    client.force_login(household)
+    response = client.post(reverse("onboarding:new"))
+    assert response.url == reverse("onboarding:detail", args=[empty_app.pk])
+    assert Application.objects.filter(household=household).count() == 1
