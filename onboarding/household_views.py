@@ -1,9 +1,11 @@
 """The household side: accounts, the step-by-step wizard, the application page.
 
 Every object is fetched through ``Application.objects.visible_to(user)`` (someone else's
-application is a 404); every change goes through a form, then ``services.record_edit``
-(the audit trail), and the state only through ``services.submit`` / ``services.withdraw``.
-The same wizard serves an officer doing an assisted listing.
+application is a 404); each step is a small handler: a form validates, one function of
+``onboarding.services`` writes (and records the audit trail), and the state moves only through
+``services.submit`` / ``services.withdraw``. The short path (``quick``, ``quick-product``, then
+``review``) comes first; the long steps stay for details and corrections. The same wizard
+serves an officer doing an assisted listing.
 """
 
 from __future__ import annotations
