@@ -296,7 +296,17 @@ def _step_of_key(items):
     return {item.key: item.step for item in items}
 
 
+QUICK_STALL_STEPS = ("producer", "stall", "address", "payment")
+
+
 def _first_open_step(app, items):
+    """Where to continue: the short path while the application has no product yet, else the
+    first step with something missing."""
+    quick = quick_steps_for(app)
+    if quick and not app.products.exists():
+        if "quick" in quick and any(not i.ok and i.step in QUICK_STALL_STEPS for i in items):
+            return "quick"
+        return "quick-product"
     steps = steps_for(app)
     for item in items:
         if not item.ok and item.step in steps:
