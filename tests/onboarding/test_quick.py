@@ -213,3 +213,42 @@ def test_a_household_only_starts_one_stall_application(client, household, empty_
     response = client.post(reverse("onboarding:new"))
     assert response.url == reverse("onboarding:detail", args=[empty_app.pk])
     assert Application.objects.filter(household=household).count() == 1
+
+
+def test_ocop_and_food_safety_documents_on_the_product_screen(client, household, empty_app):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    category = CategoryFactory()
+    client.force_login(household)
+    base = {"name": "Mật ong", "category": category.pk, "price": "180000", "unit": "chai", "stock": "5"}
+    # Claiming OCOP stars or packaged food makes their documents required before sending.
+    client.post(
+        step_url(empty_app, "quick-product"),
+        {**base, "photo": jpeg_upload(), "ocop_claimed": "on", "packaged_food": "on", "go": "review"},
+    )
+    product = empty_app.products.get()
+    todo = {i.key.rsplit(":", 1)[-1] for i in missing(empty_app) if i.key.startswith("product:")}
+    assert {"ocop_stars", "ocop_decision_number", "ocop_scan", "food_safety"} <= todo
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n"
+    response = client.post(
+        step_url(empty_app, "quick-product") + f"?p={product.pk}",
+        {
+            **base,
+            "ocop_claimed": "on",
+            "ocop_stars": "4",
+            "ocop_decision_number": "123/QĐ-UBND",
+            "ocop_decision_date": "2024-03-15",
+            "ocop_level": "province",
+            "ocop_scan_upload": SimpleUploadedFile("gcn.pdf", pdf, content_type="application/pdf"),
+            "packaged_food": "on",
+            "food_safety_number": "01/2024/TCB",
+            "food_safety_date": "2024-01-10",
+            "go": "review",
+        },
+    )
+    assert response.status_code == 302
+    fresh = Application.objects.get(pk=empty_app.pk)
+    todo = {i.key.rsplit(":", 1)[-1] for i in missing(fresh) if i.key.startswith("product:")}
+    assert todo == set()
+    product.refresh_from_db()
+    assert product.ocop_stars == 4 and product.ocop_scan and product.photos.count() == 1
