@@ -254,6 +254,22 @@ def _product_items(items, app):
             "products",
             "" if product.unit.strip() else _("Write how it is sold: kg, box, bottle, bag…"),
         )
+        # The quantity is shown, not required: 0 is allowed (it shows as sold out), and the
+        # approver confirms it explicitly.
+        quantity = (
+            _("%(n)s %(unit)s") % {"n": product.stock, "unit": product.unit}
+            if product.stock
+            else _("0, shows as sold out")
+        ).strip()
+        items.append(
+            Item(
+                key=prefix + "stock",
+                label=_("Quantity available of %(product)s: %(quantity)s") % {"product": name, "quantity": quantity},
+                ok=True,
+                message="",
+                step="products",
+            )
+        )
         add(
             "photos",
             _("Photos"),

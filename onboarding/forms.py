@@ -51,6 +51,16 @@ class RegisterForm(forms.Form):
     password2 = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+    province = forms.ModelChoiceField(
+        label=_("Province or city where you produce"),
+        queryset=Province.objects.none(),
+        required=False,
+        empty_label=_("Choose the province"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.order_by("slug")
 
     def clean_phone(self):
         from .accounts import phone_is_taken, phone_taken_error
@@ -137,10 +147,170 @@ class LoginForm(forms.Form):
         return data
 
 
+# --- personal data (Decree 13/2023/NĐ-CP) ----------------------------------------------
+
+
+class DataConsentMixin:
+    """Adds the consent box under the privacy notice while the household has not agreed to the
+    notice in force; typing an ID number or an account number then needs the box ticked."""
+
+    consent_for = ("personal_id", "account_number")
+    wants_data_consent = False
+
+    def _add_consent_field(self, *, on_behalf: bool):
+        from .privacy import consent_label
+        from .services import has_data_consent
+
+        self.consent_given = has_data_consent(self.instance)
+        if not self.consent_given:
+            self.fields["data_consent"] = forms.BooleanField(label=consent_label(on_behalf=on_behalf), required=False)
+
+    def _check_consent(self, data):
+        if self.consent_given:
+            return
+        typed = any(data.get(name) for name in self.consent_for if name in self.fields)
+        if typed and not data.get("data_consent"):
+            self.add_error(
+                "data_consent",
+                _("Tick the box to agree, or leave the ID number and the account number empty for now."),
+            )
+        self.wants_data_consent = bool(typed and data.get("data_consent"))
+
+
+def _clean_personal_id(value):
+    value = _digits(value)
+    if value:
+        PERSONAL_ID(value)
+    return value
+
+
+def _clean_account_number(value):
+    value = _digits(value).replace("-", "")
+    if value:
+        ACCOUNT_NUMBER(value)
+    return value
+
+
+def _clean_holder(value, representative):
+    value = " ".join((value or "").split())
+    if value and representative and not holder_matches(value, representative):
+        raise forms.ValidationError(
+            _("The account holder must be the representative, %(name)s. Use an account in that name.")
+            % {"name": representative}
+        )
+    return value
+
+
+class QuickStallForm(DataConsentMixin, forms.ModelForm):
+    """Everything about the household and its stall on one screen: the stall, the address, the
+    ID number and the bank account (with the privacy notice). Each field may stay empty (the
+    checklist says what is still missing before sending), but what is typed must be valid."""
+
+    class Meta:
+        model = Application
+        fields = [
+            "stall_name",
+            "story",
+            "province",
+            "commune",
+            "street_address",
+            "personal_id",
+            "bank_bin",
+            "account_number",
+            "account_holder",
+        ]
+        labels = {
+            "stall_name": _("Stall name"),
+            "story": _("Your story"),
+            "province": _("Province or city (2025)"),
+            "commune": _("Commune or ward (2025)"),
+            "street_address": _("House number, street, hamlet or village"),
+            "personal_id": _("Personal ID number (CCCD, 12 digits)"),
+            "bank_bin": _("Bank"),
+            "account_number": _("Account number"),
+            "account_holder": _("Account holder (as printed by the bank)"),
+        }
+        help_texts = {
+            "account_holder": _("Left empty: the representative's name, as banks print it."),
+            "stall_name": _("The name buyers see, e.g. “Mật ong Bà Tư”."),
+            "story": _("A few sentences: who you are, how you make your products."),
+        }
+        widgets = {"story": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, with_address=True, on_behalf=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_address:
+            self.fields["province"].queryset = Province.objects.order_by("slug")
+            self.fields["province"].empty_label = _("Choose the province")
+            chosen = self.instance.province_id
+            if self.is_bound and self.data.get(self.add_prefix("province")):
+                chosen = self.data.get(self.add_prefix("province"))
+            self.fields["commune"].queryset = (
+                Commune.objects.filter(province_id=chosen).order_by("short_name") if chosen else Commune.objects.none()
+            )
+            self.fields["commune"].empty_label = _("Choose the commune or ward")
+            self.fields["commune"].label_from_instance = lambda c: c.name
+        else:
+            del self.fields["province"], self.fields["commune"]
+        self.fields["personal_id"].max_length = 20
+        self.fields["personal_id"].validators = []
+        self.fields["personal_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": "20"})
+        self.fields["bank_bin"].widget = forms.Select(choices=[("", _("Choose your bank"))] + bank_choices())
+        self.fields["account_number"].max_length = 30
+        self.fields["account_number"].validators = []
+        self.fields["account_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        rep = self.instance.representative
+        if rep and not self.instance.account_holder and not self.is_bound:
+            from producers.banks import holder_name_key
+
+            self.initial["account_holder"] = holder_name_key(rep)
+        self._add_consent_field(on_behalf=on_behalf)
+
+    def clean_personal_id(self):
+        return _clean_personal_id(self.cleaned_data.get("personal_id", ""))
+
+    def clean_account_number(self):
+        return _clean_account_number(self.cleaned_data.get("account_number", ""))
+
+    def clean_account_holder(self):
+        return _clean_holder(self.cleaned_data.get("account_holder", ""), self.instance.representative)
+
+    def clean_bank_bin(self):
+        value = self.cleaned_data.get("bank_bin", "")
+        if value and value not in {b for b, _l in bank_choices()}:
+            raise forms.ValidationError(_("Choose a bank from the list of VietQR banks."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        province, commune = data.get("province"), data.get("commune")
+        if commune and province and commune.province_id != province.pk:
+            self.add_error("commune", _("This commune or ward is not in the chosen province."))
+        self._check_consent(data)
+        return data
+
+    def save(self, commit=True):
+        app = super().save(commit=False)
+        if not app.legal_name.strip() and app.producer_kind == Producer.Kind.HOUSEHOLD:
+            # A farm household sells under its representative's name.
+            app.legal_name = app.representative
+        if app.account_number and not app.account_holder.strip() and app.representative:
+            from producers.banks import holder_name_key
+
+            # Banks print the holder as the name without diacritics, in capitals.
+            app.account_holder = holder_name_key(app.representative)
+        if "commune" in self.fields and app.commune_id not in (app.address_candidates or []):
+            app.address_candidates = []
+            app.address_confirmed_by = None
+        if commit:
+            app.save()
+        return app
+
+
 # --- wizard steps -----------------------------------------------------------------------
 
 
-class ProducerStepForm(forms.ModelForm):
+class ProducerStepForm(DataConsentMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = ["producer_kind", "legal_name", "representative", "tax_code", "personal_id"]
@@ -156,7 +326,7 @@ class ProducerStepForm(forms.ModelForm):
         }
         widgets = {"producer_kind": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, on_behalf=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["producer_kind"].choices = Producer.Kind.choices
         # Typed with spaces ("0791 2345 6789"): the length is checked after the spaces are removed.
@@ -165,6 +335,12 @@ class ProducerStepForm(forms.ModelForm):
             field.max_length = 20
             field.validators = []
             field.widget.attrs.update({"inputmode": "numeric", "maxlength": "20"})
+        self._add_consent_field(on_behalf=on_behalf)
+
+    def clean(self):
+        data = super().clean()
+        self._check_consent(data)
+        return data
 
     def clean_tax_code(self):
         value = "".join(self.cleaned_data.get("tax_code", "").split())
@@ -320,8 +496,12 @@ class ProductForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].widget = forms.Select(choices=category_choices())
         self.fields["stock"].required = False
-        self.fields["stock"].widget.attrs.update({"inputmode": "numeric", "min": "0"})
-        self.fields["weight_grams"].widget.attrs.update({"inputmode": "numeric", "min": "0"})
+        self.fields["stock"].help_text = _("The number of units ready to send, e.g. 20. With 0 it shows as sold out.")
+        self.fields["stock"].widget.attrs.update({"inputmode": "numeric", "min": "0", "placeholder": "20"})
+        if not self.is_bound and self.instance.pk is None:
+            self.initial["stock"] = None
+        if "weight_grams" in self.fields:
+            self.fields["weight_grams"].widget.attrs.update({"inputmode": "numeric", "min": "0"})
         if self.instance.price is not None and not self.is_bound:
             self.initial["price"] = f"{self.instance.price:,}".replace(",", ".")
 
@@ -341,7 +521,14 @@ class ProductForm(forms.ModelForm):
         return value
 
     def clean_stock(self):
-        return self.cleaned_data.get("stock") or 0
+        stock = self.cleaned_data.get("stock")
+        if stock is None:
+            if self.instance.pk is not None:
+                return self.instance.stock
+            raise forms.ValidationError(
+                _("Write how many you can sell now, e.g. 20 (write 0 if none is ready yet)."), code="required"
+            )
+        return stock
 
 
 class MultipleFileInput(forms.FileInput):
@@ -433,7 +620,93 @@ class DocumentsForm(forms.ModelForm):
         return data
 
 
-class PaymentStepForm(forms.ModelForm):
+class QuickProductForm(ProductForm):
+    """The product, its photo from the phone's camera and its documents on one screen.
+
+    The OCOP and food-safety details sit in sections that open when the product claims them;
+    the photo field opens the camera (``capture``) and is required until the product has one.
+    """
+
+    photo = forms.FileField(
+        label=_("Photo of the product"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("Take it in daylight, the product alone on a plain background. At most 10 MB."),
+    )
+    ocop_scan_upload = DocumentsForm.base_fields["ocop_scan_upload"]
+
+    class Meta(ProductForm.Meta):
+        fields = [
+            "name",
+            "category",
+            "price",
+            "unit",
+            "stock",
+            "ocop_claimed",
+            "ocop_stars",
+            "ocop_decision_number",
+            "ocop_decision_date",
+            "ocop_level",
+            "packaged_food",
+            "food_safety_number",
+            "food_safety_date",
+            "food_safety_exempt_reason",
+        ]
+        labels = {**ProductForm.Meta.labels, **DocumentsForm.Meta.labels}
+        widgets = {**ProductForm.Meta.widgets, **DocumentsForm.Meta.widgets}
+
+    OCOP_FIELDS = ("ocop_claimed", "ocop_stars", "ocop_decision_number", "ocop_decision_date", "ocop_level")
+    FOOD_FIELDS = ("packaged_food", "food_safety_number", "food_safety_date", "food_safety_exempt_reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ocop_stars"].widget = forms.RadioSelect(choices=[(3, "3★"), (4, "4★"), (5, "5★")])
+        self.fields["ocop_level"].widget = forms.Select(
+            choices=[("", _("Choose the level"))] + list(self.fields["ocop_level"].choices)[1:]
+        )
+        self.has_photo = self.instance.pk is not None and self.instance.photos.exists()
+        # Order of the screen: the product, its photo, then the document sections.
+        order = ["name", "category", "price", "unit", "stock", "photo", *self.OCOP_FIELDS, "ocop_scan_upload"]
+        self.order_fields(order + list(self.FOOD_FIELDS))
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            from .uploads import clean_image
+
+            clean_image(upload)  # refused here, so nothing of the screen is saved
+            upload.seek(0)
+        elif not self.has_photo:
+            raise forms.ValidationError(_("Take a photo of the product."), code="required")
+        return upload
+
+    def clean_ocop_scan_upload(self):
+        upload = self.cleaned_data.get("ocop_scan_upload")
+        self.cleaned_scan = None
+        if upload:
+            from .uploads import clean_certificate_scan
+
+            self.cleaned_scan = clean_certificate_scan(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("ocop_claimed"):
+            data["ocop_stars"] = None
+        return data
+
+    def section_rows(self, rows):
+        """The rows split into (product rows, OCOP rows, food-safety rows) for the template."""
+        ocop = set(self.OCOP_FIELDS) | {"ocop_scan_upload"}
+        food = set(self.FOOD_FIELDS)
+        return (
+            [r for r in rows if r[0].name not in ocop | food],
+            [r for r in rows if r[0].name in ocop],
+            [r for r in rows if r[0].name in food],
+        )
+
+
+class PaymentStepForm(DataConsentMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = ["bank_bin", "account_number", "account_holder"]
@@ -444,12 +717,18 @@ class PaymentStepForm(forms.ModelForm):
         }
         help_texts = {"account_holder": _("It must be the representative's name, e.g. NGUYEN VAN AN.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, on_behalf=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bank_bin"].widget = forms.Select(choices=[("", _("Choose your bank"))] + bank_choices())
         self.fields["account_number"].max_length = 30
         self.fields["account_number"].validators = []
         self.fields["account_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self._add_consent_field(on_behalf=on_behalf)
+
+    def clean(self):
+        data = super().clean()
+        self._check_consent(data)
+        return data
 
     def clean_bank_bin(self):
         value = self.cleaned_data.get("bank_bin", "")
@@ -458,10 +737,7 @@ class PaymentStepForm(forms.ModelForm):
         return value
 
     def clean_account_number(self):
-        value = _digits(self.cleaned_data.get("account_number", "")).replace("-", "")
-        if value:
-            ACCOUNT_NUMBER(value)
-        return value
+        return _clean_account_number(self.cleaned_data.get("account_number", ""))
 
     def clean_account_holder(self):
         value = " ".join(self.cleaned_data.get("account_holder", "").split())

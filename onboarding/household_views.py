@@ -1,9 +1,11 @@
 """The household side: accounts, the step-by-step wizard, the application page.
 
 Every object is fetched through ``Application.objects.visible_to(user)`` (someone else's
-application is a 404); every change goes through a form, then ``services.record_edit``
-(the audit trail), and the state only through ``services.submit`` / ``services.withdraw``.
-The same wizard serves an officer doing an assisted listing.
+application is a 404); each step is a small handler: a form validates, one function of
+``onboarding.services`` writes (and records the audit trail), and the state moves only through
+``services.submit`` / ``services.withdraw``. The short path (``quick``, ``quick-product``, then
+``review``) comes first; the long steps stay for details and corrections. The same wizard
+serves an officer doing an assisted listing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,13 +43,34 @@ STEP_TITLES = {
     "review": gettext_lazy("Review and send"),
 }
 ALL_STEPS = tuple(STEP_TITLES)
+# The short path: the household and its stall on one screen, the product with its photo and
+# documents on the next, then the review. The long steps stay for corrections and details.
+QUICK_TITLES = {
+    "quick": gettext_lazy("Your stall"),
+    "quick-product": gettext_lazy("Your product"),
+}
 PRODUCT_ONLY_STEPS = ("products", "photos", "documents", "payment", "review")
 # Checklist keys that are shown on another field of the form.
 KEY_TO_FIELD = {"food_safety": "food_safety_number", "ocop_scan": "ocop_scan_upload", "products": "name"}
 
 
+AUDIT_FIELD_TITLES = {**QUICK_TITLES, "data_consent": gettext_lazy("Personal data")}
+
+
 def steps_for(app) -> tuple[str, ...]:
     return ALL_STEPS if app.kind == Application.Kind.NEW_STALL else PRODUCT_ONLY_STEPS
+
+
+def quick_steps_for(app) -> tuple[str, ...]:
+    if app.kind == Application.Kind.NEW_STALL:
+        return ("quick", "quick-product")
+    if app.kind == Application.Kind.ADD_PRODUCTS:
+        return ("quick-product",)
+    return ()
+
+
+def first_step(app) -> str:
+    return (quick_steps_for(app) or steps_for(app))[0]
 
 
 def _services():
@@ -138,23 +160,25 @@ def logout_view(request):
 
 
 def register_view(request):
+    """The household's account and its stall application at once: the next screen is the first step."""
     if request.user.is_authenticated:
         return redirect("onboarding:home")
     if request.method == "POST":
         form = forms.RegisterForm(request.POST)
         if form.is_valid():
             try:
-                user = accounts.register_household(
+                user, app = _services().household_register(
                     full_name=form.cleaned_data["full_name"],
                     phone=form.cleaned_data["phone"],
                     password=form.cleaned_data["password1"],
+                    province=form.cleaned_data.get("province"),
                 )
             except ValidationError as exc:
                 form.add_error("phone", exc)
             else:
                 auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, _("Your account is ready. Now start your application."))
-                return redirect("onboarding:home")
+                messages.success(request, _("Your account is ready. Now tell us about your stall."))
+                return redirect("onboarding:step", pk=app.pk, step=first_step(app))
     else:
         form = forms.RegisterForm()
     return render(request, "onboarding/register.html", {"form": form, "rows": _rows(form)})
@@ -225,7 +249,7 @@ def new_application(request):
         except NoReverseMatch as exc:
             raise Http404 from exc
     producer, kinds = _kinds_for(user)
-    if producer is None:
+    if producer is None and request.method != "POST":
         # One stall per household: continue the open application rather than start a second one.
         current = (
             Application.objects.visible_to(user)
@@ -238,20 +262,18 @@ def new_application(request):
             messages.info(request, _("You already have an application for your stall: continue it here."))
             return redirect("onboarding:detail", pk=current.pk)
     if request.method == "POST":
-        form = forms.NewApplicationForm(request.POST, kinds=kinds)
-        if form.is_valid():
-            services = _services()
-            try:
-                app = services.create_application(
-                    household=user, actor=user, kind=form.cleaned_data["kind"], producer=producer
-                )
-            except services.TransitionError as exc:
-                messages.error(request, exc.message)
-                return redirect("onboarding:home")
-            first = steps_for(app)[0]
-            return redirect("onboarding:step", pk=app.pk, step=first)
-    else:
-        form = forms.NewApplicationForm(kinds=kinds)
+        # The kind follows from the household: a new stall, or products for its stall.
+        services = _services()
+        try:
+            app, created = services.household_application_start(household=user)
+        except services.TransitionError as exc:
+            messages.error(request, exc.message)
+            return redirect("onboarding:home")
+        if not created:
+            messages.info(request, _("You already have an application for your stall: continue it here."))
+            return redirect("onboarding:detail", pk=app.pk)
+        return redirect("onboarding:step", pk=app.pk, step=first_step(app))
+    form = forms.NewApplicationForm(kinds=kinds)
     return render(request, "onboarding/new.html", {"form": form})
 
 
@@ -282,7 +304,17 @@ def _step_of_key(items):
     return {item.key: item.step for item in items}
 
 
+QUICK_STALL_STEPS = ("producer", "stall", "address", "payment")
+
+
 def _first_open_step(app, items):
+    """Where to continue: the short path while the application has no product yet, else the
+    first step with something missing."""
+    quick = quick_steps_for(app)
+    if quick and not app.products.exists():
+        if "quick" in quick and any(not i.ok and i.step in QUICK_STALL_STEPS for i in items):
+            return "quick"
+        return "quick-product"
     steps = steps_for(app)
     for item in items:
         if not item.ok and item.step in steps:
@@ -356,7 +388,7 @@ def detail(request, pk):
     }
     for entry in audit:
         entry.actor_label = _user_label(entry.actor)
-        entry.field_label = STEP_TITLES.get(entry.field, entry.field)
+        entry.field_label = STEP_TITLES.get(entry.field) or AUDIT_FIELD_TITLES.get(entry.field, entry.field)
     for c in comments:
         c.author_label = _user_label(c.author)
     return render(request, "onboarding/detail.html", context)
@@ -425,14 +457,6 @@ def _notes_for(items, comments, prefix=""):
     return notes
 
 
-def _changed_labels(form) -> str:
-    return ", ".join(str(form.fields[name].label) for name in form.changed_data if name in form.fields)
-
-
-def _record(app, user, step, summary=""):
-    _services().record_edit(app, user, field=step, summary=summary)
-
-
 def _next_step(app, step):
     steps = steps_for(app)
     i = steps.index(step)
@@ -453,7 +477,7 @@ def _after_save(request, app, step, product=None):
 @member_required
 def step_view(request, pk, step):
     app = _get_app(request, pk)
-    if step not in steps_for(app):
+    if step not in steps_for(app) and step not in quick_steps_for(app):
         raise Http404
     can_edit = _can_edit(app, request.user)
     if request.method == "POST" and not can_edit:
@@ -463,6 +487,8 @@ def step_view(request, pk, step):
         )
         return redirect("onboarding:detail", pk=app.pk)
     handler = {
+        "quick": _quick_step,
+        "quick-product": _quick_product_step,
         "producer": _simple_step(forms.ProducerStepForm),
         "stall": _simple_step(forms.StallStepForm),
         "payment": _simple_step(forms.PaymentStepForm),
@@ -491,7 +517,7 @@ def _context(request, app, step, can_edit, **extra):
     context = {
         "app": app,
         "step": step,
-        "step_title": STEP_TITLES[step],
+        "step_title": STEP_TITLES.get(step) or QUICK_TITLES[step],
         "steps": _step_states(app, items, current=step),
         "missing": _with_anchors([i for i in items if not i.ok and i.step == step]),
         "step_comments": step_comments,
@@ -506,23 +532,98 @@ def _context(request, app, step, can_edit, **extra):
     return context, items, comments
 
 
+def _privacy_context(form):
+    """The privacy notice (Decree 13/2023) and its consent box, for forms that collect the ID or the account."""
+    from .privacy import notice_text
+
+    if not isinstance(form, forms.DataConsentMixin):
+        return {}
+    return {
+        "privacy_notice": notice_text(),
+        "consent_field": form["data_consent"] if "data_consent" in form.fields else None,
+    }
+
+
 def _simple_step(form_class):
     def handle(request, app, step, can_edit):
+        options = (
+            {"on_behalf": request.user.pk != app.household_id} if issubclass(form_class, forms.DataConsentMixin) else {}
+        )
         if request.method == "POST":
-            form = form_class(request.POST, instance=app)
+            form = form_class(request.POST, instance=app, **options)
             if form.is_valid():
-                with transaction.atomic():
-                    form.save()
-                    _record(app, request.user, step, _changed_labels(form))
+                _services().application_form_save(application=app, form=form, actor=request.user, step=step)
                 return _after_save(request, app, step)
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
-            form = form_class(instance=app)
+            form = form_class(instance=app, **options)
         context, items, comments = _context(request, app, step, can_edit, form=form)
         context["rows"] = _rows(form, _notes_for(items, comments))
+        context.update(_privacy_context(form))
         return render(request, "onboarding/step_form.html", context)
 
     return handle
+
+
+def _quick_step(request, app, step, can_edit):
+    """The household and its stall on one screen: stall, address, ID number, bank account."""
+    from producers.models import Commune
+
+    on_behalf = request.user.pk != app.household_id
+    if request.method == "POST":
+        data = request.POST.copy()
+        province, commune = data.get("province"), data.get("commune")
+        commune_dropped = (
+            bool(commune) and not Commune.objects.filter(pk=commune, province_id=province or None).exists()
+        )
+        if commune_dropped:
+            data["commune"] = ""
+        form = forms.QuickStallForm(data, instance=app, on_behalf=on_behalf)
+        if form.is_valid():
+            app = _services().application_form_save(application=app, form=form, actor=request.user, step=step)
+            if app.province_id and not app.commune_id:
+                messages.info(request, _("Now choose your commune or ward from the list."))
+                return HttpResponseRedirect(request.path + "#f-commune")
+            return redirect("onboarding:step", pk=app.pk, step="quick-product")
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    else:
+        form = forms.QuickStallForm(instance=app, on_behalf=on_behalf)
+    context, _items, _comments = _context(request, app, step, can_edit, form=form)
+    context["rows"] = [r for r in _rows(form) if r[0].name != "data_consent"]
+    context.update(_privacy_context(form))
+    context["next_step_title"] = QUICK_TITLES["quick-product"]
+    return render(request, "onboarding/step_quick.html", context)
+
+
+def _quick_product_step(request, app, step, can_edit):
+    """A product with its price, quantity, photo from the camera and documents on one screen."""
+    products = _products(app)
+    current = _current_product(request, products, allow_new=True)
+    instance = current or ApplicationProduct(application=app)
+    if request.method == "POST":
+        form = forms.QuickProductForm(request.POST, request.FILES, instance=instance)
+        if form.is_valid():
+            product = _services().application_product_save(
+                application=app,
+                form=form,
+                actor=request.user,
+                step=step,
+                photo=form.cleaned_data.get("photo"),
+                scan=form.cleaned_scan,
+            )
+            if request.POST.get("go") == "another":
+                messages.success(request, _("%(name)s is saved. Now the next product.") % {"name": product.name})
+                return HttpResponseRedirect(request.path + "?p=new")
+            return redirect("onboarding:step", pk=app.pk, step="review")
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    else:
+        form = forms.QuickProductForm(instance=instance)
+    context, _items, _comments = _context(request, app, step, can_edit, form=form, current=current, products=products)
+    context["main_rows"], context["ocop_rows"], context["food_rows"] = form.section_rows(_rows(form))
+    context["ocop_open"] = bool(instance.ocop_claimed or form["ocop_claimed"].value())
+    context["food_open"] = bool(instance.packaged_food or form["packaged_food"].value())
+    context["photos"] = list(current.photos.all()) if current else []
+    return render(request, "onboarding/step_quick_product.html", context)
 
 
 def _address_step(request, app, step, can_edit):
@@ -540,14 +641,7 @@ def _address_step(request, app, step, can_edit):
             commune_dropped = True
         form = forms.AddressStepForm(data, instance=app)
         if form.is_valid():
-            with transaction.atomic():
-                app = form.save(commit=False)
-                if app.commune_id not in (app.address_candidates or []):
-                    # A commune chosen from the list replaces the proposal of an old address.
-                    app.address_candidates = []
-                    app.address_confirmed_by = None
-                app.save()
-                _record(app, request.user, step, _changed_labels(form))
+            app = _services().application_address_save(application=app, form=form, actor=request.user)
             if commune_dropped or (app.province_id and not app.commune_id):
                 messages.info(request, _("Now choose your commune or ward from the list."))
                 return redirect("onboarding:step", pk=app.pk, step=step)
@@ -556,10 +650,9 @@ def _address_step(request, app, step, can_edit):
     elif action == "legacy":
         legacy_form = forms.LegacyAddressForm(request.POST)
         if legacy_form.is_valid():
-            with transaction.atomic():
-                match = addresses.apply_legacy_address(app, legacy_form.cleaned_data["legacy_address"])
-                app.save()
-                _record(app, request.user, step, "legacy_address")
+            match = _services().application_legacy_address_save(
+                application=app, actor=request.user, text=legacy_form.cleaned_data["legacy_address"]
+            )
             if not match.candidates:
                 messages.error(
                     request,
@@ -582,17 +675,13 @@ def _address_step(request, app, step, can_edit):
         candidate_form = forms.CandidateForm(request.POST, candidates=candidates)
         if candidate_form.is_valid():
             commune = next(c for c in candidates if c.code == candidate_form.cleaned_data["commune"])
-            with transaction.atomic():
-                if _is_officer(request.user):
-                    try:
-                        addresses.confirm_address(app, request.user, commune)
-                    except (PermissionDenied, ValidationError) as exc:
-                        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-                        return redirect("onboarding:step", pk=app.pk, step=step)
-                else:
-                    app.commune, app.province = commune, commune.province
-                app.save()
-                _record(app, request.user, step, "commune")
+            try:
+                _services().application_commune_choose(
+                    application=app, actor=request.user, commune=commune, confirm=_is_officer(request.user)
+                )
+            except (PermissionDenied, ValidationError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+                return redirect("onboarding:step", pk=app.pk, step=step)
             return _after_save(request, app, step)
     form = form or forms.AddressStepForm(instance=app)
     legacy_form = legacy_form or forms.LegacyAddressForm(initial={"legacy_address": app.legacy_address})
@@ -659,20 +748,12 @@ def _products_step(request, app, step, can_edit):
     current = _current_product(request, products, allow_new=True)
     if request.method == "POST":
         if request.POST.get("action") == "delete" and current is not None:
-            with transaction.atomic():
-                name = current.name
-                current.delete()
-                _record(app, request.user, step, _("removed %(name)s") % {"name": name})
+            _services().application_product_delete(product=current, actor=request.user)
             messages.success(request, _("The product is removed."))
             return redirect("onboarding:step", pk=app.pk, step=step)
         form = forms.ProductForm(request.POST, instance=current or ApplicationProduct(application=app))
         if form.is_valid():
-            with transaction.atomic():
-                product = form.save(commit=False)
-                if product.pk is None:
-                    product.sort_order = len(products)
-                product.save()
-                _record(app, request.user, step, product.name)
+            product = _services().application_product_save(application=app, form=form, actor=request.user, step=step)
             if request.POST.get("go") == "photos":
                 url = reverse("onboarding:step", kwargs={"pk": app.pk, "step": "photos"})
                 return HttpResponseRedirect(f"{url}?p={product.pk}")
@@ -701,35 +782,21 @@ def _products_step(request, app, step, can_edit):
 
 
 def _photos_step(request, app, step, can_edit):
-    from .uploads import save_product_photo
-
     products = _products(app)
     current = _current_product(request, products)
     form = None
     if request.method == "POST" and current is not None:
         if request.POST.get("action") == "delete":
             photo = get_object_or_404(ApplicationPhoto, pk=request.POST.get("photo"), product=current)
-            with transaction.atomic():
-                image = photo.image
-                photo.delete()
-                image.delete()
-                _record(app, request.user, step, _("removed a photo of %(name)s") % {"name": current.name})
+            _services().application_photo_delete(photo=photo, actor=request.user)
             messages.success(request, _("The photo is removed."))
             return HttpResponseRedirect(request.path + f"?p={current.pk}")
         form = forms.PhotoUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            saved, errors = 0, []
-            start = len(current.photos.all())
-            for n, upload in enumerate(form.cleaned_data["photos"]):
-                try:
-                    with transaction.atomic():
-                        image = save_product_photo(upload, title=current.name or app.stall_name, user=request.user)
-                        ApplicationPhoto.objects.create(product=current, image=image, sort_order=start + n)
-                        saved += 1
-                except ValidationError as exc:
-                    errors.append(f"{upload.name}: {' '.join(exc.messages)}")
+            saved, errors = _services().application_photos_add(
+                product=current, uploads=form.cleaned_data["photos"], actor=request.user
+            )
             if saved:
-                _record(app, request.user, step, _("%(n)s photo(s) of %(name)s") % {"n": saved, "name": current.name})
                 messages.success(request, _("%(n)s photo(s) saved.") % {"n": saved})
             for e in errors:
                 messages.error(request, e)
@@ -763,15 +830,9 @@ def _documents_step(request, app, step, can_edit):
     if request.method == "POST" and current is not None:
         form = forms.DocumentsForm(request.POST, request.FILES, instance=current)
         if form.is_valid():
-            with transaction.atomic():
-                product = form.save()
-                scan = getattr(form, "cleaned_scan", None)
-                if scan is not None:
-                    old = product.ocop_scan.name if product.ocop_scan else ""
-                    product.ocop_scan.save(scan.name, scan, save=True)
-                    if old and old != product.ocop_scan.name:
-                        transaction.on_commit(lambda s=product.ocop_scan.storage, o=old: s.delete(o))
-                _record(app, request.user, step, product.name)
+            _services().application_documents_save(
+                product=current, form=form, actor=request.user, scan=getattr(form, "cleaned_scan", None)
+            )
             nxt = next((p for p in products if p.pk > current.pk), None) if request.POST.get("go") != "stay" else None
             if nxt is not None:
                 messages.success(request, _("Saved. Now the documents of %(name)s.") % {"name": nxt.name})
@@ -820,6 +881,9 @@ def _review_step(request, app, step, can_edit):
     from producers.banks import bank_name
 
     context["bank"] = bank_name(app.bank_bin) if app.bank_bin else ""
+    from .officer_views import SESSION_LINKS
+
+    context["password_link_waiting"] = str(app.pk) in request.session.get(SESSION_LINKS, {})
     context["missing"] = _with_anchors(missing)
     return render(request, "onboarding/step_review.html", context)
 

@@ -374,3 +374,31 @@ class CertificateReminder(models.Model):
 
     def __str__(self):
         return f"{self.certificate_id} {self.kind}"
+
+
+class DataConsent(models.Model):
+    """A household's consent to the processing of its personal ID number and bank account
+    (Decree 13/2023/NĐ-CP): who agreed, who recorded it, when, and the exact notice shown."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="data_consents")
+    household = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("household account"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    notice_version = models.CharField(_("notice version"), max_length=20)
+    notice_text = models.TextField(_("notice shown"))
+    given_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+        verbose_name = _("personal data consent")
+        verbose_name_plural = _("personal data consents")
+
+    def __str__(self):
+        return f"{self.application_id} {self.notice_version}"
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.recorded_by_id != self.household_id

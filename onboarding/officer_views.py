@@ -110,25 +110,29 @@ def queue(request):
 
 @reviewer_required
 def assisted_new(request):
-    """Create a household's account and its first application on its behalf."""
-    from .accounts import create_household_account
+    """Quick listing, first screen: the household's account, its stall, address, ID number and
+    bank account at once; the next screen is its first product."""
+    from .forms import QuickStallForm
+    from .household_views import _privacy_context, _rows
 
     communes = list(_communes_of(request.user))
-    form = AssistedHouseholdForm(request.POST or None)
+    form = AssistedHouseholdForm(request.POST or None, initial={"commune": _likely_commune(request.user, communes)})
     form.fields["commune"] = _commune_field(communes)
-    if request.method == "POST" and form.is_valid():
+    draft = Application(representative=" ".join(request.POST.get("full_name", "").split()))
+    stall_form = QuickStallForm(request.POST or None, instance=draft, with_address=False, on_behalf=True)
+    if request.method == "POST" and form.is_valid() and stall_form.is_valid():
+        commune = next((c for c in communes if str(c.pk) == form.cleaned_data["commune"]), None)
         try:
             with transaction.atomic():
-                household, link = create_household_account(
-                    full_name=form.cleaned_data["full_name"], phone=form.cleaned_data["phone"], created_by=request.user
-                )
-                commune = next((c for c in communes if str(c.pk) == form.cleaned_data["commune"]), None)
-                app = services.create_application(
-                    household=household,
-                    actor=request.user,
-                    kind=Application.Kind.NEW_STALL,
+                app, link = services.household_assisted_create(
+                    officer=request.user,
+                    full_name=form.cleaned_data["full_name"],
+                    phone=form.cleaned_data["phone"],
                     commune=commune,
                 )
+                saved = QuickStallForm(request.POST, instance=app, with_address=False, on_behalf=True)
+                if saved.is_valid() and saved.has_changed():
+                    services.application_form_save(application=app, form=saved, actor=request.user, step="quick")
         except ValidationError as exc:
             form.add_error("phone", exc)
         except services.TransitionError as exc:
@@ -137,8 +141,23 @@ def assisted_new(request):
             links = request.session.get(SESSION_LINKS, {})
             links[str(app.pk)] = request.build_absolute_uri(link)
             request.session[SESSION_LINKS] = links
-            return redirect("onboarding:assisted-created", pk=app.pk)
-    return render(request, "onboarding/officer/assisted_new.html", {"form": form})
+            return redirect("onboarding:step", pk=app.pk, step="quick-product")
+    context = {"form": form, "stall_rows": [r for r in _rows(stall_form) if r[0].name != "data_consent"]}
+    context.update(_privacy_context(stall_form))
+    return render(request, "onboarding/officer/assisted_new.html", context)
+
+
+def _likely_commune(user, communes):
+    """The officer's only commune, or the one of the last household they listed."""
+    if len(communes) == 1:
+        return str(communes[0].pk)
+    last = (
+        Application.objects.filter(created_by=user, commune__in=[c.pk for c in communes])
+        .order_by("-pk")
+        .values_list("commune", flat=True)
+        .first()
+    )
+    return str(last) if last else ""
 
 
 def _commune_field(communes):

@@ -578,3 +578,255 @@ def _remind(cert, *, expired: bool) -> None:
             notify_user(producer.owner, title=title, body=body, url=reverse("onboarding:notifications"), phone=phone)
         if producer.officer_id and producer.officer_id != producer.owner_id:
             notify_user(producer.officer, title=title, body=body, url=reverse("onboarding:dashboard"))
+
+
+# --- the wizard's writes (each step's handler calls one of these) -------------------------
+
+
+@transaction.atomic
+def household_application_start(*, household, province=None) -> tuple[Application, bool]:
+    """The household's stall application: its open one (one stall per household), or a new draft.
+
+    Returns ``(application, created)``. A household that already owns a producer starts an
+    application to add products to its stall.
+    """
+    from producers.models import Producer
+
+    producer = Producer.objects.filter(owner=household).order_by("pk").first()
+    if producer is None:
+        current = (
+            Application.objects.filter(household=household, kind=Application.Kind.NEW_STALL)
+            .exclude(state__in=[S.REJECTED, S.WITHDRAWN, S.PUBLISHED])
+            .order_by("pk")
+            .first()
+        )
+        if current is not None:
+            return current, False
+        app = create_application(household=household, actor=household, kind=Application.Kind.NEW_STALL)
+        if province is not None:
+            app.province = province
+            app.save(update_fields=["province", "updated_at"])
+        return app, True
+    kind = Application.Kind.ADD_PRODUCTS
+    return create_application(household=household, actor=household, kind=kind, producer=producer), True
+
+
+@transaction.atomic
+def household_register(*, full_name: str, phone: str, password: str, province=None):
+    """A household's own account and its stall application at once; returns ``(user, application)``.
+    Raises ValidationError for a taken or invalid phone (nothing is created)."""
+    from .accounts import register_household
+
+    user = register_household(full_name=full_name, phone=phone, password=password)
+    app, _created = household_application_start(household=user, province=province)
+    return user, app
+
+
+@transaction.atomic
+def household_assisted_create(*, officer, full_name: str, phone: str, commune=None):
+    """An officer creates a household's account and its stall application; returns
+    ``(application, set_password_path)``. Raises ValidationError for a taken or invalid phone."""
+    from .accounts import create_household_account
+
+    household, link = create_household_account(full_name=full_name, phone=phone, created_by=officer)
+    app = create_application(household=household, actor=officer, kind=Application.Kind.NEW_STALL, commune=commune)
+    return app, link
+
+
+@transaction.atomic
+def application_form_save(*, application, form, actor, step: str, summary: str | None = None):
+    """Save a validated wizard form of ``application`` and record it in the audit trail (with
+    the household's data consent when the form asked for it).
+
+    Refused (TransitionError, nothing saved) when ``actor`` may not edit ``application`` now.
+    """
+    if summary is None:
+        summary = ", ".join(
+            str(form.fields[n].label) for n in form.changed_data if n in form.fields and n != "data_consent"
+        )
+    record_edit(application, actor, field=step, summary=summary)
+    obj = form.save()
+    if getattr(form, "wants_data_consent", False):
+        data_consent_record(application=application, actor=actor)
+    return obj
+
+
+@transaction.atomic
+def application_product_save(
+    *, application, form, actor, step: str = "products", photo=None, scan=None
+) -> ApplicationProduct:
+    """A new or changed product of ``application`` from a validated product form, with a photo
+    and a certificate scan when given; all or nothing."""
+    from .uploads import save_product_photo
+
+    record_edit(application, actor, field=step, summary=form.cleaned_data.get("name", ""))
+    product = form.save(commit=False)
+    product.application = application
+    if product.pk is None:
+        product.sort_order = application.products.count()
+    product.save()
+    if scan is not None:
+        old = product.ocop_scan.name if product.ocop_scan else ""
+        product.ocop_scan.save(scan.name, scan, save=True)
+        if old and old != product.ocop_scan.name:
+            _scan_delete_on_commit(product.ocop_scan.storage, old)
+    if photo is not None:
+        image = save_product_photo(photo, title=product.name or application.stall_name, user=actor)
+        ApplicationPhoto.objects.create(product=product, image=image, sort_order=product.photos.count())
+    return product
+
+
+@transaction.atomic
+def application_product_delete(*, product, actor) -> None:
+    app = product.application
+    record_edit(app, actor, field="products", summary=_("removed %(name)s") % {"name": product.name})
+    scan = product.ocop_scan.name if product.ocop_scan else ""
+    images = [p.image for p in product.photos.select_related("image")]
+    product.delete()
+    for image in images:
+        _image_delete_if_unused(image)
+    _scan_delete_on_commit(product.ocop_scan.storage if scan else None, scan)
+
+
+def application_photos_add(*, product, uploads, actor) -> tuple[int, list[str]]:
+    """Each upload checked and saved as a photo of ``product``; returns ``(saved, error messages)``."""
+    from django.core.exceptions import ValidationError
+
+    from .uploads import save_product_photo
+
+    app = product.application
+    if not can_edit(app, actor):
+        record_edit(app, actor, field="photos")  # raises the right refusal
+    saved, errors = 0, []
+    start = product.photos.count()
+    for n, upload in enumerate(uploads):
+        try:
+            with transaction.atomic():
+                image = save_product_photo(upload, title=product.name or app.stall_name, user=actor)
+                ApplicationPhoto.objects.create(product=product, image=image, sort_order=start + n)
+                saved += 1
+        except ValidationError as exc:
+            errors.append(f"{upload.name}: {' '.join(exc.messages)}")
+    if saved:
+        record_edit(
+            app, actor, field="photos", summary=_("%(n)s photo(s) of %(name)s") % {"n": saved, "name": product.name}
+        )
+    return saved, errors
+
+
+@transaction.atomic
+def application_photo_delete(*, photo, actor) -> None:
+    product = photo.product
+    record_edit(
+        product.application, actor, field="photos", summary=_("removed a photo of %(name)s") % {"name": product.name}
+    )
+    image = photo.image
+    photo.delete()
+    _image_delete_if_unused(image)
+
+
+@transaction.atomic
+def application_documents_save(*, product, form, actor, scan=None) -> ApplicationProduct:
+    """The OCOP and food-safety documents of ``product``; a new certificate scan replaces the old file."""
+    record_edit(product.application, actor, field="documents", summary=product.name)
+    product = form.save()
+    if scan is not None:
+        old = product.ocop_scan.name if product.ocop_scan else ""
+        product.ocop_scan.save(scan.name, scan, save=True)
+        if old and old != product.ocop_scan.name:
+            _scan_delete_on_commit(product.ocop_scan.storage, old)
+    return product
+
+
+@transaction.atomic
+def application_address_save(*, application, form, actor) -> Application:
+    """The 2025 address from the address form; a commune chosen from the list replaces the
+    communes proposed for an old address."""
+    # The form's instance already holds the new address: the check is on it.
+    record_edit(application, actor, field="address", summary="")
+    app = form.save(commit=False)
+    if app.commune_id not in (app.address_candidates or []):
+        app.address_candidates = []
+        app.address_confirmed_by = None
+    app.save()
+    return app
+
+
+@transaction.atomic
+def application_legacy_address_save(*, application, actor, text: str):
+    """An address written the old way (before July 2025): its 2025 commune proposed; returns the match."""
+    from .addresses import apply_legacy_address
+
+    match = apply_legacy_address(application, text)
+    # Checked on the new address: an officer may not move an application out of their communes.
+    record_edit(application, actor, field="address", summary="legacy_address")
+    application.save()
+    return match
+
+
+@transaction.atomic
+def application_commune_choose(*, application, actor, commune, confirm: bool) -> Application:
+    """The 2025 commune chosen among those proposed for an old address; an officer's choice
+    (``confirm``) also confirms it (PermissionDenied / ValidationError when not allowed)."""
+    from .addresses import confirm_address
+
+    if confirm:
+        confirm_address(application, actor, commune)
+    else:
+        application.commune, application.province = commune, commune.province
+    # Checked on the new commune: an officer may not move an application out of their communes.
+    record_edit(application, actor, field="address", summary="commune")
+    application.save()
+    return application
+
+
+@transaction.atomic
+def data_consent_record(*, application, actor):
+    """Record the household's consent to the notice now in force (once per version)."""
+    from .models import DataConsent
+    from .privacy import NOTICE_VERSION, notice_text
+
+    existing = application.data_consents.filter(notice_version=NOTICE_VERSION).first()
+    if existing is not None:
+        return existing
+    consent = DataConsent.objects.create(
+        application=application,
+        household_id=application.household_id,
+        recorded_by=actor,
+        notice_version=NOTICE_VERSION,
+        notice_text=notice_text(),
+    )
+    _audit(
+        application,
+        actor,
+        AuditEntry.Action.CONSENT,
+        field="data_consent",
+        comment=_("Consent to the processing of personal data (notice %(version)s).") % {"version": NOTICE_VERSION},
+    )
+    return consent
+
+
+def has_data_consent(application) -> bool:
+    from .privacy import NOTICE_VERSION
+
+    return bool(application.pk) and application.data_consents.filter(notice_version=NOTICE_VERSION).exists()
+
+
+def _image_delete_if_unused(image) -> None:
+    """A photo's image, unless a published product (an edit application's copy) still shows it."""
+    from catalog.models import ProductImage
+
+    if ApplicationPhoto.objects.filter(image=image).exists() or ProductImage.objects.filter(image=image).exists():
+        return
+    image.delete()
+
+
+def _scan_delete_on_commit(storage, name) -> None:
+    """Delete a replaced certificate scan after commit, unless a certificate or product still uses it."""
+    from catalog.models import OcopCertificate
+
+    if storage is None or not name:
+        return
+    if OcopCertificate.objects.filter(scan=name).exists() or ApplicationProduct.objects.filter(ocop_scan=name).exists():
+        return
+    transaction.on_commit(lambda: storage.delete(name))

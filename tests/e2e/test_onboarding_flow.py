@@ -94,17 +94,19 @@ def test_officer_lists_a_household_reviewer_approves_product_is_published(demo, 
     o.page.fill("input[name=full_name]", "Y Liên Niê")
     o.page.fill("input[name=phone]", "0935 111 222")
     o.shot(1, "tao-ho")
-    o.click("main form button[type=submit]")
+    o.click("main form.quick button[type=submit]")
+    app = Application.objects.get(household__username="+84935111222")
+    step = f"/ho-so/{app.pk}/"
+    o.go(f"/can-bo/ho-so/{app.pk}/da-tao/")
     link = o.page.locator(".onb-link input").input_value()
     assert "/dat-mat-khau/" in link
     o.shot(2, "lien-ket")
-    app = Application.objects.get(household__username="+84935111222")
-    step = f"/ho-so/{app.pk}/"
 
     o.go(step + "producer/")
     o.page.fill("#id_legal_name", "Hộ Y Liên Niê")
     o.page.fill("#id_representative", "Y Liên Niê")
     o.page.fill("#id_personal_id", "066 1234 56789")
+    o.page.check("#id_data_consent")
     o.shot(3, "chu-the")
     o.click("button[name=go][value=next]")
     o.page.fill("#id_stall_name", "Mật ong Ea Tu")

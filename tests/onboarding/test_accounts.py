@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from onboarding import accounts
+from onboarding.models import Application
 from tests.factories.producers import OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,8 @@ def register(client, phone="0912 345 678", password="rau-sach-2025", **extra):
 
 def test_register_normalises_the_phone_and_joins_the_farmer_group(client):
     response = register(client)
-    assert response.status_code == 302 and response.url == reverse("onboarding:home")
+    app = Application.objects.get()
+    assert response.status_code == 302 and response.url == reverse("onboarding:step", args=[app.pk, "quick"])
     user = User.objects.get(username="+84912345678")
     assert user.groups.filter(name="Farmer").exists()
     assert (user.last_name, user.first_name) == ("Nguyễn Thị", "Hoa")

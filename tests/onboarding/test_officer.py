@@ -92,16 +92,18 @@ def test_officer_creates_household_and_application(client, officer, commune):
         "/can-bo/ho-so/tao/", {"full_name": "Trần Văn  Hậu", "phone": "0987 654 321", "commune": commune.pk}
     )
     app = Application.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/can-bo/ho-so/{app.pk}/da-tao/"
+    # Straight on to the product (the quick listing); the password link waits on its own page.
+    assert response.status_code == 302 and response["Location"] == f"/ho-so/{app.pk}/quick-product/"
     assert app.household.get_username() == "+84987654321"
     assert app.household.groups.filter(name="Farmer").exists()
     assert not app.household.has_usable_password()
     assert app.created_by == officer and app.officer == officer and app.commune == commune
     assert app.audit.get().on_behalf
-    page = client.get(response["Location"]).content.decode()
+    response = client.get(f"/can-bo/ho-so/{app.pk}/da-tao/")
+    page = response.content.decode()
     assert "/dat-mat-khau/" in page
     # Shown once: a reload offers to make a new link instead.
-    again = client.get(response["Location"]).content.decode()
+    again = client.get(f"/can-bo/ho-so/{app.pk}/da-tao/").content.decode()
     assert "/dat-mat-khau/" not in again
     response = client.post(f"/can-bo/ho-so/{app.pk}/lien-ket-mat-khau/")
     assert "/dat-mat-khau/" in client.get(response["Location"]).content.decode()

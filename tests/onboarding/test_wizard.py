@@ -50,7 +50,7 @@ def test_household_starts_an_application(client, household):
     assert client.get(reverse("onboarding:new")).status_code == 200
     response = client.post(reverse("onboarding:new"), {"kind": "new_stall"})
     app = Application.objects.get(household=household)
-    assert response.url == step_url(app, "producer")
+    assert response.url == step_url(app, "quick")  # the short path first
     assert app.state == Application.State.DRAFT and app.created_by == household
 
 
@@ -64,6 +64,7 @@ def test_each_step_saves_on_its_own_and_is_audited(client, household, empty_app)
             "representative": "Lê Thị Mai",
             "personal_id": "0791 2345 6789",
             "tax_code": "",
+            "data_consent": "on",
             "go": "next",
         },
     )
@@ -317,13 +318,15 @@ def test_coming_back_continues_at_the_first_unfinished_step(client, household, e
             "legal_name": "Hộ Mai",
             "representative": "Lê Thị Mai",
             "personal_id": "079123456789",
+            "data_consent": "on",
         },
     )
     # The connection drops; later the household opens its application again.
     client.logout()
     client.force_login(household)
     page = client.get(reverse("onboarding:detail", kwargs={"pk": empty_app.pk})).content.decode()
-    assert f'<a class="btn" href="{step_url(empty_app, "stall")}">' in page
+    # Without a product yet, the short path: the stall, address and bank account on one screen.
+    assert f'<a class="btn" href="{step_url(empty_app, "quick")}">' in page
     empty_app.refresh_from_db()
     assert empty_app.legal_name == "Hộ Mai"
 
