@@ -227,7 +227,9 @@ def test_the_phone_error_is_vietnamese_on_the_page(client, path, data):
 def test_the_set_password_link_can_be_copied_and_shared_by_zalo_or_sms(client, officer):
     client.force_login(officer)
     response = client.post("/can-bo/ho-so/tao/", {"full_name": "Nguyễn Thị Hoa", "phone": "+84964933369"})
-    page = client.get(response["Location"]).content.decode()
+    # The quick listing goes on to the product; the link waits on its own page, linked from the review.
+    pk = re.search(r"/ho-so/(\d+)/", response["Location"]).group(1)
+    page = client.get(f"/can-bo/ho-so/{pk}/da-tao/").content.decode()
     assert "0964 933 369" in page and "+84964933369" not in page.replace("sms:+84964933369", "")
     assert re.search(r'<button type="button"[^>]*data-copy="#pw-link"[^>]*hidden', page)  # shown by the script
     assert 'href="sms:+84964933369?&amp;body=' in page
