@@ -1,6 +1,8 @@
 """The approver's page at 360 px: what is approved, the quantity-0 confirmation, and the
 set-password link's sharing buttons. Screenshots: artifacts/screenshots/review-NN-<name>-360.png."""
 
+import re
+
 import pytest
 
 from .conftest import SCREENSHOTS
@@ -84,6 +86,7 @@ def test_the_approver_sees_the_products_and_confirms_quantity_0(browser, live_se
     page.fill("input[name=phone]", "0964 933 369")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").last.click()
+    open_password_link_page(page)
     assert page.locator("button[data-copy]").is_visible()  # the script showed the copy button
     assert "0964 933 369" in page.content()
     shot(page, 3, "lien-ket")
@@ -108,8 +111,15 @@ def test_the_link_page_works_without_javascript(browser, live_server):
     page.fill("input[name=phone]", "+84 964 933 369")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").last.click()
+    open_password_link_page(page)
     assert not page.locator("button[data-copy]").is_visible()  # no dead button without the script
     assert page.locator("a[href^='sms:']").is_visible() and page.locator("a[href^='https://zalo.me/']").is_visible()
     shot(page, 4, "lien-ket-khong-js")
     page.goto("about:blank")
     context.close()
+
+
+def open_password_link_page(page):
+    """The quick listing goes on to the product; the household's link waits on its own page."""
+    pk = re.search(r"/ho-so/(\d+)/", page.url).group(1)
+    page.goto(page.url.split("/ho-so/")[0] + f"/can-bo/ho-so/{pk}/da-tao/")
