@@ -52,6 +52,8 @@ class Order(TimeStampedModel):
         PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
         REFUNDED = "refunded", _("Refunded")
         CANCELLED = "cancelled", _("Cancelled")
+        # Paid, then (part of it) cancelled: money is owed back and not yet sent in full.
+        REFUND_DUE = "refund_due", _("Refund owed")
 
     number = models.CharField(_("order number"), max_length=20, unique=True)
     access_token = models.CharField(max_length=64, unique=True, default=new_access_token, editable=False)
@@ -245,11 +247,17 @@ class Payment(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # A confirm was sent and its answer lost: the card may have been charged. Cleared when
+    # the provider's answer is known (a retrieve or the webhook).
+    outcome_unknown_since = models.DateTimeField(_("outcome unknown since"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        permissions = [
+            ("confirm_platform_payment", _("Can confirm money received and refunds sent on the platform's account")),
+        ]
 
     def __str__(self):
         return f"{self.get_method_display()} {self.amount} ({self.get_status_display()})"

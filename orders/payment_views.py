@@ -17,7 +17,12 @@ from .models import Order, Payment
 from .payment_forms import BankStatementForm, RefundForm, TestCardForm
 from .services import OrderError
 
-SUCCESS_STATUSES = (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTIALLY_REFUNDED, Order.PaymentStatus.REFUNDED)
+SUCCESS_STATUSES = (
+    Order.PaymentStatus.PAID,
+    Order.PaymentStatus.PARTIALLY_REFUNDED,
+    Order.PaymentStatus.REFUNDED,
+    Order.PaymentStatus.REFUND_DUE,
+)
 
 
 def _buyer_order(token):
@@ -36,6 +41,11 @@ def pay_card(request, token):
             try:
                 payment = payments.start_card_payment(order, form.cleaned_data["card"])
             except payments.PaymentError as exc:
+                order.refresh_from_db()
+                if order.payment_status in SUCCESS_STATUSES:
+                    # A second click while the first one paid: the order is paid, once.
+                    messages.success(request, _("Thank you! Your card payment was received."))
+                    return redirect(order)
                 messages.error(request, exc.message)
                 return redirect("orders:pay-card", token=order.access_token)
             if payment.status == Payment.Status.SUCCEEDED:
@@ -60,7 +70,8 @@ def pay_card(request, token):
             "available": payments.card_payments_available(),
             "payable": order.is_payable,
             "last_payment": last,
-            "cards": payments.TEST_CARDS,
+            "checking": bool(last and last.status == Payment.Status.PENDING and last.outcome_unknown_since),
+            "cards": payments.TEST_CARDS if payments.card_test_mode() else (),
         },
     )
 

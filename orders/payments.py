@@ -98,22 +98,56 @@ def _services():
     return services
 
 
+def card_test_mode() -> bool:
+    """The test-card shortcut exists only while a test key (``sk_test_…``) is configured."""
+    return str(settings.STRIPE_SECRET_KEY or "").startswith("sk_test_")
+
+
+def _check_card_payable(order) -> None:
+    Order, _Payment, _Refund, _Group = _models()
+    if order.payment_method != Order.PaymentMethod.CARD:
+        raise PaymentError(_("This order is not paid by card."))
+    if order.payment_status in (
+        Order.PaymentStatus.PAID,
+        Order.PaymentStatus.PARTIALLY_REFUNDED,
+        Order.PaymentStatus.REFUNDED,
+        Order.PaymentStatus.REFUND_DUE,
+    ):
+        raise PaymentError(_("This order is already paid."))
+    if not order.is_payable:
+        raise PaymentError(_("This order can no longer be paid: it was cancelled or its reservation expired."))
+
+
+def _attempt_key(order, attempt: int) -> str:
+    """The idempotency key of the ``attempt``-th card payment of ``order``: a retried create of
+    the same attempt is the same PaymentIntent at the provider, never a second one."""
+    return f"{order.number}-card-{attempt}"
+
+
 def pending_card_payment(order):
-    """The card payment being made for ``order``, created (with its idempotency key) if none."""
+    """The card payment being made for ``order`` (the caller holds the order's lock, or this
+    takes it): the open attempt is reused; a new one is created only when none is open.
+
+    Raises :class:`PaymentError` when a card payment of the order already succeeded.
+    """
     Order, Payment, _Refund, _Group = _models()
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        payment = (
-            locked.payments.filter(method=Order.PaymentMethod.CARD, status=Payment.Status.PENDING)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        if payment is None or payment.amount != locked.total:
+        attempts = locked.payments.filter(method=Order.PaymentMethod.CARD)
+        if attempts.filter(status=Payment.Status.SUCCEEDED).exists():
+            raise PaymentError(_("This order is already paid."))
+        payment = attempts.filter(status=Payment.Status.PENDING).order_by("-created_at", "-pk").first()
+        if payment is not None and payment.amount != locked.total and not payment.provider_id:
+            # The order changed before anything was sent (a stall cancelled its part): a new attempt.
+            payment.status = Payment.Status.CANCELLED
+            payment.save(update_fields=["status", "updated_at"])
+            payment = None
+        if payment is None:
             payment = Payment.objects.create(
                 order=locked,
                 method=Order.PaymentMethod.CARD,
                 amount=locked.total,
-                idempotency_key=uuid.uuid4().hex,
+                idempotency_key=_attempt_key(locked, attempts.count() + 1),
             )
     return payment
 
@@ -124,68 +158,135 @@ def _ensure_intent(client: StripeClient, payment) -> dict:
     with transaction.atomic():
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if locked.provider_id:
-            return client.retrieve_payment_intent(locked.provider_id)
-        intent = client.create_payment_intent(
-            amount=int(locked.amount),
-            currency=CURRENCY,
-            idempotency_key=locked.idempotency_key,
-            metadata={"order": locked.order.number, "payment": str(locked.pk)},
-        )
-        locked.provider_id = intent["id"]
-        locked.save(update_fields=["provider_id", "updated_at"])
+            intent = client.retrieve_payment_intent(locked.provider_id)
+        else:
+            intent = client.create_payment_intent(
+                amount=int(locked.amount),
+                currency=CURRENCY,
+                idempotency_key=locked.idempotency_key,
+                metadata={"order": locked.order.number, "payment": str(locked.pk)},
+            )
+            locked.provider_id = intent["id"]
+            locked.save(update_fields=["provider_id", "updated_at"])
     payment.provider_id = intent["id"]
     return intent
 
 
-def start_card_payment(order, test_card: str):
-    """Pay ``order`` with one of :data:`TEST_CARDS`; returns the Payment with its outcome.
+def open_card_attempt(order, client: StripeClient | None = None):
+    """Start (or resume) paying ``order`` by card: ``(payment, intent)``.
 
-    Create the PaymentIntent (once per Payment), attach the card (update), confirm bare, and
-    record what the provider answered. A declined card marks the payment failed with a
-    message for the buyer; a missing or broken provider raises :class:`PaymentError` and
-    leaves the payment pending (a later retrieve tells what happened).
+    Everything happens under the order's row lock: the checks (paid, being paid, payable), the
+    choice of the attempt (the open one is reused) and the creation of its PaymentIntent. Two
+    requests for the same order therefore share one attempt and one intent; an order that is
+    paid gets none. Raises :class:`PaymentError`, or :class:`StripeError` from the provider.
     """
     Order, Payment, _Refund, _Group = _models()
+    client = client or StripeClient()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        _check_card_payable(locked)
+        payment = pending_card_payment(locked)
+        if payment.amount != locked.total:
+            # An intent for the old amount: only what the provider says about it counts now.
+            intent = client.retrieve_payment_intent(payment.provider_id)
+            if intent.get("status") == "succeeded":
+                apply_intent(payment, intent)
+                raise PaymentError(_("This order is already paid."))
+            if intent.get("status") not in ("canceled", "processing"):
+                client.cancel_payment_intent(payment.provider_id)
+            payment.status = Payment.Status.CANCELLED
+            payment.save(update_fields=["status", "updated_at"])
+            payment = pending_card_payment(locked)
+        intent = _ensure_intent(client, payment)
+    return payment, intent
+
+
+CHECKING_MESSAGE = gettext_lazy(
+    "We sent your payment to the card provider but did not get its answer. Your card may have been "
+    "charged: do not pay again or choose another method. This page shows the result as soon as the "
+    "provider confirms it."
+)
+
+
+def start_card_payment(order, test_card: str):
+    """Pay ``order`` with one of :data:`TEST_CARDS` (test keys only); returns the Payment.
+
+    The attempt and its PaymentIntent come from :func:`open_card_attempt` (the order's lock);
+    the card is then attached and confirmed under the payment's row lock, so a second request
+    for the same order waits and finds the payment done. A declined card marks the payment
+    failed; a lost answer leaves it pending and marked "being checked" (a retrieve or the
+    webhook settles it) and raises :class:`PaymentError` saying so.
+    """
+    Order, Payment, _Refund, _Group = _models()
+    if not card_test_mode():
+        raise PaymentError(_("Test cards can be used only while the site runs with a test key."))
     card = TEST_CARDS_BY_KEY.get(test_card)
     if card is None:
         raise PaymentError(_("Choose one of the test cards."))
     order.refresh_from_db()
-    if order.payment_method != Order.PaymentMethod.CARD:
-        raise PaymentError(_("This order is not paid by card."))
-    if order.payment_status == Order.PaymentStatus.PAID:
-        raise PaymentError(_("This order is already paid."))
-    if not order.is_payable:
-        raise PaymentError(_("This order can no longer be paid: it was cancelled or its reservation expired."))
+    _check_card_payable(order)
     if not card_payments_available():
         raise PaymentError(_("Card payments are not available right now. Pay by bank transfer or cash on delivery."))
 
     client = StripeClient()
-    payment = pending_card_payment(order)
     try:
-        intent = _ensure_intent(client, payment)
-        if intent.get("status") == "requires_payment_method" and not intent.get("last_payment_error"):
-            intent = client.update_payment_intent(intent["id"], payment_method=card.payment_method)
-        if intent.get("status") == "requires_confirmation":
-            intent = client.confirm_payment_intent(intent["id"])
+        payment, _intent = open_card_attempt(order, client)
     except StripeError as exc:
-        if exc.is_card_error and payment.provider_id:
-            # Declined: the provider's own record says so; read it rather than trust the error alone.
-            _fail(payment, exc.user_message)
-            return _reload(payment)
-        if exc.status == 400 and payment.provider_id:
-            # Confirmed already (a double click): what the intent says now is the answer.
-            return refresh_from_provider(payment)
-        logger.warning("card payment of %s failed: %s", order.number, exc)
+        # Nothing was confirmed: the card cannot have been charged.
+        logger.warning("card payment of %s could not start: %s", order.number, exc)
         raise PaymentError(exc.user_message) from exc
-    if intent.get("status") == "requires_action":
-        # 3-D Secure needs the provider's JavaScript, which this no-JavaScript checkout does not load.
+    lost = None
+    with transaction.atomic():
+        # Locks are always taken order first, then payment (as mark_paid does): never a deadlock.
+        Order.objects.select_for_update().get(pk=order.pk)
+        locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        if locked.status == Payment.Status.SUCCEEDED:
+            raise PaymentError(_("This order is already paid."))
+        if locked.status != Payment.Status.PENDING:
+            return locked
+        confirm_sent = False
         try:
-            intent = client.cancel_payment_intent(intent["id"])
-        except StripeError:
-            logger.warning("could not cancel %s", intent.get("id"))
-        _fail(payment, message_for_code("authentication_required"))
-        return _reload(payment)
-    apply_intent(payment, intent)
+            intent = client.retrieve_payment_intent(locked.provider_id)
+            if intent.get("status") == "requires_payment_method" and not intent.get("last_payment_error"):
+                intent = client.update_payment_intent(intent["id"], payment_method=card.payment_method)
+            if intent.get("status") == "requires_confirmation":
+                confirm_sent = True
+                intent = client.confirm_payment_intent(intent["id"])
+        except StripeError as exc:
+            if exc.is_card_error:
+                # Declined: the provider's own record says so.
+                _services().mark_failed(locked.order, payment=locked, message=exc.user_message)
+                return _reload(locked)
+            if exc.status == 400:
+                # Confirmed already: what the intent says now is the answer.
+                try:
+                    intent = client.retrieve_payment_intent(locked.provider_id)
+                except StripeError:
+                    intent = None
+            else:
+                intent = None
+            if intent is None:
+                if not confirm_sent:
+                    raise PaymentError(exc.user_message) from exc
+                # The confirm was sent and its answer lost: the card may have been charged.
+                logger.warning("card payment of %s: answer lost (%s)", order.number, exc)
+                locked.outcome_unknown_since = timezone.now()
+                locked.save(update_fields=["outcome_unknown_since", "updated_at"])
+                lost = exc
+        if lost is None:
+            if intent.get("status") == "requires_action":
+                # 3-D Secure needs the provider's JavaScript (the card form); the test-card form has none.
+                try:
+                    intent = client.cancel_payment_intent(intent["id"])
+                except StripeError:
+                    logger.warning("could not cancel %s", intent.get("id"))
+                _services().mark_failed(
+                    locked.order, payment=locked, message=message_for_code("authentication_required")
+                )
+                return _reload(locked)
+            apply_intent(locked, intent)
+    if lost is not None:
+        raise PaymentError(CHECKING_MESSAGE) from lost
     return _reload(payment)
 
 
@@ -195,8 +296,9 @@ def _reload(payment):
 
 
 def _fail(payment, message: str) -> None:
-    _Order, Payment, _Refund, _Group = _models()
+    Order, Payment, _Refund, _Group = _models()
     with transaction.atomic():
+        Order.objects.select_for_update().get(pk=payment.order_id)
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if locked.status == Payment.Status.PENDING:
             _services().mark_failed(locked.order, payment=locked, message=str(message))
@@ -204,13 +306,18 @@ def _fail(payment, message: str) -> None:
 
 def apply_intent(payment, intent: dict) -> None:
     """Record what a PaymentIntent (from the API or a signed event) says about ``payment``."""
-    _Order, Payment, _Refund, _Group = _models()
+    Order, Payment, _Refund, _Group = _models()
     with transaction.atomic():
+        Order.objects.select_for_update().get(pk=payment.order_id)  # order first, then payment
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if intent.get("id") != locked.provider_id:
             logger.error("intent %s does not belong to payment %s", intent.get("id"), locked.pk)
             return
         status = intent.get("status")
+        if locked.outcome_unknown_since is not None and status != "processing":
+            # The provider answered: the outcome is known again (whatever follows records it).
+            locked.outcome_unknown_since = None
+            locked.save(update_fields=["outcome_unknown_since", "updated_at"])
         if status == "succeeded":
             if intent.get("amount") != locked.amount or str(intent.get("currency", "")).lower() != CURRENCY:
                 logger.error(
@@ -330,8 +437,9 @@ def refund_payment(payment, amount, group=None, by=None, reason: str = ""):
     Card payments are refunded through the API (with an idempotency key, so a double click
     refunds once); VietQR and cash refunds are paid back by hand and recorded here.
     """
-    _Order, Payment, _Refund, _Group = _models()
+    Order, Payment, _Refund, _Group = _models()
     with transaction.atomic():
+        Order.objects.select_for_update().get(pk=payment.order_id)  # order first, then payment
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if locked.status != Payment.Status.SUCCEEDED:
             raise PaymentError(_("Only a received payment can be refunded."))
@@ -629,6 +737,7 @@ def match_bank_statement(csv_file, *, by) -> StatementReport:
             Order.PaymentStatus.PAID,
             Order.PaymentStatus.PARTIALLY_REFUNDED,
             Order.PaymentStatus.REFUNDED,
+            Order.PaymentStatus.REFUND_DUE,
         ):
             line.outcome = "already_paid"
         elif amount != order.total:

@@ -67,6 +67,7 @@ PAID_STATUSES = (
     Order.PaymentStatus.PAID,
     Order.PaymentStatus.PARTIALLY_REFUNDED,
     Order.PaymentStatus.REFUNDED,
+    Order.PaymentStatus.REFUND_DUE,
 )
 OPEN_PAYMENT_STATUSES = (Order.PaymentStatus.UNPAID, Order.PaymentStatus.AWAITING, Order.PaymentStatus.FAILED)
 
@@ -630,8 +631,8 @@ def record_refund(
     """Money given back (through the provider or by hand): idempotent by ``provider_id``."""
     amount = int(amount)
     with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=payment.order_id)  # order first, then payment
         payment = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
         if provider_id:
             existing = Refund.objects.filter(provider_id=provider_id).first()
             if existing is not None:
