@@ -129,9 +129,9 @@ def _manage_context(request, order, full, refund_form=None):
         "succeeded": succeeded,
         "refundable": payments.refundable_amount(succeeded) if succeeded else 0,
         "refund_form": refund_form,
-        "can_mark_received": full
-        and order.payment_method != Order.PaymentMethod.CARD
-        and order.payment_status not in SUCCESS_STATUSES,
+        "can_mark_received": order.payment_method != Order.PaymentMethod.CARD
+        and order.payment_status not in SUCCESS_STATUSES
+        and payments.may_confirm_received(request.user, order),
     }
 
 
@@ -149,6 +149,12 @@ def mark_received(request, number):
     order, full = _managed_order(request, number)
     if not full:
         raise Http404
+    if not payments.may_confirm_received(request.user, order):
+        messages.error(
+            request,
+            _("Only the holder of the account that received this money can confirm it: platform finance staff."),
+        )
+        return redirect("orders:payment-manage", number=order.number)
     try:
         payments.mark_transfer_received(order, by=request.user)
     except payments.PaymentError as exc:

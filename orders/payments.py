@@ -498,9 +498,17 @@ def vietqr_svg(payload: str) -> str:
     return vietqr.render_svg(payload)
 
 
-def mark_transfer_received(order, *, by, note: str = ""):
-    """A person saw the transfer (or the cash): the order is paid. Idempotent; returns the Payment."""
+def mark_transfer_received(order, *, by, note: str = "", from_bank: bool = False):
+    """The transfer (or the cash) arrived: the order is paid. Idempotent; returns the Payment.
+
+    ``by`` is the person who saw it, and must hold the account (:func:`may_confirm_received`);
+    ``from_bank`` is the bank's own signed notification (no person).
+    """
     Order, Payment, _Refund, _Group = _models()
+    if not from_bank and not may_confirm_received(by, order):
+        raise PaymentError(
+            _("Only the holder of the account that received this money can confirm it: platform finance staff.")
+        )
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         done = locked.payments.filter(status=Payment.Status.SUCCEEDED).first()
@@ -529,15 +537,28 @@ def mark_transfer_received(order, *, by, note: str = ""):
 
 # Who may do what --------------------------------------------------------------------------------
 
+FINANCE_PERMISSION = "orders.confirm_platform_payment"
+
+
+def is_finance(user) -> bool:
+    """Platform finance staff: the people who see the platform's bank account.
+
+    The one check of the finance role, used by every view and service that confirms money
+    received on the platform's account or a refund sent from it (a permission, granted to
+    the "Finance" group; ``is_staff`` and the editor role do not give it).
+    """
+    return bool(user is not None and user.is_authenticated and user.is_active and user.has_perm(FINANCE_PERMISSION))
+
 
 def is_platform_staff(user) -> bool:
+    """Who may see every order's payments: finance staff, superusers and editors."""
     return bool(
-        user.is_authenticated and (user.is_superuser or user.is_staff or user.groups.filter(name="Editor").exists())
+        user.is_authenticated and (is_finance(user) or user.is_superuser or user.groups.filter(name="Editor").exists())
     )
 
 
 def manageable_orders(user):
-    """Orders whose money the user may confirm or refund: staff all; others every stall part theirs."""
+    """Orders whose payments the user may see and refund: staff all; others every stall part theirs."""
     Order, _Payment, _Refund, FulfilmentGroup = _models()
     from producers.models import Stall
 
@@ -548,6 +569,30 @@ def manageable_orders(user):
     stalls = Stall.objects.visible_to(user).values("pk")
     others = FulfilmentGroup.objects.exclude(stall__in=stalls).values("order_id")
     return Order.objects.filter(groups__stall__in=stalls).exclude(pk__in=others).distinct()
+
+
+def confirmable_orders(user):
+    """Orders whose money the user may mark received: only the party that holds the account.
+
+    Money collected by the platform (card, VietQR to the platform's account): finance staff.
+    Money collected by the stalls (a transfer to the stall's own account, cash): the stall's
+    people (owner, the officers serving it), when every part of the order is theirs.
+    """
+    Order, _Payment, _Refund, FulfilmentGroup = _models()
+    from producers.models import Stall
+
+    if not user.is_authenticated:
+        return Order.objects.none()
+    platform = FulfilmentGroup.objects.filter(collected_by=FulfilmentGroup.CollectedBy.PLATFORM).values("order_id")
+    stalls = Stall.objects.visible_to(user).values("pk")
+    others = FulfilmentGroup.objects.exclude(stall__in=stalls).values("order_id")
+    by_stall = Q(groups__stall__in=stalls) & ~Q(pk__in=others) & ~Q(pk__in=platform)
+    condition = (Q(pk__in=platform) | by_stall) if is_finance(user) else by_stall
+    return Order.objects.filter(condition).distinct()
+
+
+def may_confirm_received(user, order) -> bool:
+    return confirmable_orders(user).filter(pk=order.pk).exists()
 
 
 def manageable_groups(user, order):
@@ -704,7 +749,7 @@ def match_bank_statement(csv_file, *, by) -> StatementReport:
         parsed.append((number, cell(row, date_col), parse_amount(cell(row, amount_col)), description, compact))
 
     candidates = list(
-        manageable_orders(by).filter(Q(payment_reference__in=references) | Q(number__in=numbers)).distinct()
+        confirmable_orders(by).filter(Q(payment_reference__in=references) | Q(number__in=numbers)).distinct()
     )
 
     for line_no, date, amount, description, compact in parsed:

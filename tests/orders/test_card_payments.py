@@ -255,9 +255,9 @@ def _lose_the_confirm_answer(monkeypatch):
 
 def test_a_lost_answer_says_the_payment_is_being_checked_not_that_nothing_was_charged(
     client,
-    localstripe,
+    localstripe,  # noqa: F811
     card_order,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     _lose_the_confirm_answer(monkeypatch)
     monkeypatch.setattr(StripeClient, "retrieve_payment_intent", _unreachable_after_first_call())
