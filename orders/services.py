@@ -160,6 +160,8 @@ def place_order(cart, data: Mapping) -> Order:
         raise CheckoutError(_("This commune or ward is not in the chosen province."))
     now = timezone.now()
     with transaction.atomic():
+        # Reservations past their deadline give their units back first, scheduler or not.
+        release_expired_reservations(now, product_ids=quantities, ask_provider=False)
         summary = price_cart(quantities)
         if summary.problems:
             line = next(line for line in summary.lines if line.problem)
@@ -507,22 +509,40 @@ def _refresh_pending_card_payments(order: Order) -> None:
 EXPIRED_REASON = gettext_lazy("Not paid in time: the order was cancelled and the products put back on sale.")
 
 
-def release_expired_reservations(now: datetime.datetime | None = None) -> int:
-    """Cancel online orders still unpaid after ``reserved_until``; their stock returns once."""
-    now = now or timezone.now()
-    candidates = Order.objects.filter(
+def expired_reservations(now: datetime.datetime | None = None, *, product_ids=None):
+    """Online orders still unpaid after ``reserved_until`` whose stock is still held."""
+    orders = Order.objects.filter(
         payment_method__in=[Order.PaymentMethod.CARD, Order.PaymentMethod.VIETQR],
         payment_status__in=OPEN_PAYMENT_STATUSES,
-        reserved_until__lt=now,
+        reserved_until__lt=now or timezone.now(),
         stock_released_at__isnull=True,
-    ).values_list("pk", flat=True)
+    )
+    if product_ids is not None:
+        orders = orders.filter(groups__lines__product_id__in=list(product_ids))
+    return orders.order_by("pk").values_list("pk", flat=True).distinct()
+
+
+def release_expired_reservations(
+    now: datetime.datetime | None = None, *, product_ids=None, ask_provider: bool = True
+) -> int:
+    """Cancel online orders still unpaid after ``reserved_until``; their stock returns once.
+
+    No scheduler is needed for the deadline to hold: checkout calls this (``product_ids``, and
+    ``ask_provider=False``: no network call inside the checkout's transaction) for the products
+    it is about to reserve, in its own transaction, and ``manage.py release_expired_reservations``
+    runs it for every order; Celery beat only makes it sooner. A card payment that still lands
+    after the release is handled by ``mark_paid`` (the order comes back, or a refund is owed).
+    """
+    now = now or timezone.now()
     released = 0
-    for pk in list(candidates):
-        order = Order.objects.get(pk=pk)
-        _refresh_pending_card_payments(order)
+    for pk in list(expired_reservations(now, product_ids=product_ids)):
+        if ask_provider:
+            _refresh_pending_card_payments(Order.objects.get(pk=pk))
         with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=pk)
-            if (
+            # In checkout, an order another transaction holds (being paid, or released by a
+            # parallel checkout) is skipped rather than waited for.
+            order = Order.objects.select_for_update(skip_locked=not ask_provider).filter(pk=pk).first()
+            if order is None or (
                 order.payment_status not in OPEN_PAYMENT_STATUSES
                 or order.stock_released_at is not None
                 or order.reserved_until is None
