@@ -24,7 +24,7 @@ class OrderQuerySet(models.QuerySet):
         return self.select_related("province", "commune").prefetch_related(
             models.Prefetch("groups", queryset=FulfilmentGroup.objects.select_related("stall").order_by("pk")),
             "groups__lines",
-            "payments",
+            "payments__refunds",
         )
 
     def visible_to(self, user):
@@ -278,6 +278,14 @@ class Refund(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A refund owed (PENDING) is recorded when the paid part is cancelled; it is SUCCEEDED when the
+    # money is sent: by the card API, or by hand (a transfer back, with the bank's reference).
+    method = models.CharField(_("method"), max_length=10, choices=Order.PaymentMethod.choices, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

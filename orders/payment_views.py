@@ -13,7 +13,7 @@ from catalog.money import format_vnd
 from producers.models import Stall
 
 from . import payments, vietqr
-from .models import Order, Payment
+from .models import Order, Payment, Refund
 from .payment_forms import BankStatementForm, RefundForm, TestCardForm
 from .services import OrderError
 
@@ -129,6 +129,8 @@ def _manage_context(request, order, full, refund_form=None):
         "succeeded": succeeded,
         "refundable": payments.refundable_amount(succeeded) if succeeded else 0,
         "refund_form": refund_form,
+        "owed_refunds": list(Refund.objects.filter(payment__order=order, status=Refund.Status.PENDING).order_by("pk")),
+        "can_send_refunds": payments.may_confirm_received(request.user, order),
         "can_mark_received": order.payment_method != Order.PaymentMethod.CARD
         and order.payment_status not in SUCCESS_STATUSES
         and payments.may_confirm_received(request.user, order),
@@ -161,6 +163,24 @@ def mark_received(request, number):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Order %(number)s is marked paid.") % {"number": order.number})
+    return redirect("orders:payment-manage", number=order.number)
+
+
+@login_required
+@require_POST
+def refund_sent(request, number, refund_pk):
+    order, _full = _managed_order(request, number)
+    refund = get_object_or_404(Refund, pk=refund_pk, payment__order=order)
+    try:
+        payments.mark_refund_sent(refund, by=request.user, bank_reference=request.POST.get("bank_reference", ""))
+    except payments.PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Refund of %(amount)s to the buyer of order %(number)s recorded as sent.")
+            % {"amount": format_vnd(refund.amount), "number": order.number},
+        )
     return redirect("orders:payment-manage", number=order.number)
 
 

@@ -410,6 +410,7 @@ def apply_charge_refunded(charge: dict) -> None:
             group=group,
             provider_id=refund["id"],
             reason=str(metadata.get("reason", ""))[:300],
+            refund_id=int(metadata["refund"]) if str(metadata.get("refund", "")).isdigit() else None,
         )
 
 
@@ -478,9 +479,55 @@ def refund_payment(payment, amount, group=None, by=None, reason: str = ""):
             if refund.get("status") not in ("succeeded", "pending"):
                 raise PaymentError(_("The card provider refused the refund."))
             provider_id = refund["id"]
-        return _services().record_refund(
-            locked, amount=amount, group=group, provider_id=provider_id, reason=reason or "", by=by
+            return _services().record_refund(
+                locked, amount=amount, group=group, provider_id=provider_id, reason=reason or "", by=by
+            )
+        # A transfer or cash: owed until the account holder sends it back (mark_refund_sent).
+        return _services().refund_owed(locked, amount=amount, group=group, reason=reason or "", by=by)
+
+
+def send_card_refund(refund):
+    """Send an owed card refund through the provider (idempotency key from the refund); it stays
+    owed, listed for finance, when the provider does not answer."""
+    _Order, _Payment, Refund, _Group = _models()
+    refund = Refund.objects.select_related("payment__order", "group").get(pk=refund.pk)
+    if refund.status != Refund.Status.PENDING or refund.payment.method != "card" or not refund.payment.provider_id:
+        return refund
+    metadata = {"order": refund.payment.order.number, "refund": str(refund.pk), "reason": refund.reason[:200]}
+    if refund.group_id:
+        metadata["group"] = str(refund.group_id)
+    try:
+        answer = StripeClient().create_refund(
+            payment_intent=refund.payment.provider_id,
+            amount=int(refund.amount),
+            idempotency_key=f"refund-{refund.payment.idempotency_key}-{refund.pk}",
+            metadata=metadata,
         )
+    except StripeError as exc:
+        logger.warning("card refund %s not sent: %s", refund.pk, exc)
+        return refund
+    if answer.get("status") not in ("succeeded", "pending"):
+        logger.warning("card refund %s refused by the provider: %s", refund.pk, answer.get("status"))
+        return refund
+    return _services().refund_sent(refund, provider_id=answer["id"])
+
+
+def mark_refund_sent(refund, *, by, bank_reference: str):
+    """The account holder sent an owed transfer refund back: recorded with the bank's reference."""
+    _Order, _Payment, Refund, _Group = _models()
+    refund = Refund.objects.select_related("payment__order").get(pk=refund.pk)
+    if not may_confirm_received(by, refund.payment.order):
+        raise PaymentError(
+            _("Only the holder of the account that received this money can record its refund: platform finance staff.")
+        )
+    if refund.payment.method == "card":
+        raise PaymentError(_("Card refunds are sent through the card provider, not by hand."))
+    if refund.status == Refund.Status.SUCCEEDED:
+        return refund
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference:
+        raise PaymentError(_("Enter the bank's reference of the transfer back to the buyer."))
+    return _services().refund_sent(refund, bank_reference=bank_reference, by=by)
 
 
 # VietQR and cash ----------------------------------------------------------------------------------
@@ -581,7 +628,7 @@ def confirmable_orders(user):
     Order, _Payment, _Refund, FulfilmentGroup = _models()
     from producers.models import Stall
 
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return Order.objects.none()
     platform = FulfilmentGroup.objects.filter(collected_by=FulfilmentGroup.CollectedBy.PLATFORM).values("order_id")
     stalls = Stall.objects.visible_to(user).values("pk")

@@ -131,8 +131,8 @@ def test_cancelling_a_paid_card_part_refunds_its_share(
     owner_a, _ = owners
     calls = []
     monkeypatch.setattr(
-        "orders.payments.refund_payment",
-        lambda payment, amount, group=None, by=None, reason="": calls.append((amount, group.pk, by)),
+        "orders.payments.send_card_refund",
+        lambda refund: calls.append((refund.amount, refund.group_id, refund.created_by)),
     )
     order = placed_order("card")
     services.mark_paid(order, payment=PaymentFactory(order=order, method="card", provider_id="pi_9"))
