@@ -342,3 +342,40 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class BankTransaction(models.Model):
+    """A transfer notified by the bank-notification service (SePay) on the platform's account:
+    one row per bank transaction id (a repeated notification changes nothing), with what it matched."""
+
+    class Outcome(models.TextChoices):
+        MATCHED = "matched", _("Matched: order paid")
+        ALREADY_PAID = "already_paid", _("Order already paid")
+        SHORT = "short", _("Less than the order total")
+        OVER = "over", _("More than the order total")
+        UNKNOWN = "unknown", _("No order found")
+        CANCELLED = "cancelled", _("Order cancelled: refund owed")
+        IGNORED = "ignored", _("Not a payment received")
+
+    provider = models.CharField(max_length=20, default="sepay")
+    transaction_id = models.CharField(_("bank transaction id"), max_length=64)
+    amount = models.BigIntegerField(_("amount (VND)"))
+    content = models.TextField(_("transfer description"), blank=True)
+    reference_code = models.CharField(_("bank reference"), max_length=100, blank=True)
+    account_number = models.CharField(_("account number"), max_length=40, blank=True)
+    transaction_date = models.CharField(_("transaction date"), max_length=40, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_transactions")
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("bank transaction")
+        verbose_name_plural = _("bank transactions")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "transaction_id"], name="one_row_per_bank_transaction"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.transaction_id} {self.amount}"

@@ -13,7 +13,7 @@ from catalog.money import format_vnd
 from producers.models import Stall
 
 from . import payments, vietqr
-from .models import Order, Payment, Refund
+from .models import BankTransaction, Order, Payment, Refund
 from .payment_forms import BankStatementForm, RefundForm, TestCardForm
 from .services import OrderError
 
@@ -22,6 +22,13 @@ SUCCESS_STATUSES = (
     Order.PaymentStatus.PARTIALLY_REFUNDED,
     Order.PaymentStatus.REFUNDED,
     Order.PaymentStatus.REFUND_DUE,
+)
+
+BANK_ISSUES = (
+    BankTransaction.Outcome.SHORT,
+    BankTransaction.Outcome.OVER,
+    BankTransaction.Outcome.UNKNOWN,
+    BankTransaction.Outcome.CANCELLED,
 )
 
 
@@ -236,6 +243,12 @@ def bank_statement(request):
     return render(
         request,
         "orders/payments/bank_statement.html",
-        {"form": form, "report": report},
+        {
+            "form": form,
+            "report": report,
+            "bank_issues": list(BankTransaction.objects.filter(outcome__in=BANK_ISSUES).select_related("order")[:100])
+            if payments.is_finance(request.user)
+            else [],
+        },
         status=400 if request.method == "POST" and report is None else 200,
     )

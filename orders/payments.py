@@ -654,10 +654,28 @@ def manageable_groups(user, order):
 
 # Bank statements --------------------------------------------------------------------------------
 
-AMOUNT_HEADERS = {"amount", "so tien", "so tien ghi co", "ghi co", "credit", "credit amount", "tien vao", "so tien vao"}
+AMOUNT_HEADERS = {
+    "amount",
+    "so tien",
+    "so tien ghi co",
+    "ghi co",
+    "credit",
+    "credit amount",
+    "tien vao",
+    "so tien vao",
+    "so tien giao dich",
+    "phat sinh co",
+    "so tien phat sinh",
+    "transaction amount",
+}
 TEXT_HEADERS = {
     "description",
     "noi dung",
+    "noi dung chi tiet",
+    "chi tiet giao dich",
+    "noi dung giao dich chi tiet",
+    "transaction details",
+    "transaction description",
     "noi dung chuyen khoan",
     "noi dung giao dich",
     "content",
@@ -717,17 +735,26 @@ class StatementReport:
 def parse_amount(text: str) -> int | None:
     """``1.250.000``, ``1,250,000``, ``1250000``, ``1250000.00``, ``1.250.000 VND`` → 1250000."""
     value = re.sub(r"(?i)\s|vnd|vnđ|đ|₫", "", text or "")
+    # Signed: "+110.750" is money in, "-50.000" (or "(50.000)") money out.
+    sign = 1
+    if value.startswith(("+", "-")):
+        sign, value = (-1 if value[0] == "-" else 1), value[1:]
+    elif value.startswith("(") and value.endswith(")"):
+        sign, value = -1, value[1:-1]
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", value):
-        return int(re.sub(r"[.,]", "", value))
+        return sign * int(re.sub(r"[.,]", "", value))
     match = re.fullmatch(r"(\d+)([.,]0{1,2})?", value)
     if match:
-        return int(match.group(1))
+        return sign * int(match.group(1))
     return None
 
 
 def _column(headers: list[str], names: set[str]) -> int | None:
     for index, header in enumerate(headers):
-        if fold(header).strip(" :*") in names:
+        # "Số tiền (VND)", "Nội dung chi tiết:", "Ghi có*": the name without unit, punctuation or case.
+        name = re.sub(r"\(.*?\)|\[.*?\]", "", fold(header).lower())
+        name = re.sub(r"[^a-z0-9]+", " ", name).strip()
+        if name in names:
             return index
     return None
 

@@ -277,6 +277,9 @@ STRIPE_TIMEOUT = (  # connect, read (seconds)
     float(os.environ.get("STRIPE_READ_TIMEOUT", "20")),
 )
 STRIPE_RETRIES = int(os.environ.get("STRIPE_RETRIES", "2"))
+# SePay's bank-transaction webhook (POST /payments/sepay/webhook) confirms VietQR transfers to
+# the platform's account; it authenticates with "Authorization: Apikey <this key>". Empty: refused.
+SEPAY_WEBHOOK_API_KEY = os.environ.get("SEPAY_WEBHOOK_API_KEY", "")
 # The platform's own account for VietQR transfers collected by the platform.
 PLATFORM_BANK_BIN = os.environ.get("PLATFORM_BANK_BIN", "970436")  # Vietcombank
 PLATFORM_BANK_ACCOUNT = os.environ.get("PLATFORM_BANK_ACCOUNT", "0011004000000")
