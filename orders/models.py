@@ -170,6 +170,9 @@ class FulfilmentGroup(TimeStampedModel):
     collected_by = models.CharField(
         _("collected by"), max_length=10, choices=CollectedBy.choices, default=CollectedBy.PLATFORM
     )
+    # The household itself delivers (the shipping fee is its transport revenue, withheld at the
+    # transport rates); otherwise the fee is passed on to a carrier and is not its revenue.
+    delivered_by_stall = models.BooleanField(_("delivered by the stall itself"), default=False)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -320,6 +323,10 @@ class LedgerEntry(models.Model):
         VAT_WITHHELD = "vat_withheld", _("VAT withheld")
         PIT_WITHHELD = "pit_withheld", _("Personal income tax withheld")
         PAYOUT = "payout", _("Payout")
+        # The delivery fee, apart from the goods; taxed (transport rates) only when the stall delivers.
+        SHIPPING = "shipping", _("Shipping fee")
+        SHIPPING_VAT = "shipping_vat", _("VAT withheld on delivery")
+        SHIPPING_PIT = "shipping_pit", _("Personal income tax withheld on delivery")
 
     group = models.ForeignKey(FulfilmentGroup, on_delete=models.PROTECT, related_name="ledger")
     stall = models.ForeignKey("producers.Stall", on_delete=models.PROTECT, related_name="ledger")

@@ -196,6 +196,7 @@ def place_order(cart, data: Mapping) -> Order:
                 shipping_fee=stall_group.shipping_fee,
                 total=stall_group.total,
                 collected_by=collected_by_for(method),
+                delivered_by_stall=bool(getattr(stall_group.stall, "delivers_itself", False)),
             )
             lines += [
                 OrderLine(
@@ -697,7 +698,7 @@ def refund_sent(refund: Refund, *, provider_id: str | None = None, bank_referenc
         refund.save()
         if not payment.refunds.filter(status=Refund.Status.PENDING).exists():
             for target in order.groups.select_for_update().order_by("pk"):
-                covered = -sum(target.ledger.filter(kind="refund").values_list("amount", flat=True))
+                covered = settlement.reversed_amount(target)
                 sold = target.ledger.filter(kind="sale").exists()
                 if sold and covered >= target.total and Status.REFUNDED in TRANSITIONS[target.status]:
                     _move(target, Status.REFUNDED, by=by, comment=refund.reason)
@@ -751,7 +752,7 @@ def _refund_ledger(order: Order, refund: Refund, amount: int, group: FulfilmentG
     for target in targets:
         if not target.ledger.filter(kind="sale").exists():
             continue  # never counted as a sale (cancelled before the money came): nothing to reverse
-        refunded_before = -sum(target.ledger.filter(kind="refund").values_list("amount", flat=True))
+        refunded_before = settlement.reversed_amount(target)
         share = min(remaining, max(target.total - refunded_before, 0)) if group is None else remaining
         if share <= 0:
             continue

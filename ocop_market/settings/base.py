@@ -290,6 +290,10 @@ ORDER_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("ORDER_PAYMENT_TIMEOUT_MINUTE
 # as decimal strings: goods are 1% VAT and 0.5% personal income tax.
 TAX_WITHHOLDING_VAT_RATE = os.environ.get("TAX_WITHHOLDING_VAT_RATE", "0.01")
 TAX_WITHHOLDING_PIT_RATE = os.environ.get("TAX_WITHHOLDING_PIT_RATE", "0.005")
+# The same decree's rates for transport: a shipping fee earned by a household that delivers
+# itself is withheld at 3% VAT and 1.5% PIT; a fee passed on to a carrier is not its revenue.
+TAX_WITHHOLDING_TRANSPORT_VAT_RATE = os.environ.get("TAX_WITHHOLDING_TRANSPORT_VAT_RATE", "0.03")
+TAX_WITHHOLDING_TRANSPORT_PIT_RATE = os.environ.get("TAX_WITHHOLDING_TRANSPORT_PIT_RATE", "0.015")
 
 # Every line carries the request id (``-`` outside a request); ``ocop_market.request`` logs
 # one key=value line per request unless LOG_REQUESTS is off.
