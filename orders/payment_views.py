@@ -1,6 +1,7 @@
 """The payment screens: pay by card or VietQR (buyer, by private link), and the stall side:
 confirm a transfer or cash, refund, match a bank statement (stall owner, officer, staff)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -42,7 +43,26 @@ def pay_card(request, token):
     order = _buyer_order(token)
     if order.payment_method != Order.PaymentMethod.CARD:
         return redirect(order)
-    if request.method == "POST":
+    action_secret = ""
+    if request.method == "POST" and "card_id" in request.POST:
+        # A card typed into Stripe.js: the browser sends the provider's id of it, never the number.
+        form = TestCardForm()
+        try:
+            payment, action_secret = payments.pay_with_card(order, request.POST.get("card_id", ""))
+        except payments.PaymentError as exc:
+            order.refresh_from_db()
+            if order.payment_status in SUCCESS_STATUSES:
+                messages.success(request, _("Thank you! Your card payment was received."))
+                return redirect(order)
+            messages.error(request, exc.message)
+            return redirect("orders:pay-card", token=order.access_token)
+        if payment.status == Payment.Status.SUCCEEDED:
+            messages.success(request, _("Thank you! Your card payment was received."))
+            return redirect(order)
+        if not action_secret:
+            return redirect("orders:pay-card", token=order.access_token)
+        # 3-D Secure: the page below asks Stripe.js to run the bank's check, then reloads.
+    elif request.method == "POST":
         form = TestCardForm(request.POST)
         if form.is_valid():
             try:
@@ -68,10 +88,16 @@ def pay_card(request, token):
         if order.payment_status in SUCCESS_STATUSES:
             return redirect(order)
     last = order.payments.filter(method=Order.PaymentMethod.CARD).order_by("-created_at", "-pk").first()
-    return render(
+    element = payments.card_element_configured()
+    response = render(
         request,
         "orders/payments/pay_card.html",
         {
+            "element": element,
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "action_secret": action_secret,
+            "test_mode": payments.card_test_mode(),
             "order": order,
             "form": form,
             "available": payments.card_payments_available(),
@@ -81,6 +107,27 @@ def pay_card(request, token):
             "cards": payments.TEST_CARDS if payments.card_test_mode() else (),
         },
     )
+    if element:
+        # Stripe's script, its frames and its API are allowed on this page only.
+        response["Content-Security-Policy"] = stripe_content_security_policy()
+    return response
+
+
+def stripe_content_security_policy() -> str:
+    from urllib.parse import urlsplit
+
+    from ocop_market.middleware import content_security_policy
+
+    parts = urlsplit(settings.STRIPE_JS_URL)
+    js_origin = f"{parts.scheme}://{parts.netloc}"
+    # Stripe.js talks to api.stripe.com and frames from js/hooks.stripe.com; a stand-in (localstripe)
+    # serves its script and its API from one origin.
+    api = "https://api.stripe.com" if parts.netloc == "js.stripe.com" else js_origin
+    frames = f"{js_origin} https://hooks.stripe.com" if parts.netloc == "js.stripe.com" else js_origin
+    policy = content_security_policy()
+    policy = policy.replace("script-src 'self'", f"script-src 'self' {js_origin}")
+    policy = policy.replace("connect-src 'self'", f"connect-src 'self' {api}")
+    return policy + f"; frame-src {frames}"
 
 
 @never_cache

@@ -98,6 +98,11 @@ def _services():
     return services
 
 
+def card_element_configured() -> bool:
+    """Real cards: Stripe.js (from ``STRIPE_JS_URL``) with the publishable key."""
+    return bool(settings.STRIPE_PUBLISHABLE_KEY and settings.STRIPE_JS_URL)
+
+
 def card_test_mode() -> bool:
     """The test-card shortcut exists only while a test key (``sk_test_…``) is configured."""
     return str(settings.STRIPE_SECRET_KEY or "").startswith("sk_test_")
@@ -208,6 +213,20 @@ CHECKING_MESSAGE = gettext_lazy(
 )
 
 
+CARD_SOURCE_RE = re.compile(r"(card|pm)_[A-Za-z0-9]{6,64}")
+
+
+def pay_with_card(order, card_id: str):
+    """Pay ``order`` with the card the buyer typed into Stripe.js: ``card_id`` is the id of the
+    card (``card_…`` from a token, or ``pm_…``) that the provider returned to the browser; the
+    number itself never reaches this server. Returns ``(payment, client_secret)``: the secret is
+    set when the bank asks for 3-D Secure (``requires_action``), for Stripe.js to handle."""
+    card_id = (card_id or "").strip()
+    if not CARD_SOURCE_RE.fullmatch(card_id):
+        raise PaymentError(_("The card could not be read. Enter it again."))
+    return _confirm_attempt(order, card_id, allow_action=True)
+
+
 def start_card_payment(order, test_card: str):
     """Pay ``order`` with one of :data:`TEST_CARDS` (test keys only); returns the Payment.
 
@@ -223,11 +242,16 @@ def start_card_payment(order, test_card: str):
     card = TEST_CARDS_BY_KEY.get(test_card)
     if card is None:
         raise PaymentError(_("Choose one of the test cards."))
+    payment, _secret = _confirm_attempt(order, card.payment_method, allow_action=False)
+    return payment
+
+
+def _confirm_attempt(order, payment_method: str, *, allow_action: bool):
+    Order, Payment, _Refund, _Group = _models()
     order.refresh_from_db()
     _check_card_payable(order)
     if not card_payments_available():
         raise PaymentError(_("Card payments are not available right now. Pay by bank transfer or cash on delivery."))
-
     client = StripeClient()
     try:
         payment, _intent = open_card_attempt(order, client)
@@ -243,12 +267,12 @@ def start_card_payment(order, test_card: str):
         if locked.status == Payment.Status.SUCCEEDED:
             raise PaymentError(_("This order is already paid."))
         if locked.status != Payment.Status.PENDING:
-            return locked
+            return locked, ""
         confirm_sent = False
         try:
             intent = client.retrieve_payment_intent(locked.provider_id)
             if intent.get("status") == "requires_payment_method" and not intent.get("last_payment_error"):
-                intent = client.update_payment_intent(intent["id"], payment_method=card.payment_method)
+                intent = client.update_payment_intent(intent["id"], payment_method=payment_method)
             if intent.get("status") == "requires_confirmation":
                 confirm_sent = True
                 intent = client.confirm_payment_intent(intent["id"])
@@ -256,7 +280,7 @@ def start_card_payment(order, test_card: str):
             if exc.is_card_error:
                 # Declined: the provider's own record says so.
                 _services().mark_failed(locked.order, payment=locked, message=exc.user_message)
-                return _reload(locked)
+                return _reload(locked), ""
             if exc.status == 400:
                 # Confirmed already: what the intent says now is the answer.
                 try:
@@ -274,6 +298,10 @@ def start_card_payment(order, test_card: str):
                 locked.save(update_fields=["outcome_unknown_since", "updated_at"])
                 lost = exc
         if lost is None:
+            if intent.get("status") == "requires_action" and allow_action:
+                # 3-D Secure: the bank's check runs in the buyer's browser (Stripe.js), then a
+                # retrieve or the webhook tells the outcome.
+                return locked, str(intent.get("client_secret") or "")
             if intent.get("status") == "requires_action":
                 # 3-D Secure needs the provider's JavaScript (the card form); the test-card form has none.
                 try:
@@ -283,11 +311,11 @@ def start_card_payment(order, test_card: str):
                 _services().mark_failed(
                     locked.order, payment=locked, message=message_for_code("authentication_required")
                 )
-                return _reload(locked)
+                return _reload(locked), ""
             apply_intent(locked, intent)
     if lost is not None:
         raise PaymentError(CHECKING_MESSAGE) from lost
-    return _reload(payment)
+    return _reload(payment), ""
 
 
 def _reload(payment):

@@ -272,6 +272,11 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:12111")
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Card details are typed into Stripe.js, loaded from this URL (Stripe's in production,
+# localstripe's stand-in "<localstripe>/js.stripe.com/v3/" in tests and the demo), with the
+# publishable key; the card number goes from the browser to the provider, never to this site.
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_TIMEOUT = (  # connect, read (seconds)
     float(os.environ.get("STRIPE_CONNECT_TIMEOUT", "3")),
     float(os.environ.get("STRIPE_READ_TIMEOUT", "20")),
