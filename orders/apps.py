@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the payment settings checks

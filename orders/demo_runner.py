@@ -97,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             env["STRIPE_SECRET_KEY"] = DEMO_KEY
         if not env["STRIPE_WEBHOOK_SECRET"]:
             env["STRIPE_WEBHOOK_SECRET"] = DEMO_WEBHOOK_SECRET
+        # The card element: localstripe's Stripe.js stand-in, from the same server.
+        env.setdefault("STRIPE_PUBLISHABLE_KEY", "pk_test_ocop_demo")
+        env.setdefault("STRIPE_JS_URL", f"{base}/js.stripe.com/v3/")
         process = start_localstripe(args.stripe_port, env["STRIPE_SECRET_KEY"])
         if process is not None:
             host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host  # noqa: S104

@@ -24,7 +24,7 @@ class OrderQuerySet(models.QuerySet):
         return self.select_related("province", "commune").prefetch_related(
             models.Prefetch("groups", queryset=FulfilmentGroup.objects.select_related("stall").order_by("pk")),
             "groups__lines",
-            "payments",
+            "payments__refunds",
         )
 
     def visible_to(self, user):
@@ -52,6 +52,8 @@ class Order(TimeStampedModel):
         PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
         REFUNDED = "refunded", _("Refunded")
         CANCELLED = "cancelled", _("Cancelled")
+        # Paid, then (part of it) cancelled: money is owed back and not yet sent in full.
+        REFUND_DUE = "refund_due", _("Refund owed")
 
     number = models.CharField(_("order number"), max_length=20, unique=True)
     access_token = models.CharField(max_length=64, unique=True, default=new_access_token, editable=False)
@@ -168,6 +170,9 @@ class FulfilmentGroup(TimeStampedModel):
     collected_by = models.CharField(
         _("collected by"), max_length=10, choices=CollectedBy.choices, default=CollectedBy.PLATFORM
     )
+    # The household itself delivers (the shipping fee is its transport revenue, withheld at the
+    # transport rates); otherwise the fee is passed on to a carrier and is not its revenue.
+    delivered_by_stall = models.BooleanField(_("delivered by the stall itself"), default=False)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -245,11 +250,17 @@ class Payment(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # A confirm was sent and its answer lost: the card may have been charged. Cleared when
+    # the provider's answer is known (a retrieve or the webhook).
+    outcome_unknown_since = models.DateTimeField(_("outcome unknown since"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        permissions = [
+            ("confirm_platform_payment", _("Can confirm money received and refunds sent on the platform's account")),
+        ]
 
     def __str__(self):
         return f"{self.get_method_display()} {self.amount} ({self.get_status_display()})"
@@ -270,6 +281,14 @@ class Refund(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A refund owed (PENDING) is recorded when the paid part is cancelled; it is SUCCEEDED when the
+    # money is sent: by the card API, or by hand (a transfer back, with the bank's reference).
+    method = models.CharField(_("method"), max_length=10, choices=Order.PaymentMethod.choices, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -304,6 +323,10 @@ class LedgerEntry(models.Model):
         VAT_WITHHELD = "vat_withheld", _("VAT withheld")
         PIT_WITHHELD = "pit_withheld", _("Personal income tax withheld")
         PAYOUT = "payout", _("Payout")
+        # The delivery fee, apart from the goods; taxed (transport rates) only when the stall delivers.
+        SHIPPING = "shipping", _("Shipping fee")
+        SHIPPING_VAT = "shipping_vat", _("VAT withheld on delivery")
+        SHIPPING_PIT = "shipping_pit", _("Personal income tax withheld on delivery")
 
     group = models.ForeignKey(FulfilmentGroup, on_delete=models.PROTECT, related_name="ledger")
     stall = models.ForeignKey("producers.Stall", on_delete=models.PROTECT, related_name="ledger")
@@ -326,3 +349,40 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class BankTransaction(models.Model):
+    """A transfer notified by the bank-notification service (SePay) on the platform's account:
+    one row per bank transaction id (a repeated notification changes nothing), with what it matched."""
+
+    class Outcome(models.TextChoices):
+        MATCHED = "matched", _("Matched: order paid")
+        ALREADY_PAID = "already_paid", _("Order already paid")
+        SHORT = "short", _("Less than the order total")
+        OVER = "over", _("More than the order total")
+        UNKNOWN = "unknown", _("No order found")
+        CANCELLED = "cancelled", _("Order cancelled: refund owed")
+        IGNORED = "ignored", _("Not a payment received")
+
+    provider = models.CharField(max_length=20, default="sepay")
+    transaction_id = models.CharField(_("bank transaction id"), max_length=64)
+    amount = models.BigIntegerField(_("amount (VND)"))
+    content = models.TextField(_("transfer description"), blank=True)
+    reference_code = models.CharField(_("bank reference"), max_length=100, blank=True)
+    account_number = models.CharField(_("account number"), max_length=40, blank=True)
+    transaction_date = models.CharField(_("transaction date"), max_length=40, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_transactions")
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("bank transaction")
+        verbose_name_plural = _("bank transactions")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "transaction_id"], name="one_row_per_bank_transaction"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.transaction_id} {self.amount}"

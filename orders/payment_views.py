@@ -1,6 +1,7 @@
 """The payment screens: pay by card or VietQR (buyer, by private link), and the stall side:
 confirm a transfer or cash, refund, match a bank statement (stall owner, officer, staff)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,11 +14,23 @@ from catalog.money import format_vnd
 from producers.models import Stall
 
 from . import payments, vietqr
-from .models import Order, Payment
+from .models import BankTransaction, Order, Payment, Refund
 from .payment_forms import BankStatementForm, RefundForm, TestCardForm
 from .services import OrderError
 
-SUCCESS_STATUSES = (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTIALLY_REFUNDED, Order.PaymentStatus.REFUNDED)
+SUCCESS_STATUSES = (
+    Order.PaymentStatus.PAID,
+    Order.PaymentStatus.PARTIALLY_REFUNDED,
+    Order.PaymentStatus.REFUNDED,
+    Order.PaymentStatus.REFUND_DUE,
+)
+
+BANK_ISSUES = (
+    BankTransaction.Outcome.SHORT,
+    BankTransaction.Outcome.OVER,
+    BankTransaction.Outcome.UNKNOWN,
+    BankTransaction.Outcome.CANCELLED,
+)
 
 
 def _buyer_order(token):
@@ -30,12 +43,36 @@ def pay_card(request, token):
     order = _buyer_order(token)
     if order.payment_method != Order.PaymentMethod.CARD:
         return redirect(order)
-    if request.method == "POST":
+    action_secret = ""
+    if request.method == "POST" and "card_id" in request.POST:
+        # A card typed into Stripe.js: the browser sends the provider's id of it, never the number.
+        form = TestCardForm()
+        try:
+            payment, action_secret = payments.pay_with_card(order, request.POST.get("card_id", ""))
+        except payments.PaymentError as exc:
+            order.refresh_from_db()
+            if order.payment_status in SUCCESS_STATUSES:
+                messages.success(request, _("Thank you! Your card payment was received."))
+                return redirect(order)
+            messages.error(request, exc.message)
+            return redirect("orders:pay-card", token=order.access_token)
+        if payment.status == Payment.Status.SUCCEEDED:
+            messages.success(request, _("Thank you! Your card payment was received."))
+            return redirect(order)
+        if not action_secret:
+            return redirect("orders:pay-card", token=order.access_token)
+        # 3-D Secure: the page below asks Stripe.js to run the bank's check, then reloads.
+    elif request.method == "POST":
         form = TestCardForm(request.POST)
         if form.is_valid():
             try:
                 payment = payments.start_card_payment(order, form.cleaned_data["card"])
             except payments.PaymentError as exc:
+                order.refresh_from_db()
+                if order.payment_status in SUCCESS_STATUSES:
+                    # A second click while the first one paid: the order is paid, once.
+                    messages.success(request, _("Thank you! Your card payment was received."))
+                    return redirect(order)
                 messages.error(request, exc.message)
                 return redirect("orders:pay-card", token=order.access_token)
             if payment.status == Payment.Status.SUCCEEDED:
@@ -51,18 +88,46 @@ def pay_card(request, token):
         if order.payment_status in SUCCESS_STATUSES:
             return redirect(order)
     last = order.payments.filter(method=Order.PaymentMethod.CARD).order_by("-created_at", "-pk").first()
-    return render(
+    element = payments.card_element_configured()
+    response = render(
         request,
         "orders/payments/pay_card.html",
         {
+            "element": element,
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "action_secret": action_secret,
+            "test_mode": payments.card_test_mode(),
             "order": order,
             "form": form,
             "available": payments.card_payments_available(),
             "payable": order.is_payable,
             "last_payment": last,
-            "cards": payments.TEST_CARDS,
+            "checking": bool(last and last.status == Payment.Status.PENDING and last.outcome_unknown_since),
+            "cards": payments.TEST_CARDS if payments.card_test_mode() else (),
         },
     )
+    if element:
+        # Stripe's script, its frames and its API are allowed on this page only.
+        response["Content-Security-Policy"] = stripe_content_security_policy()
+    return response
+
+
+def stripe_content_security_policy() -> str:
+    from urllib.parse import urlsplit
+
+    from ocop_market.middleware import content_security_policy
+
+    parts = urlsplit(settings.STRIPE_JS_URL)
+    js_origin = f"{parts.scheme}://{parts.netloc}"
+    # Stripe.js talks to api.stripe.com and frames from js/hooks.stripe.com; a stand-in (localstripe)
+    # serves its script and its API from one origin.
+    api = "https://api.stripe.com" if parts.netloc == "js.stripe.com" else js_origin
+    frames = f"{js_origin} https://hooks.stripe.com" if parts.netloc == "js.stripe.com" else js_origin
+    policy = content_security_policy()
+    policy = policy.replace("script-src 'self'", f"script-src 'self' {js_origin}")
+    policy = policy.replace("connect-src 'self'", f"connect-src 'self' {api}")
+    return policy + f"; frame-src {frames}"
 
 
 @never_cache
@@ -118,9 +183,11 @@ def _manage_context(request, order, full, refund_form=None):
         "succeeded": succeeded,
         "refundable": payments.refundable_amount(succeeded) if succeeded else 0,
         "refund_form": refund_form,
-        "can_mark_received": full
-        and order.payment_method != Order.PaymentMethod.CARD
-        and order.payment_status not in SUCCESS_STATUSES,
+        "owed_refunds": list(Refund.objects.filter(payment__order=order, status=Refund.Status.PENDING).order_by("pk")),
+        "can_send_refunds": payments.may_confirm_received(request.user, order),
+        "can_mark_received": order.payment_method != Order.PaymentMethod.CARD
+        and order.payment_status not in SUCCESS_STATUSES
+        and payments.may_confirm_received(request.user, order),
     }
 
 
@@ -138,12 +205,36 @@ def mark_received(request, number):
     order, full = _managed_order(request, number)
     if not full:
         raise Http404
+    if not payments.may_confirm_received(request.user, order):
+        messages.error(
+            request,
+            _("Only the holder of the account that received this money can confirm it: platform finance staff."),
+        )
+        return redirect("orders:payment-manage", number=order.number)
     try:
         payments.mark_transfer_received(order, by=request.user)
     except payments.PaymentError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Order %(number)s is marked paid.") % {"number": order.number})
+    return redirect("orders:payment-manage", number=order.number)
+
+
+@login_required
+@require_POST
+def refund_sent(request, number, refund_pk):
+    order, _full = _managed_order(request, number)
+    refund = get_object_or_404(Refund, pk=refund_pk, payment__order=order)
+    try:
+        payments.mark_refund_sent(refund, by=request.user, bank_reference=request.POST.get("bank_reference", ""))
+    except payments.PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Refund of %(amount)s to the buyer of order %(number)s recorded as sent.")
+            % {"amount": format_vnd(refund.amount), "number": order.number},
+        )
     return redirect("orders:payment-manage", number=order.number)
 
 
@@ -199,6 +290,12 @@ def bank_statement(request):
     return render(
         request,
         "orders/payments/bank_statement.html",
-        {"form": form, "report": report},
+        {
+            "form": form,
+            "report": report,
+            "bank_issues": list(BankTransaction.objects.filter(outcome__in=BANK_ISSUES).select_related("order")[:100])
+            if payments.is_finance(request.user)
+            else [],
+        },
         status=400 if request.method == "POST" and report is None else 200,
     )

@@ -98,22 +98,61 @@ def _services():
     return services
 
 
+def card_element_configured() -> bool:
+    """Real cards: Stripe.js (from ``STRIPE_JS_URL``) with the publishable key."""
+    return bool(settings.STRIPE_PUBLISHABLE_KEY and settings.STRIPE_JS_URL)
+
+
+def card_test_mode() -> bool:
+    """The test-card shortcut exists only while a test key (``sk_test_…``) is configured."""
+    return str(settings.STRIPE_SECRET_KEY or "").startswith("sk_test_")
+
+
+def _check_card_payable(order) -> None:
+    Order, _Payment, _Refund, _Group = _models()
+    if order.payment_method != Order.PaymentMethod.CARD:
+        raise PaymentError(_("This order is not paid by card."))
+    if order.payment_status in (
+        Order.PaymentStatus.PAID,
+        Order.PaymentStatus.PARTIALLY_REFUNDED,
+        Order.PaymentStatus.REFUNDED,
+        Order.PaymentStatus.REFUND_DUE,
+    ):
+        raise PaymentError(_("This order is already paid."))
+    if not order.is_payable:
+        raise PaymentError(_("This order can no longer be paid: it was cancelled or its reservation expired."))
+
+
+def _attempt_key(order, attempt: int) -> str:
+    """The idempotency key of the ``attempt``-th card payment of ``order``: a retried create of
+    the same attempt is the same PaymentIntent at the provider, never a second one."""
+    return f"{order.number}-card-{attempt}"
+
+
 def pending_card_payment(order):
-    """The card payment being made for ``order``, created (with its idempotency key) if none."""
+    """The card payment being made for ``order`` (the caller holds the order's lock, or this
+    takes it): the open attempt is reused; a new one is created only when none is open.
+
+    Raises :class:`PaymentError` when a card payment of the order already succeeded.
+    """
     Order, Payment, _Refund, _Group = _models()
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        payment = (
-            locked.payments.filter(method=Order.PaymentMethod.CARD, status=Payment.Status.PENDING)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        if payment is None or payment.amount != locked.total:
+        attempts = locked.payments.filter(method=Order.PaymentMethod.CARD)
+        if attempts.filter(status=Payment.Status.SUCCEEDED).exists():
+            raise PaymentError(_("This order is already paid."))
+        payment = attempts.filter(status=Payment.Status.PENDING).order_by("-created_at", "-pk").first()
+        if payment is not None and payment.amount != locked.total and not payment.provider_id:
+            # The order changed before anything was sent (a stall cancelled its part): a new attempt.
+            payment.status = Payment.Status.CANCELLED
+            payment.save(update_fields=["status", "updated_at"])
+            payment = None
+        if payment is None:
             payment = Payment.objects.create(
                 order=locked,
                 method=Order.PaymentMethod.CARD,
                 amount=locked.total,
-                idempotency_key=uuid.uuid4().hex,
+                idempotency_key=_attempt_key(locked, attempts.count() + 1),
             )
     return payment
 
@@ -124,69 +163,159 @@ def _ensure_intent(client: StripeClient, payment) -> dict:
     with transaction.atomic():
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if locked.provider_id:
-            return client.retrieve_payment_intent(locked.provider_id)
-        intent = client.create_payment_intent(
-            amount=int(locked.amount),
-            currency=CURRENCY,
-            idempotency_key=locked.idempotency_key,
-            metadata={"order": locked.order.number, "payment": str(locked.pk)},
-        )
-        locked.provider_id = intent["id"]
-        locked.save(update_fields=["provider_id", "updated_at"])
+            intent = client.retrieve_payment_intent(locked.provider_id)
+        else:
+            intent = client.create_payment_intent(
+                amount=int(locked.amount),
+                currency=CURRENCY,
+                idempotency_key=locked.idempotency_key,
+                metadata={"order": locked.order.number, "payment": str(locked.pk)},
+            )
+            locked.provider_id = intent["id"]
+            locked.save(update_fields=["provider_id", "updated_at"])
     payment.provider_id = intent["id"]
     return intent
 
 
-def start_card_payment(order, test_card: str):
-    """Pay ``order`` with one of :data:`TEST_CARDS`; returns the Payment with its outcome.
+def open_card_attempt(order, client: StripeClient | None = None):
+    """Start (or resume) paying ``order`` by card: ``(payment, intent)``.
 
-    Create the PaymentIntent (once per Payment), attach the card (update), confirm bare, and
-    record what the provider answered. A declined card marks the payment failed with a
-    message for the buyer; a missing or broken provider raises :class:`PaymentError` and
-    leaves the payment pending (a later retrieve tells what happened).
+    Everything happens under the order's row lock: the checks (paid, being paid, payable), the
+    choice of the attempt (the open one is reused) and the creation of its PaymentIntent. Two
+    requests for the same order therefore share one attempt and one intent; an order that is
+    paid gets none. Raises :class:`PaymentError`, or :class:`StripeError` from the provider.
     """
     Order, Payment, _Refund, _Group = _models()
+    client = client or StripeClient()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        _check_card_payable(locked)
+        payment = pending_card_payment(locked)
+        if payment.amount != locked.total:
+            # An intent for the old amount: only what the provider says about it counts now.
+            intent = client.retrieve_payment_intent(payment.provider_id)
+            if intent.get("status") == "succeeded":
+                apply_intent(payment, intent)
+                raise PaymentError(_("This order is already paid."))
+            if intent.get("status") not in ("canceled", "processing"):
+                client.cancel_payment_intent(payment.provider_id)
+            payment.status = Payment.Status.CANCELLED
+            payment.save(update_fields=["status", "updated_at"])
+            payment = pending_card_payment(locked)
+        intent = _ensure_intent(client, payment)
+    return payment, intent
+
+
+CHECKING_MESSAGE = gettext_lazy(
+    "We sent your payment to the card provider but did not get its answer. Your card may have been "
+    "charged: do not pay again or choose another method. This page shows the result as soon as the "
+    "provider confirms it."
+)
+
+
+CARD_SOURCE_RE = re.compile(r"(card|pm)_[A-Za-z0-9]{6,64}")
+
+
+def pay_with_card(order, card_id: str):
+    """Pay ``order`` with the card the buyer typed into Stripe.js: ``card_id`` is the id of the
+    card (``card_…`` from a token, or ``pm_…``) that the provider returned to the browser; the
+    number itself never reaches this server. Returns ``(payment, client_secret)``: the secret is
+    set when the bank asks for 3-D Secure (``requires_action``), for Stripe.js to handle."""
+    card_id = (card_id or "").strip()
+    if not CARD_SOURCE_RE.fullmatch(card_id):
+        raise PaymentError(_("The card could not be read. Enter it again."))
+    return _confirm_attempt(order, card_id, allow_action=True)
+
+
+def start_card_payment(order, test_card: str):
+    """Pay ``order`` with one of :data:`TEST_CARDS` (test keys only); returns the Payment.
+
+    The attempt and its PaymentIntent come from :func:`open_card_attempt` (the order's lock);
+    the card is then attached and confirmed under the payment's row lock, so a second request
+    for the same order waits and finds the payment done. A declined card marks the payment
+    failed; a lost answer leaves it pending and marked "being checked" (a retrieve or the
+    webhook settles it) and raises :class:`PaymentError` saying so.
+    """
+    Order, Payment, _Refund, _Group = _models()
+    if not card_test_mode():
+        raise PaymentError(_("Test cards can be used only while the site runs with a test key."))
     card = TEST_CARDS_BY_KEY.get(test_card)
     if card is None:
         raise PaymentError(_("Choose one of the test cards."))
+    payment, _secret = _confirm_attempt(order, card.payment_method, allow_action=False)
+    return payment
+
+
+def _confirm_attempt(order, payment_method: str, *, allow_action: bool):
+    Order, Payment, _Refund, _Group = _models()
     order.refresh_from_db()
-    if order.payment_method != Order.PaymentMethod.CARD:
-        raise PaymentError(_("This order is not paid by card."))
-    if order.payment_status == Order.PaymentStatus.PAID:
-        raise PaymentError(_("This order is already paid."))
-    if not order.is_payable:
-        raise PaymentError(_("This order can no longer be paid: it was cancelled or its reservation expired."))
+    _check_card_payable(order)
     if not card_payments_available():
         raise PaymentError(_("Card payments are not available right now. Pay by bank transfer or cash on delivery."))
-
     client = StripeClient()
-    payment = pending_card_payment(order)
     try:
-        intent = _ensure_intent(client, payment)
-        if intent.get("status") == "requires_payment_method" and not intent.get("last_payment_error"):
-            intent = client.update_payment_intent(intent["id"], payment_method=card.payment_method)
-        if intent.get("status") == "requires_confirmation":
-            intent = client.confirm_payment_intent(intent["id"])
+        payment, _intent = open_card_attempt(order, client)
     except StripeError as exc:
-        if exc.is_card_error and payment.provider_id:
-            # Declined: the provider's own record says so; read it rather than trust the error alone.
-            _fail(payment, exc.user_message)
-            return _reload(payment)
-        if exc.status == 400 and payment.provider_id:
-            # Confirmed already (a double click): what the intent says now is the answer.
-            return refresh_from_provider(payment)
-        logger.warning("card payment of %s failed: %s", order.number, exc)
+        # Nothing was confirmed: the card cannot have been charged.
+        logger.warning("card payment of %s could not start: %s", order.number, exc)
         raise PaymentError(exc.user_message) from exc
-    if intent.get("status") == "requires_action":
-        # 3-D Secure needs the provider's JavaScript, which this no-JavaScript checkout does not load.
+    lost = None
+    with transaction.atomic():
+        # Locks are always taken order first, then payment (as mark_paid does): never a deadlock.
+        Order.objects.select_for_update().get(pk=order.pk)
+        locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        if locked.status == Payment.Status.SUCCEEDED:
+            raise PaymentError(_("This order is already paid."))
+        if locked.status != Payment.Status.PENDING:
+            return locked, ""
+        confirm_sent = False
         try:
-            intent = client.cancel_payment_intent(intent["id"])
-        except StripeError:
-            logger.warning("could not cancel %s", intent.get("id"))
-        _fail(payment, message_for_code("authentication_required"))
-        return _reload(payment)
-    apply_intent(payment, intent)
-    return _reload(payment)
+            intent = client.retrieve_payment_intent(locked.provider_id)
+            if intent.get("status") == "requires_payment_method" and not intent.get("last_payment_error"):
+                intent = client.update_payment_intent(intent["id"], payment_method=payment_method)
+            if intent.get("status") == "requires_confirmation":
+                confirm_sent = True
+                intent = client.confirm_payment_intent(intent["id"])
+        except StripeError as exc:
+            if exc.is_card_error:
+                # Declined: the provider's own record says so.
+                _services().mark_failed(locked.order, payment=locked, message=exc.user_message)
+                return _reload(locked), ""
+            if exc.status == 400:
+                # Confirmed already: what the intent says now is the answer.
+                try:
+                    intent = client.retrieve_payment_intent(locked.provider_id)
+                except StripeError:
+                    intent = None
+            else:
+                intent = None
+            if intent is None:
+                if not confirm_sent:
+                    raise PaymentError(exc.user_message) from exc
+                # The confirm was sent and its answer lost: the card may have been charged.
+                logger.warning("card payment of %s: answer lost (%s)", order.number, exc)
+                locked.outcome_unknown_since = timezone.now()
+                locked.save(update_fields=["outcome_unknown_since", "updated_at"])
+                lost = exc
+        if lost is None:
+            if intent.get("status") == "requires_action" and allow_action:
+                # 3-D Secure: the bank's check runs in the buyer's browser (Stripe.js), then a
+                # retrieve or the webhook tells the outcome.
+                return locked, str(intent.get("client_secret") or "")
+            if intent.get("status") == "requires_action":
+                # 3-D Secure needs the provider's JavaScript (the card form); the test-card form has none.
+                try:
+                    intent = client.cancel_payment_intent(intent["id"])
+                except StripeError:
+                    logger.warning("could not cancel %s", intent.get("id"))
+                _services().mark_failed(
+                    locked.order, payment=locked, message=message_for_code("authentication_required")
+                )
+                return _reload(locked), ""
+            apply_intent(locked, intent)
+    if lost is not None:
+        raise PaymentError(CHECKING_MESSAGE) from lost
+    return _reload(payment), ""
 
 
 def _reload(payment):
@@ -195,8 +324,9 @@ def _reload(payment):
 
 
 def _fail(payment, message: str) -> None:
-    _Order, Payment, _Refund, _Group = _models()
+    Order, Payment, _Refund, _Group = _models()
     with transaction.atomic():
+        Order.objects.select_for_update().get(pk=payment.order_id)
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if locked.status == Payment.Status.PENDING:
             _services().mark_failed(locked.order, payment=locked, message=str(message))
@@ -204,13 +334,18 @@ def _fail(payment, message: str) -> None:
 
 def apply_intent(payment, intent: dict) -> None:
     """Record what a PaymentIntent (from the API or a signed event) says about ``payment``."""
-    _Order, Payment, _Refund, _Group = _models()
+    Order, Payment, _Refund, _Group = _models()
     with transaction.atomic():
+        Order.objects.select_for_update().get(pk=payment.order_id)  # order first, then payment
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if intent.get("id") != locked.provider_id:
             logger.error("intent %s does not belong to payment %s", intent.get("id"), locked.pk)
             return
         status = intent.get("status")
+        if locked.outcome_unknown_since is not None and status != "processing":
+            # The provider answered: the outcome is known again (whatever follows records it).
+            locked.outcome_unknown_since = None
+            locked.save(update_fields=["outcome_unknown_since", "updated_at"])
         if status == "succeeded":
             if intent.get("amount") != locked.amount or str(intent.get("currency", "")).lower() != CURRENCY:
                 logger.error(
@@ -303,6 +438,7 @@ def apply_charge_refunded(charge: dict) -> None:
             group=group,
             provider_id=refund["id"],
             reason=str(metadata.get("reason", ""))[:300],
+            refund_id=int(metadata["refund"]) if str(metadata.get("refund", "")).isdigit() else None,
         )
 
 
@@ -330,8 +466,9 @@ def refund_payment(payment, amount, group=None, by=None, reason: str = ""):
     Card payments are refunded through the API (with an idempotency key, so a double click
     refunds once); VietQR and cash refunds are paid back by hand and recorded here.
     """
-    _Order, Payment, _Refund, _Group = _models()
+    Order, Payment, _Refund, _Group = _models()
     with transaction.atomic():
+        Order.objects.select_for_update().get(pk=payment.order_id)  # order first, then payment
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if locked.status != Payment.Status.SUCCEEDED:
             raise PaymentError(_("Only a received payment can be refunded."))
@@ -370,9 +507,55 @@ def refund_payment(payment, amount, group=None, by=None, reason: str = ""):
             if refund.get("status") not in ("succeeded", "pending"):
                 raise PaymentError(_("The card provider refused the refund."))
             provider_id = refund["id"]
-        return _services().record_refund(
-            locked, amount=amount, group=group, provider_id=provider_id, reason=reason or "", by=by
+            return _services().record_refund(
+                locked, amount=amount, group=group, provider_id=provider_id, reason=reason or "", by=by
+            )
+        # A transfer or cash: owed until the account holder sends it back (mark_refund_sent).
+        return _services().refund_owed(locked, amount=amount, group=group, reason=reason or "", by=by)
+
+
+def send_card_refund(refund):
+    """Send an owed card refund through the provider (idempotency key from the refund); it stays
+    owed, listed for finance, when the provider does not answer."""
+    _Order, _Payment, Refund, _Group = _models()
+    refund = Refund.objects.select_related("payment__order", "group").get(pk=refund.pk)
+    if refund.status != Refund.Status.PENDING or refund.payment.method != "card" or not refund.payment.provider_id:
+        return refund
+    metadata = {"order": refund.payment.order.number, "refund": str(refund.pk), "reason": refund.reason[:200]}
+    if refund.group_id:
+        metadata["group"] = str(refund.group_id)
+    try:
+        answer = StripeClient().create_refund(
+            payment_intent=refund.payment.provider_id,
+            amount=int(refund.amount),
+            idempotency_key=f"refund-{refund.payment.idempotency_key}-{refund.pk}",
+            metadata=metadata,
         )
+    except StripeError as exc:
+        logger.warning("card refund %s not sent: %s", refund.pk, exc)
+        return refund
+    if answer.get("status") not in ("succeeded", "pending"):
+        logger.warning("card refund %s refused by the provider: %s", refund.pk, answer.get("status"))
+        return refund
+    return _services().refund_sent(refund, provider_id=answer["id"])
+
+
+def mark_refund_sent(refund, *, by, bank_reference: str):
+    """The account holder sent an owed transfer refund back: recorded with the bank's reference."""
+    _Order, _Payment, Refund, _Group = _models()
+    refund = Refund.objects.select_related("payment__order").get(pk=refund.pk)
+    if not may_confirm_received(by, refund.payment.order):
+        raise PaymentError(
+            _("Only the holder of the account that received this money can record its refund: platform finance staff.")
+        )
+    if refund.payment.method == "card":
+        raise PaymentError(_("Card refunds are sent through the card provider, not by hand."))
+    if refund.status == Refund.Status.SUCCEEDED:
+        return refund
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference:
+        raise PaymentError(_("Enter the bank's reference of the transfer back to the buyer."))
+    return _services().refund_sent(refund, bank_reference=bank_reference, by=by)
 
 
 # VietQR and cash ----------------------------------------------------------------------------------
@@ -390,9 +573,17 @@ def vietqr_svg(payload: str) -> str:
     return vietqr.render_svg(payload)
 
 
-def mark_transfer_received(order, *, by, note: str = ""):
-    """A person saw the transfer (or the cash): the order is paid. Idempotent; returns the Payment."""
+def mark_transfer_received(order, *, by, note: str = "", from_bank: bool = False):
+    """The transfer (or the cash) arrived: the order is paid. Idempotent; returns the Payment.
+
+    ``by`` is the person who saw it, and must hold the account (:func:`may_confirm_received`);
+    ``from_bank`` is the bank's own signed notification (no person).
+    """
     Order, Payment, _Refund, _Group = _models()
+    if not from_bank and not may_confirm_received(by, order):
+        raise PaymentError(
+            _("Only the holder of the account that received this money can confirm it: platform finance staff.")
+        )
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         done = locked.payments.filter(status=Payment.Status.SUCCEEDED).first()
@@ -421,15 +612,28 @@ def mark_transfer_received(order, *, by, note: str = ""):
 
 # Who may do what --------------------------------------------------------------------------------
 
+FINANCE_PERMISSION = "orders.confirm_platform_payment"
+
+
+def is_finance(user) -> bool:
+    """Platform finance staff: the people who see the platform's bank account.
+
+    The one check of the finance role, used by every view and service that confirms money
+    received on the platform's account or a refund sent from it (a permission, granted to
+    the "Finance" group; ``is_staff`` and the editor role do not give it).
+    """
+    return bool(user is not None and user.is_authenticated and user.is_active and user.has_perm(FINANCE_PERMISSION))
+
 
 def is_platform_staff(user) -> bool:
+    """Who may see every order's payments: finance staff, superusers and editors."""
     return bool(
-        user.is_authenticated and (user.is_superuser or user.is_staff or user.groups.filter(name="Editor").exists())
+        user.is_authenticated and (is_finance(user) or user.is_superuser or user.groups.filter(name="Editor").exists())
     )
 
 
 def manageable_orders(user):
-    """Orders whose money the user may confirm or refund: staff all; others every stall part theirs."""
+    """Orders whose payments the user may see and refund: staff all; others every stall part theirs."""
     Order, _Payment, _Refund, FulfilmentGroup = _models()
     from producers.models import Stall
 
@@ -440,6 +644,30 @@ def manageable_orders(user):
     stalls = Stall.objects.visible_to(user).values("pk")
     others = FulfilmentGroup.objects.exclude(stall__in=stalls).values("order_id")
     return Order.objects.filter(groups__stall__in=stalls).exclude(pk__in=others).distinct()
+
+
+def confirmable_orders(user):
+    """Orders whose money the user may mark received: only the party that holds the account.
+
+    Money collected by the platform (card, VietQR to the platform's account): finance staff.
+    Money collected by the stalls (a transfer to the stall's own account, cash): the stall's
+    people (owner, the officers serving it), when every part of the order is theirs.
+    """
+    Order, _Payment, _Refund, FulfilmentGroup = _models()
+    from producers.models import Stall
+
+    if user is None or not user.is_authenticated:
+        return Order.objects.none()
+    platform = FulfilmentGroup.objects.filter(collected_by=FulfilmentGroup.CollectedBy.PLATFORM).values("order_id")
+    stalls = Stall.objects.visible_to(user).values("pk")
+    others = FulfilmentGroup.objects.exclude(stall__in=stalls).values("order_id")
+    by_stall = Q(groups__stall__in=stalls) & ~Q(pk__in=others) & ~Q(pk__in=platform)
+    condition = (Q(pk__in=platform) | by_stall) if is_finance(user) else by_stall
+    return Order.objects.filter(condition).distinct()
+
+
+def may_confirm_received(user, order) -> bool:
+    return confirmable_orders(user).filter(pk=order.pk).exists()
 
 
 def manageable_groups(user, order):
@@ -454,10 +682,28 @@ def manageable_groups(user, order):
 
 # Bank statements --------------------------------------------------------------------------------
 
-AMOUNT_HEADERS = {"amount", "so tien", "so tien ghi co", "ghi co", "credit", "credit amount", "tien vao", "so tien vao"}
+AMOUNT_HEADERS = {
+    "amount",
+    "so tien",
+    "so tien ghi co",
+    "ghi co",
+    "credit",
+    "credit amount",
+    "tien vao",
+    "so tien vao",
+    "so tien giao dich",
+    "phat sinh co",
+    "so tien phat sinh",
+    "transaction amount",
+}
 TEXT_HEADERS = {
     "description",
     "noi dung",
+    "noi dung chi tiet",
+    "chi tiet giao dich",
+    "noi dung giao dich chi tiet",
+    "transaction details",
+    "transaction description",
     "noi dung chuyen khoan",
     "noi dung giao dich",
     "content",
@@ -517,17 +763,26 @@ class StatementReport:
 def parse_amount(text: str) -> int | None:
     """``1.250.000``, ``1,250,000``, ``1250000``, ``1250000.00``, ``1.250.000 VND`` → 1250000."""
     value = re.sub(r"(?i)\s|vnd|vnđ|đ|₫", "", text or "")
+    # Signed: "+110.750" is money in, "-50.000" (or "(50.000)") money out.
+    sign = 1
+    if value.startswith(("+", "-")):
+        sign, value = (-1 if value[0] == "-" else 1), value[1:]
+    elif value.startswith("(") and value.endswith(")"):
+        sign, value = -1, value[1:-1]
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", value):
-        return int(re.sub(r"[.,]", "", value))
+        return sign * int(re.sub(r"[.,]", "", value))
     match = re.fullmatch(r"(\d+)([.,]0{1,2})?", value)
     if match:
-        return int(match.group(1))
+        return sign * int(match.group(1))
     return None
 
 
 def _column(headers: list[str], names: set[str]) -> int | None:
     for index, header in enumerate(headers):
-        if fold(header).strip(" :*") in names:
+        # "Số tiền (VND)", "Nội dung chi tiết:", "Ghi có*": the name without unit, punctuation or case.
+        name = re.sub(r"\(.*?\)|\[.*?\]", "", fold(header).lower())
+        name = re.sub(r"[^a-z0-9]+", " ", name).strip()
+        if name in names:
             return index
     return None
 
@@ -596,7 +851,7 @@ def match_bank_statement(csv_file, *, by) -> StatementReport:
         parsed.append((number, cell(row, date_col), parse_amount(cell(row, amount_col)), description, compact))
 
     candidates = list(
-        manageable_orders(by).filter(Q(payment_reference__in=references) | Q(number__in=numbers)).distinct()
+        confirmable_orders(by).filter(Q(payment_reference__in=references) | Q(number__in=numbers)).distinct()
     )
 
     for line_no, date, amount, description, compact in parsed:
@@ -629,6 +884,7 @@ def match_bank_statement(csv_file, *, by) -> StatementReport:
             Order.PaymentStatus.PAID,
             Order.PaymentStatus.PARTIALLY_REFUNDED,
             Order.PaymentStatus.REFUNDED,
+            Order.PaymentStatus.REFUND_DUE,
         ):
             line.outcome = "already_paid"
         elif amount != order.total:

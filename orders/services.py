@@ -67,6 +67,7 @@ PAID_STATUSES = (
     Order.PaymentStatus.PAID,
     Order.PaymentStatus.PARTIALLY_REFUNDED,
     Order.PaymentStatus.REFUNDED,
+    Order.PaymentStatus.REFUND_DUE,
 )
 OPEN_PAYMENT_STATUSES = (Order.PaymentStatus.UNPAID, Order.PaymentStatus.AWAITING, Order.PaymentStatus.FAILED)
 
@@ -159,6 +160,8 @@ def place_order(cart, data: Mapping) -> Order:
         raise CheckoutError(_("This commune or ward is not in the chosen province."))
     now = timezone.now()
     with transaction.atomic():
+        # Reservations past their deadline give their units back first, scheduler or not.
+        release_expired_reservations(now, product_ids=quantities, ask_provider=False)
         summary = price_cart(quantities)
         if summary.problems:
             line = next(line for line in summary.lines if line.problem)
@@ -193,6 +196,7 @@ def place_order(cart, data: Mapping) -> Order:
                 shipping_fee=stall_group.shipping_fee,
                 total=stall_group.total,
                 collected_by=collected_by_for(method),
+                delivered_by_stall=bool(getattr(stall_group.stall, "delivers_itself", False)),
             )
             lines += [
                 OrderLine(
@@ -329,7 +333,7 @@ def mark_paid(order: Order, *, payment: Payment, by=None) -> None:
                         group.cancel_reason = ""
                         group.save(update_fields=["status", "cancel_reason", "updated_at"])
             else:
-                logger.warning("order %s paid after its stock was released: refund needed", order.number)
+                logger.warning("order %s paid after its stock was released: refund owed", order.number)
         order.payment_status = Order.PaymentStatus.PAID
         order.paid_at = now
         order.reserved_until = None
@@ -349,6 +353,10 @@ def mark_paid(order: Order, *, payment: Payment, by=None) -> None:
                 group.save(update_fields=["status", "updated_at"])
             if group.status != Status.CANCELLED:
                 settlement.record_sale(group, at=now)
+        if order.stock_released_at is not None:
+            # Paid for an order that stays cancelled: all of the money is owed back.
+            _start_refund(payment, payment.amount, None, by, str(EXPIRED_REASON))
+            return
         if order.payment_method != Order.PaymentMethod.COD:  # cash: the buyer was told at delivery
             notify_on_commit(_paid_message(order))
 
@@ -372,23 +380,27 @@ def _succeeded_payment(order: Order) -> Payment | None:
     return order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-pk").first()
 
 
-def _start_refund(payment: Payment, amount: int, group: FulfilmentGroup | None, by, reason: str = "") -> None:
-    """Card payments are refunded through the provider (payments side); others by hand."""
-    if payment.method != Order.PaymentMethod.CARD or amount <= 0:
-        return
-    try:
-        from .payments import refund_payment
-    except ImportError:  # the payments side is not installed
-        logger.warning("refund of %s for payment %s not started: orders.payments missing", amount, payment.pk)
-        return
+def _start_refund(payment: Payment, amount: int, group: FulfilmentGroup | None, by, reason: str = ""):
+    """A paid part is cancelled: the refund is owed from now on (and reversed in this month's
+    ledger); a card refund is then sent through the provider after commit, a transfer waits for
+    the account holder to send it and record its bank reference."""
+    already = payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("amount"))["total"] or 0
+    amount = min(int(amount), int(payment.amount) - already)
+    if amount <= 0:
+        return None
+    refund = refund_owed(payment, amount=amount, group=group, reason=reason, by=by)
+    if payment.method == Order.PaymentMethod.CARD:
 
-    def start():
-        try:
-            refund_payment(payment, amount, group=group, by=by, reason=reason)
-        except Exception:
-            logger.exception("refund of %s for payment %s failed to start", amount, payment.pk)
+        def start():
+            from .payments import send_card_refund
 
-    transaction.on_commit(start)
+            try:
+                send_card_refund(refund)
+            except Exception:
+                logger.exception("card refund %s could not be sent; it stays owed", refund.pk)
+
+        transaction.on_commit(start)
+    return refund
 
 
 def _cancel_group_locked(group: FulfilmentGroup, *, reason: str, by=None, comment: str | None = None) -> None:
@@ -412,6 +424,7 @@ def cancel_group(group: FulfilmentGroup, *, reason: str, by=None) -> None:
             payment = _succeeded_payment(order)
             if payment is not None:
                 _start_refund(payment, group.total, group, by, reason)
+                order.refresh_from_db(fields=["payment_status"])  # "refund owed" now
         elif not open_groups:
             order.payment_status = Order.PaymentStatus.CANCELLED
         else:
@@ -475,6 +488,7 @@ def cancel_order(order: Order, *, reason: str, by=None, notify=True) -> None:
             payment = _succeeded_payment(order)
             if payment is not None:
                 _start_refund(payment, refund_amount, cancellable[0] if len(cancellable) == 1 else None, by, reason)
+                order.refresh_from_db(fields=["payment_status"])  # "refund owed" now
         else:
             order.payment_status = Order.PaymentStatus.CANCELLED
             order.reserved_until = None
@@ -506,22 +520,40 @@ def _refresh_pending_card_payments(order: Order) -> None:
 EXPIRED_REASON = gettext_lazy("Not paid in time: the order was cancelled and the products put back on sale.")
 
 
-def release_expired_reservations(now: datetime.datetime | None = None) -> int:
-    """Cancel online orders still unpaid after ``reserved_until``; their stock returns once."""
-    now = now or timezone.now()
-    candidates = Order.objects.filter(
+def expired_reservations(now: datetime.datetime | None = None, *, product_ids=None):
+    """Online orders still unpaid after ``reserved_until`` whose stock is still held."""
+    orders = Order.objects.filter(
         payment_method__in=[Order.PaymentMethod.CARD, Order.PaymentMethod.VIETQR],
         payment_status__in=OPEN_PAYMENT_STATUSES,
-        reserved_until__lt=now,
+        reserved_until__lt=now or timezone.now(),
         stock_released_at__isnull=True,
-    ).values_list("pk", flat=True)
+    )
+    if product_ids is not None:
+        orders = orders.filter(groups__lines__product_id__in=list(product_ids))
+    return orders.order_by("pk").values_list("pk", flat=True).distinct()
+
+
+def release_expired_reservations(
+    now: datetime.datetime | None = None, *, product_ids=None, ask_provider: bool = True
+) -> int:
+    """Cancel online orders still unpaid after ``reserved_until``; their stock returns once.
+
+    No scheduler is needed for the deadline to hold: checkout calls this (``product_ids``, and
+    ``ask_provider=False``: no network call inside the checkout's transaction) for the products
+    it is about to reserve, in its own transaction, and ``manage.py release_expired_reservations``
+    runs it for every order; Celery beat only makes it sooner. A card payment that still lands
+    after the release is handled by ``mark_paid`` (the order comes back, or a refund is owed).
+    """
+    now = now or timezone.now()
     released = 0
-    for pk in list(candidates):
-        order = Order.objects.get(pk=pk)
-        _refresh_pending_card_payments(order)
+    for pk in list(expired_reservations(now, product_ids=product_ids)):
+        if ask_provider:
+            _refresh_pending_card_payments(Order.objects.get(pk=pk))
         with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=pk)
-            if (
+            # In checkout, an order another transaction holds (being paid, or released by a
+            # parallel checkout) is skipped rather than waited for.
+            order = Order.objects.select_for_update(skip_locked=not ask_provider).filter(pk=pk).first()
+            if order is None or (
                 order.payment_status not in OPEN_PAYMENT_STATUSES
                 or order.stock_released_at is not None
                 or order.reserved_until is None
@@ -618,6 +650,77 @@ def _status_message(group: FulfilmentGroup) -> Message:
     )
 
 
+def refund_owed(
+    payment: Payment, *, amount: int, group: FulfilmentGroup | None = None, reason: str = "", by=None
+) -> Refund:
+    """Money to give back: a Refund owed (PENDING), the sale and its tax reversed in this month's
+    ledger, and the order marked "refund owed" until every refund is sent."""
+    amount = int(amount)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=payment.order_id)  # order first, then payment
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status != Payment.Status.SUCCEEDED:
+            raise OrderError(_("Only a received payment can be refunded."))
+        if amount <= 0:
+            raise OrderError(_("The refund amount must be more than 0 ₫."))
+        already = payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("amount"))["total"] or 0
+        if already + amount > payment.amount:
+            raise OrderError(
+                _("At most %(left)s ₫ of this payment can still be refunded.") % {"left": payment.amount - already}
+            )
+        refund = Refund.objects.create(
+            payment=payment,
+            group=group,
+            amount=amount,
+            reason=reason,
+            status=Refund.Status.PENDING,
+            method=payment.method,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        _refund_ledger(order, refund, amount, group)
+        _set_refund_status(order, payment)
+    return refund
+
+
+def refund_sent(refund: Refund, *, provider_id: str | None = None, bank_reference: str = "", by=None) -> Refund:
+    """The money of an owed refund went back (the provider's refund, or a transfer). Idempotent."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=refund.payment.order_id)
+        payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status == Refund.Status.SUCCEEDED:
+            return refund
+        refund.status = Refund.Status.SUCCEEDED
+        refund.sent_at = timezone.now()
+        refund.sent_by = by if getattr(by, "is_authenticated", False) else None
+        refund.provider_id = provider_id or refund.provider_id
+        refund.bank_reference = (bank_reference or "").strip()[:100]
+        refund.save()
+        if not payment.refunds.filter(status=Refund.Status.PENDING).exists():
+            for target in order.groups.select_for_update().order_by("pk"):
+                covered = settlement.reversed_amount(target)
+                sold = target.ledger.filter(kind="sale").exists()
+                if sold and covered >= target.total and Status.REFUNDED in TRANSITIONS[target.status]:
+                    _move(target, Status.REFUNDED, by=by, comment=refund.reason)
+                    target.save(update_fields=["status", "updated_at"])
+        _set_refund_status(order, payment)
+    return refund
+
+
+def _set_refund_status(order: Order, payment: Payment) -> None:
+    refunds = payment.refunds.exclude(status=Refund.Status.FAILED)
+    sent = refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"] or 0
+    if refunds.filter(status=Refund.Status.PENDING).exists():
+        order.payment_status = Order.PaymentStatus.REFUND_DUE
+    elif sent >= payment.amount:
+        order.payment_status = Order.PaymentStatus.REFUNDED
+    elif sent:
+        order.payment_status = Order.PaymentStatus.PARTIALLY_REFUNDED
+    else:
+        return
+    order.save(update_fields=["payment_status", "updated_at"])
+
+
 def record_refund(
     payment: Payment,
     *,
@@ -626,66 +729,34 @@ def record_refund(
     provider_id: str | None = None,
     reason: str = "",
     by=None,
+    refund_id: int | None = None,
 ) -> Refund:
-    """Money given back (through the provider or by hand): idempotent by ``provider_id``."""
-    amount = int(amount)
+    """Money given back (through the provider or by hand): idempotent by ``provider_id``; an
+    owed refund named by ``refund_id`` (the provider's metadata) is marked sent, not doubled."""
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
+        existing = None
         if provider_id:
             existing = Refund.objects.filter(provider_id=provider_id).first()
-            if existing is not None:
-                if existing.status == Refund.Status.SUCCEEDED:
-                    return existing
-                refund = existing
-                amount = refund.amount
-                group = refund.group
-            else:
-                refund = None
-        else:
-            refund = None
-        if amount <= 0:
-            raise OrderError(_("The refund amount must be more than 0 ₫."))
-        already = payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"] or 0
-        if already + amount > payment.amount:
-            raise OrderError(
-                _("At most %(left)s ₫ of this payment can still be refunded.") % {"left": payment.amount - already}
-            )
-        if refund is None:
-            refund = Refund.objects.create(
-                payment=payment,
-                group=group,
-                amount=amount,
-                reason=reason,
-                provider_id=provider_id,
-                status=Refund.Status.SUCCEEDED,
-                created_by=by,
-            )
-        else:
-            refund.status = Refund.Status.SUCCEEDED
-            refund.save(update_fields=["status", "updated_at"])
-        _refund_ledger(order, refund, amount, group, by)
-        total_refunded = already + amount
-        order.payment_status = (
-            Order.PaymentStatus.REFUNDED if total_refunded >= payment.amount else Order.PaymentStatus.PARTIALLY_REFUNDED
-        )
-        order.save(update_fields=["payment_status", "updated_at"])
-    return refund
+        if existing is None and refund_id:
+            existing = Refund.objects.filter(pk=refund_id, payment=payment).first()
+        if existing is None:
+            existing = refund_owed(payment, amount=amount, group=group, reason=reason, by=by)
+        return refund_sent(existing, provider_id=provider_id, by=by)
 
 
-def _refund_ledger(order: Order, refund: Refund, amount: int, group: FulfilmentGroup | None, by) -> None:
+def _refund_ledger(order: Order, refund: Refund, amount: int, group: FulfilmentGroup | None) -> None:
+    """Reverse ``amount`` of the parts' sales (this month): the named part, or the parts in order."""
     groups = list(order.groups.select_for_update().select_related("stall__producer").order_by("pk"))
     targets = [g for g in groups if g.pk == group.pk] if group is not None else groups
     remaining = amount
     for target in targets:
-        refunded_before = -sum(target.ledger.filter(kind="refund").values_list("amount", flat=True))
+        if not target.ledger.filter(kind="sale").exists():
+            continue  # never counted as a sale (cancelled before the money came): nothing to reverse
+        refunded_before = settlement.reversed_amount(target)
         share = min(remaining, max(target.total - refunded_before, 0)) if group is None else remaining
         if share <= 0:
             continue
         settlement.record_refund_entries(target, share, refund=refund)
         remaining -= share
-        if refunded_before + share >= target.total and Status.REFUNDED in TRANSITIONS[target.status]:
-            _move(target, Status.REFUNDED, by=by, comment=refund.reason)
-            target.save(update_fields=["status", "updated_at"])
         if remaining <= 0:
             break

@@ -3,12 +3,23 @@
 Entries are written per order part (``FulfilmentGroup``) and signed: a sale is positive,
 a refund and the tax withheld negative; the net payable of a stall for a month is the sum.
 
-Tax withheld (Decree 117/2025/NĐ-CP, goods): when the platform collects the money (card, or
-VietQR to the platform's account) for a household, registered household business or
-individual seller, it withholds VAT (``TAX_WITHHOLDING_VAT_RATE``, 1 %) and personal income tax
-(``TAX_WITHHOLDING_PIT_RATE``, 0.5 %) of the amount collected for that seller (the part's total,
-goods and the shipping fee the stall charges). Cooperatives and enterprises declare their own
-taxes: nothing is withheld. Cash on delivery and transfers to the stall's own account are
+Tax withheld (Decree 117/2025/NĐ-CP): when the platform collects the money (card, or VietQR to
+the platform's account) for a household, registered household business or individual seller,
+it withholds VAT and personal income tax, at the rate of what was sold:
+
+- the goods (the part's subtotal): VAT ``TAX_WITHHOLDING_VAT_RATE`` 1 %, PIT
+  ``TAX_WITHHOLDING_PIT_RATE`` 0.5 % (the decree's rates for goods);
+- the shipping fee is a separate ledger line (SHIPPING). When the household itself delivers
+  (``FulfilmentGroup.delivered_by_stall``) the fee is its revenue from a transport service and
+  is withheld at the decree's transport rates: VAT ``TAX_WITHHOLDING_TRANSPORT_VAT_RATE`` 3 %,
+  PIT ``TAX_WITHHOLDING_TRANSPORT_PIT_RATE`` 1.5 %. When the fee is passed on to a carrier
+  (Vietnam Post, a delivery company: the default) it is not the household's revenue: nothing is
+  withheld on it and it is not declared, though the platform still pays it to the stall.
+
+(Rates as Decree 117/2025/NĐ-CP, Articles 7 and 8, sets them for goods and for transport and
+services attached to goods; they are settings, so a change of the decree is a change of the
+environment, not of the code.) Cooperatives and enterprises declare their own taxes: nothing
+is withheld. Cash on delivery and transfers to the stall's own account are
 recorded (a SALE entry with ``collected_by`` cod/stall) but not withheld, and are not payable
 by the platform.
 
@@ -62,32 +73,71 @@ def is_withheld(group: FulfilmentGroup) -> bool:
     return group.collected_by == FulfilmentGroup.CollectedBy.PLATFORM and group.stall.producer.kind in WITHHELD_KINDS
 
 
-def record_sale(group: FulfilmentGroup, *, at=None) -> bool:
-    """Write the SALE (and withholding) entries of a paid part once; False when already there."""
-    if LedgerEntry.objects.filter(group=group, kind=LedgerEntry.Kind.SALE).exists():
-        return False
-    month = month_of(at)
-    common = {"group": group, "stall_id": group.stall_id, "collected_by": group.collected_by, "month": month}
-    entries = [LedgerEntry(kind=LedgerEntry.Kind.SALE, amount=group.total, **common)]
+def shipping_withheld(group: FulfilmentGroup) -> bool:
+    """The shipping fee is the household's transport revenue (it delivers itself), withheld."""
+    return is_withheld(group) and group.delivered_by_stall
+
+
+def _tax_entries(group, goods: int, shipping: int, sign: int, common: dict) -> list[LedgerEntry]:
+    entries = []
     if is_withheld(group):
         entries += [
             LedgerEntry(
                 kind=LedgerEntry.Kind.VAT_WITHHELD,
-                amount=-withholding(group.total, settings.TAX_WITHHOLDING_VAT_RATE),
+                amount=sign * withholding(goods, settings.TAX_WITHHOLDING_VAT_RATE),
                 **common,
             ),
             LedgerEntry(
                 kind=LedgerEntry.Kind.PIT_WITHHELD,
-                amount=-withholding(group.total, settings.TAX_WITHHOLDING_PIT_RATE),
+                amount=sign * withholding(goods, settings.TAX_WITHHOLDING_PIT_RATE),
                 **common,
             ),
         ]
-    LedgerEntry.objects.bulk_create([e for e in entries if e.amount or e.kind == LedgerEntry.Kind.SALE])
+    if shipping_withheld(group):
+        entries += [
+            LedgerEntry(
+                kind=LedgerEntry.Kind.SHIPPING_VAT,
+                amount=sign * withholding(shipping, settings.TAX_WITHHOLDING_TRANSPORT_VAT_RATE),
+                **common,
+            ),
+            LedgerEntry(
+                kind=LedgerEntry.Kind.SHIPPING_PIT,
+                amount=sign * withholding(shipping, settings.TAX_WITHHOLDING_TRANSPORT_PIT_RATE),
+                **common,
+            ),
+        ]
+    return [e for e in entries if e.amount]
+
+
+def record_sale(group: FulfilmentGroup, *, at=None) -> bool:
+    """Write the SALE, SHIPPING and withholding entries of a paid part once; False when already there."""
+    if LedgerEntry.objects.filter(group=group, kind=LedgerEntry.Kind.SALE).exists():
+        return False
+    month = month_of(at)
+    common = {"group": group, "stall_id": group.stall_id, "collected_by": group.collected_by, "month": month}
+    entries = [LedgerEntry(kind=LedgerEntry.Kind.SALE, amount=group.subtotal, **common)]
+    if group.shipping_fee:
+        entries.append(LedgerEntry(kind=LedgerEntry.Kind.SHIPPING, amount=group.shipping_fee, **common))
+    entries += _tax_entries(group, int(group.subtotal), int(group.shipping_fee), -1, common)
+    LedgerEntry.objects.bulk_create(entries)
     return True
 
 
+def reversed_amount(group: FulfilmentGroup) -> int:
+    """How much of the part's goods and shipping refunds have reversed so far."""
+    return -int(
+        group.ledger.filter(
+            kind__in=[LedgerEntry.Kind.REFUND, LedgerEntry.Kind.SHIPPING], refund__isnull=False
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+
+
 def record_refund_entries(group: FulfilmentGroup, amount: int, *, refund=None, at=None) -> None:
-    """A refund of ``amount`` on a part: REFUND −amount, and the tax withheld on it given back."""
+    """A refund of ``amount`` on a part, in this month: the goods first (REFUND), then the
+    shipping fee (a negative SHIPPING entry), and the tax withheld on each given back."""
+    if not LedgerEntry.objects.filter(group=group, kind=LedgerEntry.Kind.SALE).exists():
+        return
     month = month_of(at)
     common = {
         "group": group,
@@ -96,23 +146,24 @@ def record_refund_entries(group: FulfilmentGroup, amount: int, *, refund=None, a
         "month": month,
         "refund": refund,
     }
-    entries = [LedgerEntry(kind=LedgerEntry.Kind.REFUND, amount=-int(amount), **common)]
-    if is_withheld(group) and LedgerEntry.objects.filter(group=group, kind=LedgerEntry.Kind.SALE).exists():
-        for kind, rate in (
-            (LedgerEntry.Kind.VAT_WITHHELD, settings.TAX_WITHHOLDING_VAT_RATE),
-            (LedgerEntry.Kind.PIT_WITHHELD, settings.TAX_WITHHOLDING_PIT_RATE),
-        ):
-            back = withholding(amount, rate)
-            if back:
-                entries.append(LedgerEntry(kind=kind, amount=back, **common))
+    goods_refunded = -sum(group.ledger.filter(kind=LedgerEntry.Kind.REFUND).values_list("amount", flat=True))
+    goods = min(int(amount), max(int(group.subtotal) - goods_refunded, 0))
+    shipping = int(amount) - goods
+    entries = [LedgerEntry(kind=LedgerEntry.Kind.REFUND, amount=-goods, **common)] if goods else []
+    if shipping:
+        entries.append(LedgerEntry(kind=LedgerEntry.Kind.SHIPPING, amount=-shipping, **common))
+    entries += _tax_entries(group, goods, shipping, 1, common)
     LedgerEntry.objects.bulk_create(entries)
 
 
 KIND_ORDER = [
     LedgerEntry.Kind.SALE,
     LedgerEntry.Kind.REFUND,
+    LedgerEntry.Kind.SHIPPING,
     LedgerEntry.Kind.VAT_WITHHELD,
     LedgerEntry.Kind.PIT_WITHHELD,
+    LedgerEntry.Kind.SHIPPING_VAT,
+    LedgerEntry.Kind.SHIPPING_PIT,
     LedgerEntry.Kind.PAYOUT,
 ]
 
@@ -142,7 +193,12 @@ def statement(stall, month: datetime.date) -> dict:
         )
         row[entry.kind] += entry.amount
         row["net"] += entry.amount
+    for row in rows.values():
+        row["vat_all"] = row["vat_withheld"] + row["shipping_vat"]
+        row["pit_all"] = row["pit_withheld"] + row["shipping_pit"]
     totals = {kind.value: sum(r[kind.value] for r in rows.values()) for kind in KIND_ORDER}
+    totals["vat_all"] = totals["vat_withheld"] + totals["shipping_vat"]
+    totals["pit_all"] = totals["pit_withheld"] + totals["shipping_pit"]
     totals["net"] = sum(r["net"] for r in rows.values())
     payable = sum(r["net"] for r in rows.values() if r["collected_by"] == FulfilmentGroup.CollectedBy.PLATFORM)
     return {"stall": stall, "month": month, "rows": list(rows.values()), "totals": totals, "payable": payable}
@@ -150,9 +206,7 @@ def statement(stall, month: datetime.date) -> dict:
 
 def statement_csv(data: dict, out) -> None:
     writer = csv.writer(out)
-    writer.writerow(
-        ["order", "date", "collected_by", "sale", "refund", "vat_withheld", "pit_withheld", "payout", "net"]
-    )
+    writer.writerow(["order", "date", "collected_by", *(kind.value for kind in KIND_ORDER), "net"])
     for row in data["rows"]:
         writer.writerow(
             [
@@ -165,7 +219,7 @@ def statement_csv(data: dict, out) -> None:
         )
     totals = data["totals"]
     writer.writerow(["TOTAL", "", "", *(totals[kind.value] for kind in KIND_ORDER), totals["net"]])
-    writer.writerow(["PAYABLE", "", "", "", "", "", "", "", data["payable"]])
+    writer.writerow(["PAYABLE", "", "", *([""] * len(KIND_ORDER)), data["payable"]])
 
 
 def tax_declaration_rows(month: datetime.date) -> list[dict]:
@@ -182,6 +236,18 @@ def tax_declaration_rows(month: datetime.date) -> list[dict]:
     sums: dict[int, dict] = {}
     for item in qs:
         sums.setdefault(item["stall_id"], {})[item["kind"]] = item["total"] or 0
+    # Shipping fees count as revenue (transport) only for the parts the household delivered itself.
+    transport = dict(
+        LedgerEntry.objects.filter(
+            month=month,
+            collected_by=FulfilmentGroup.CollectedBy.PLATFORM,
+            kind=LedgerEntry.Kind.SHIPPING,
+            group__delivered_by_stall=True,
+        )
+        .values("stall_id")
+        .annotate(total=Sum("amount"))
+        .values_list("stall_id", "total")
+    )
     from producers.models import Stall
 
     stalls = Stall.objects.filter(pk__in=sums).select_related("producer").order_by("name")
@@ -197,6 +263,9 @@ def tax_declaration_rows(month: datetime.date) -> list[dict]:
                 "revenue": s.get(LedgerEntry.Kind.SALE, 0) + s.get(LedgerEntry.Kind.REFUND, 0),
                 "vat": -s.get(LedgerEntry.Kind.VAT_WITHHELD, 0),
                 "pit": -s.get(LedgerEntry.Kind.PIT_WITHHELD, 0),
+                "transport_revenue": transport.get(stall.pk, 0),
+                "transport_vat": -s.get(LedgerEntry.Kind.SHIPPING_VAT, 0),
+                "transport_pit": -s.get(LedgerEntry.Kind.SHIPPING_PIT, 0),
             }
         )
     return rows
@@ -215,6 +284,9 @@ def tax_declaration_csv(month: datetime.date, out) -> None:
             "revenue",
             "vat_withheld",
             "pit_withheld",
+            "transport_revenue",
+            "transport_vat_withheld",
+            "transport_pit_withheld",
         ]
     )
     for row in tax_declaration_rows(month):
@@ -230,5 +302,8 @@ def tax_declaration_csv(month: datetime.date, out) -> None:
                 row["revenue"],
                 row["vat"],
                 row["pit"],
+                row["transport_revenue"],
+                row["transport_vat"],
+                row["transport_pit"],
             ]
         )

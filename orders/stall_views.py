@@ -152,6 +152,8 @@ def statement(request, stall_pk, month):
             "withheld": stall.producer.kind in settlement.WITHHELD_KINDS,
             "vat_percent": settlement.percent(settings.TAX_WITHHOLDING_VAT_RATE),
             "pit_percent": settlement.percent(settings.TAX_WITHHOLDING_PIT_RATE),
+            "transport_vat_percent": settlement.percent(settings.TAX_WITHHOLDING_TRANSPORT_VAT_RATE),
+            "transport_pit_percent": settlement.percent(settings.TAX_WITHHOLDING_TRANSPORT_PIT_RATE),
         },
     )
 

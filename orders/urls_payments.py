@@ -10,5 +10,10 @@ urlpatterns = [
     path("gian-hang-cua-toi/thanh-toan/<str:number>/", payment_views.manage_payment, name="payment-manage"),
     path("gian-hang-cua-toi/thanh-toan/<str:number>/da-nhan-tien/", payment_views.mark_received, name="mark-received"),
     path("gian-hang-cua-toi/thanh-toan/<str:number>/hoan-tien/", payment_views.refund, name="refund"),
+    path(
+        "gian-hang-cua-toi/thanh-toan/<str:number>/hoan-tien/<int:refund_pk>/da-chuyen/",
+        payment_views.refund_sent,
+        name="refund-sent",
+    ),
     path("gian-hang-cua-toi/sao-ke-ngan-hang/", payment_views.bank_statement, name="bank-statement"),
 ]

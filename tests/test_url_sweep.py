@@ -218,12 +218,13 @@ PUBLIC = {
     "orders:pay-card",
     "orders:pay-vietqr",
     "payments:stripe-webhook",
+    "payments:sepay-webhook",
 }
 # Capability URLs: the order's unguessable token is the permission (the buyer needs no
 # account), so whoever holds the link sees the order.
 BY_TOKEN = {"orders:detail", "orders:pay-card", "orders:pay-vietqr"}
-# Signed by the payment provider; a GET is not allowed at all.
-POST_ONLY_PUBLIC = {"payments:stripe-webhook"}
+# Signed by the payment provider (or authenticated by the bank service's key); a GET is not allowed at all.
+POST_ONLY_PUBLIC = {"payments:stripe-webhook", "payments:sepay-webhook"}
 
 
 @pytest.fixture
@@ -284,6 +285,7 @@ def app_urls_for(route, name, world):
         "orders:payment-manage": {"number": order.number},
         "orders:mark-received": {"number": order.number},
         "orders:refund": {"number": order.number},
+        "orders:refund-sent": {"number": order.number, "refund_pk": 1},
     }
     if "<int:pk>" in route and name.startswith("onboarding:") and name not in fills:
         fills[name] = {"pk": app.pk}  # the officer's actions on the application

@@ -273,11 +273,19 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:12111")
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Card details are typed into Stripe.js, loaded from this URL (Stripe's in production,
+# localstripe's stand-in "<localstripe>/js.stripe.com/v3/" in tests and the demo), with the
+# publishable key; the card number goes from the browser to the provider, never to this site.
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_TIMEOUT = (  # connect, read (seconds)
     float(os.environ.get("STRIPE_CONNECT_TIMEOUT", "3")),
     float(os.environ.get("STRIPE_READ_TIMEOUT", "20")),
 )
 STRIPE_RETRIES = int(os.environ.get("STRIPE_RETRIES", "2"))
+# SePay's bank-transaction webhook (POST /payments/sepay/webhook) confirms VietQR transfers to
+# the platform's account; it authenticates with "Authorization: Apikey <this key>". Empty: refused.
+SEPAY_WEBHOOK_API_KEY = os.environ.get("SEPAY_WEBHOOK_API_KEY", "")
 # The platform's own account for VietQR transfers collected by the platform.
 PLATFORM_BANK_BIN = os.environ.get("PLATFORM_BANK_BIN", "970436")  # Vietcombank
 PLATFORM_BANK_ACCOUNT = os.environ.get("PLATFORM_BANK_ACCOUNT", "0011004000000")
@@ -288,6 +296,10 @@ ORDER_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("ORDER_PAYMENT_TIMEOUT_MINUTE
 # as decimal strings: goods are 1% VAT and 0.5% personal income tax.
 TAX_WITHHOLDING_VAT_RATE = os.environ.get("TAX_WITHHOLDING_VAT_RATE", "0.01")
 TAX_WITHHOLDING_PIT_RATE = os.environ.get("TAX_WITHHOLDING_PIT_RATE", "0.005")
+# The same decree's rates for transport: a shipping fee earned by a household that delivers
+# itself is withheld at 3% VAT and 1.5% PIT; a fee passed on to a carrier is not its revenue.
+TAX_WITHHOLDING_TRANSPORT_VAT_RATE = os.environ.get("TAX_WITHHOLDING_TRANSPORT_VAT_RATE", "0.03")
+TAX_WITHHOLDING_TRANSPORT_PIT_RATE = os.environ.get("TAX_WITHHOLDING_TRANSPORT_PIT_RATE", "0.015")
 
 # Every line carries the request id (``-`` outside a request); ``ocop_market.request`` logs
 # one key=value line per request unless LOG_REQUESTS is off.

@@ -54,3 +54,11 @@ def placed_order(cart_with_two_stalls, buyer_address):
         return place_order(cart or cart_with_two_stalls, {**buyer_address, "payment_method": method, **data})
 
     return make
+
+
+@pytest.fixture
+def finance():
+    """Platform finance staff: the Finance group (orders.confirm_platform_payment)."""
+    from tests.factories.producers import UserFactory
+
+    return UserFactory(groups=["Finance"])

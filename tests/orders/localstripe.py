@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(12200, 12300)
 SECRET_KEY = "sk_test_ocop_market"
 WEBHOOK_SECRET = "whsec_ocop_market_test"
+PUBLISHABLE_KEY = "pk_test_ocop_market"
 
 
 def _port_is_free(port: int) -> bool:
@@ -137,4 +138,7 @@ def localstripe(localstripe_server, settings):
     settings.STRIPE_API_BASE = localstripe_server.url
     settings.STRIPE_SECRET_KEY = SECRET_KEY
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    # The card element: localstripe's Stripe.js stand-in, served by the same server.
+    settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
+    settings.STRIPE_JS_URL = localstripe_server.url + "/js.stripe.com/v3/"
     yield localstripe_server

@@ -18,10 +18,13 @@ def stall(commune):
     return StallFactory(commune=commune, province=commune.province, producer__owner=UserFactory(groups=["Farmer"]))
 
 
-def vietqr_order(stall, price=100000, quantity=1, **kwargs):
-    return OrderFactory(
+def vietqr_order(stall, price=100000, quantity=1, collected_by="stall", **kwargs):
+    """A VietQR order paid to the stall's own account (``collected_by="platform"``: the platform's)."""
+    order = OrderFactory(
         payment_method="vietqr", items=[(ProductFactory(producer=stall.producer, price=price), quantity)], **kwargs
     )
+    order.groups.update(collected_by=collected_by)
+    return order
 
 
 def upload(text, name="saoke.csv", encoding="utf-8"):
@@ -145,6 +148,7 @@ def test_an_owner_of_one_stall_cannot_confirm_a_two_stall_order(client, stall):
         payment_method="vietqr",
         items=[(ProductFactory(producer=stall.producer), 1), (ProductFactory(producer=other.producer), 1)],
     )
+    order.groups.update(collected_by="stall")
     client.force_login(stall.producer.owner)
     assert client.post(reverse("orders:mark-received", kwargs={"number": order.number})).status_code == 404
     order.refresh_from_db()

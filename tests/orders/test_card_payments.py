@@ -219,3 +219,92 @@ def test_a_double_click_creates_one_intent_and_pays_once(localstripe, placed_ord
     assert Payment.objects.get(order=order).status == Payment.Status.SUCCEEDED
     order.refresh_from_db()
     assert order.payment_status == Order.PaymentStatus.PAID
+
+
+# -- one attempt per order, honest messages on a lost answer --
+
+
+def test_attempts_have_idempotency_keys_from_the_order_and_the_attempt(localstripe, card_order):  # noqa: F811
+    failed = payments.start_card_payment(card_order, "declined")
+    paid = payments.start_card_payment(card_order, "success")
+    keys = (failed.idempotency_key, paid.idempotency_key)
+    assert keys == (f"{card_order.number}-card-1", f"{card_order.number}-card-2")
+
+
+def test_a_paid_order_never_gets_a_second_attempt_or_intent(localstripe, card_order):  # noqa: F811
+    payments.start_card_payment(card_order, "success")
+    with pytest.raises(payments.PaymentError):
+        payments.open_card_attempt(card_order)
+    with pytest.raises(payments.PaymentError):
+        payments.pending_card_payment(card_order)
+    assert card_order.payments.count() == 1 and len(localstripe.payment_intents()) == 1
+
+
+def _lose_the_confirm_answer(monkeypatch):
+    """The provider confirms (the card is charged) but its answer never reaches the site."""
+    from orders.stripe import StripeConnectionError
+
+    real_confirm = StripeClient.confirm_payment_intent
+
+    def confirm(self, intent_id):
+        real_confirm(self, intent_id)
+        raise StripeConnectionError("POST confirm: ReadTimeout")
+
+    monkeypatch.setattr(StripeClient, "confirm_payment_intent", confirm)
+
+
+def test_a_lost_answer_says_the_payment_is_being_checked_not_that_nothing_was_charged(
+    client,
+    localstripe,  # noqa: F811
+    card_order,
+    monkeypatch,
+):
+    _lose_the_confirm_answer(monkeypatch)
+    monkeypatch.setattr(StripeClient, "retrieve_payment_intent", _unreachable_after_first_call())
+    url = reverse("orders:pay-card", kwargs={"token": card_order.access_token})
+    response = client.post(url, {"card": "success"}, follow=True)
+    html = response.content.decode()
+    assert "đang kiểm tra" in html  # "we are checking your payment"
+    assert "không bị trừ" not in html and "chưa bị trừ" not in html  # never "your card was not charged"
+    assert 'value="success"' not in html  # no second payment offered meanwhile
+    payment = card_order.payments.get()
+    assert payment.status == Payment.Status.PENDING and payment.outcome_unknown_since is not None
+
+
+def _unreachable_after_first_call():
+    """The first retrieve (before confirming) answers; every later one times out."""
+    from orders.stripe import StripeConnectionError
+
+    real = StripeClient.retrieve_payment_intent
+    calls = []
+
+    def retrieve(self, intent_id):
+        calls.append(intent_id)
+        if len(calls) > 1:
+            raise StripeConnectionError("GET: ConnectTimeout")
+        return real(self, intent_id)
+
+    return retrieve
+
+
+def test_a_lost_answer_is_settled_by_the_next_retrieve(client, localstripe, card_order, monkeypatch):  # noqa: F811
+    _lose_the_confirm_answer(monkeypatch)
+    with pytest.raises(payments.PaymentError) as info:
+        payments.start_card_payment(card_order, "success")
+    assert "trừ tiền" in info.value.message  # "may have been charged", not "was not charged"
+    monkeypatch.undo()
+    # The buyer reloads the page: the site asks the provider, which says the card was charged.
+    response = client.get(reverse("orders:pay-card", kwargs={"token": card_order.access_token}))
+    assert response.status_code == 302 and response["Location"] == card_order.get_absolute_url()
+    payment = card_order.payments.get()
+    assert payment.status == Payment.Status.SUCCEEDED and payment.outcome_unknown_since is None
+    assert len(localstripe.payment_intents()) == 1
+
+
+def test_test_cards_need_a_test_key(client, localstripe, settings, card_order):  # noqa: F811
+    settings.STRIPE_SECRET_KEY = "sk_live_not_a_test_key"
+    with pytest.raises(payments.PaymentError):
+        payments.start_card_payment(card_order, "success")
+    html = client.get(reverse("orders:pay-card", kwargs={"token": card_order.access_token})).content.decode()
+    assert 'value="success"' not in html and 'value="declined"' not in html
+    assert localstripe.payment_intents() == []

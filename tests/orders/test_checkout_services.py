@@ -50,7 +50,11 @@ def test_record_refund_is_idempotent_by_provider_id_and_updates_status(placed_or
     group_b.refresh_from_db()
     assert order.payment_status == Order.PaymentStatus.PARTIALLY_REFUNDED
     assert group_b.status == FulfilmentGroup.Status.REFUNDED
-    assert LedgerEntry.objects.filter(group=group_b, kind="refund").get().amount == -group_b.total
+    # Goods and the shipping fee are reversed on their own lines.
+    assert LedgerEntry.objects.filter(group=group_b, kind="refund").get().amount == -group_b.subtotal
+    assert LedgerEntry.objects.filter(group=group_b, kind="shipping", refund__isnull=False).get().amount == -(
+        group_b.shipping_fee
+    )
     services.record_refund(payment, amount=payment.amount - group_b.total, provider_id="re_2")
     order.refresh_from_db()
     assert order.payment_status == Order.PaymentStatus.REFUNDED
@@ -61,8 +65,8 @@ def test_record_refund_is_idempotent_by_provider_id_and_updates_status(placed_or
 def test_cancelling_a_paid_card_order_starts_the_refund(placed_order, monkeypatch, django_capture_on_commit_callbacks):
     calls = []
     monkeypatch.setattr(
-        "orders.payments.refund_payment",
-        lambda payment, amount, group=None, by=None, reason="": calls.append((payment.pk, amount, reason)),
+        "orders.payments.send_card_refund",
+        lambda refund: calls.append((refund.payment_id, refund.amount, refund.reason)),
     )
     order = placed_order("card")
     payment = PaymentFactory(order=order, method="card", provider_id="pi_2")
@@ -74,7 +78,7 @@ def test_cancelling_a_paid_card_order_starts_the_refund(placed_order, monkeypatc
 
 def test_cancelling_an_unpaid_order_starts_no_refund(placed_order, monkeypatch, django_capture_on_commit_callbacks):
     calls = []
-    monkeypatch.setattr("orders.payments.refund_payment", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("orders.payments.send_card_refund", lambda *a, **k: calls.append(a))
     order = placed_order("card")
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_order(order, reason="Khách huỷ")

@@ -72,11 +72,14 @@ def test_a_refund_of_an_unpaid_payment_is_refused(placed_order):
     assert not Refund.objects.exists()
 
 
-def test_a_vietqr_refund_is_recorded_by_hand(placed_order):
+def test_a_vietqr_refund_is_recorded_by_hand(placed_order, finance):
     order = placed_order("vietqr")
-    payment = payments.mark_transfer_received(order, by=None)
+    payment = payments.mark_transfer_received(order, by=finance)
     refund = payments.refund_payment(payment, 50000, reason="Giao thiếu")
     assert refund.provider_id is None and refund.amount == 50000
+    order.refresh_from_db()
+    assert order.payment_status == Order.PaymentStatus.REFUND_DUE  # owed until the transfer back is made
+    payments.mark_refund_sent(refund, by=finance, bank_reference="FT001")
     order.refresh_from_db()
     assert order.payment_status == Order.PaymentStatus.PARTIALLY_REFUNDED
 

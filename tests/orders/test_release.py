@@ -95,7 +95,8 @@ def test_payment_after_expiry_without_stock_keeps_the_order_cancelled_for_a_refu
     placed_order("cod", cart={b1.pk: 3})  # someone else bought it meanwhile
     services.mark_paid(order, payment=PaymentFactory(order=order))
     order.refresh_from_db()
-    assert order.payment_status == Order.PaymentStatus.PAID  # money received: to be refunded
+    assert order.payment_status == Order.PaymentStatus.REFUND_DUE  # money received: owed back
+    assert order.payments.get().refunds.get().amount == order.total
     assert set(order.groups.values_list("status", flat=True)) == {FulfilmentGroup.Status.CANCELLED}
     assert stocks([b1]) == [0]
 

@@ -95,7 +95,8 @@ def test_cod_flow_preparing_shipped_with_tracking_delivered(client, owners, plac
     assert (group.status, group.tracking_number) == (FulfilmentGroup.Status.DELIVERED, "VNP0001")
     # Cash on delivery is recorded at delivery, never withheld.
     assert list(LedgerEntry.objects.filter(group=group).values_list("kind", "amount", "collected_by")) == [
-        ("sale", group.total, "cod")
+        ("sale", group.subtotal, "cod"),
+        ("shipping", group.shipping_fee, "cod"),
     ]
 
 
@@ -131,8 +132,8 @@ def test_cancelling_a_paid_card_part_refunds_its_share(
     owner_a, _ = owners
     calls = []
     monkeypatch.setattr(
-        "orders.payments.refund_payment",
-        lambda payment, amount, group=None, by=None, reason="": calls.append((amount, group.pk, by)),
+        "orders.payments.send_card_refund",
+        lambda refund: calls.append((refund.amount, refund.group_id, refund.created_by)),
     )
     order = placed_order("card")
     services.mark_paid(order, payment=PaymentFactory(order=order, method="card", provider_id="pi_9"))
@@ -183,4 +184,4 @@ def test_cod_order_is_paid_once_every_part_is_delivered(placed_order, stall_with
     payment = Payment.objects.get(order=order)
     assert (payment.method, payment.status, payment.amount) == ("cod", "succeeded", order.total)
     assert LedgerEntry.objects.filter(kind="sale").count() == 2
-    assert not LedgerEntry.objects.exclude(kind="sale").exists()  # cash: nothing withheld
+    assert not LedgerEntry.objects.exclude(kind__in=["sale", "shipping"]).exists()  # cash: nothing withheld
