@@ -19,7 +19,6 @@ Rounding: each tax amount is rounded to the whole đồng, half up, per entry
 
 from __future__ import annotations
 
-import csv
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -27,6 +26,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from ocop_market.spreadsheet import spreadsheet_writer
 from producers.models import Producer
 
 from .models import FulfilmentGroup, LedgerEntry
@@ -149,7 +149,7 @@ def statement(stall, month: datetime.date) -> dict:
 
 
 def statement_csv(data: dict, out) -> None:
-    writer = csv.writer(out)
+    writer = spreadsheet_writer(out)  # opened in a spreadsheet program: no formulas
     writer.writerow(
         ["order", "date", "collected_by", "sale", "refund", "vat_withheld", "pit_withheld", "payout", "net"]
     )
@@ -203,7 +203,7 @@ def tax_declaration_rows(month: datetime.date) -> list[dict]:
 
 
 def tax_declaration_csv(month: datetime.date, out) -> None:
-    writer = csv.writer(out)
+    writer = spreadsheet_writer(out)  # opened in a spreadsheet program: no formulas
     writer.writerow(
         [
             "month",
