@@ -107,8 +107,11 @@ def changed_since_q(since: datetime.datetime, now: datetime.datetime | None = No
     # A certificate shows through its expiry day and stops at the next local midnight:
     # those midnights in [since, now] are the days from `first` (the expiry day before
     # since's day, when since is that midnight itself) up to yesterday.
-    local = timezone.localtime(since)
-    first = local.date() - datetime.timedelta(days=1 if local.time() == datetime.time.min else 0)
+    try:
+        local = timezone.localtime(since)
+        first = local.date() - datetime.timedelta(days=1 if local.time() == datetime.time.min else 0)
+    except OverflowError:  # a since at the very edge of the calendar: every expiry counts
+        first = datetime.date.min
     today = timezone.localdate(now)
     if first < today:
         expired = OcopCertificate.objects.filter(
