@@ -473,3 +473,15 @@ def test_brand_is_the_stall_name_as_on_the_product_page(client):
     assert ld["brand"]["name"] == world.stalls[0].name
     assert google_items(generate(world.partner, "google")[0])[str(product.pk)]["brand"] == ld["brand"]["name"]
     assert entries("csv", generate(world.partner, "csv")[0])[0][str(product.pk)]["brand"] == ld["brand"]["name"]
+
+
+def test_error_bodies_say_their_charset(client):
+    world = World()
+    _partner, token = partner_create(name="Khác", slug="khac", formats=FORMATS)
+    bad_since = client.get("/feeds/khac/google.xml", {"since": "hôm qua"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    no_token = client.get("/feeds/postmart/google.xml")
+    assert (bad_since.status_code, no_token.status_code) == (400, 401)
+    for response in (bad_since, no_token):
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        response.content.decode("utf-8")
+    assert world.partner.slug == "postmart"
