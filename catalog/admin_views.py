@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from producers.admin_views import ChooserSearchForm, ProducerScopedForm, ScopedSnippetViewSet
+from producers.admin_views import ChooserSearchForm, ProducerScopedForm, SafeExportIndexView, ScopedSnippetViewSet
 from producers.models import Province
 
 from . import queries
@@ -51,7 +50,7 @@ class ProductChooserSearchForm(ChooserSearchForm):
         return queries.search(objects, query)
 
 
-class ProductIndexView(snippet_views.IndexView):
+class ProductIndexView(SafeExportIndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset

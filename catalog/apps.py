@@ -11,9 +11,11 @@ class CatalogConfig(AppConfig):
 
         from producers.models import Province
 
+        from . import changes
         from .filters import forget_cached_choices
         from .models import Category
 
         for model in (Category, Province):
             for signal in (post_save, post_delete):
                 signal.connect(forget_cached_choices, sender=model, dispatch_uid=f"catalog_choices_{model.__name__}")
+        changes.connect()

@@ -164,6 +164,10 @@ class Product(ClusterableModel, TimeStampedModel):
     # Lower-case ASCII copy of name, descriptions, producer and category, so that
     # "duong thot not" finds "Đường thốt nốt" on every database.
     search_text = models.TextField(editable=False, blank=True)
+    # When what a feed shows of the product last changed: its own fields, its stock (orders'
+    # conditional updates), its certificates, images, category, stall, producer or a promotion
+    # covering it. Stamped by save() and by catalog.changes.entries_changed; ``?since=`` reads it.
+    feed_changed_at = models.DateTimeField(_("feed entry changed at"), default=timezone.now, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -178,6 +182,7 @@ class Product(ClusterableModel, TimeStampedModel):
             # Sorting by price, both ways: a page deep in the list reads its rows in order.
             models.Index(fields=["status", "price", "id"], name="product_status_price"),
             models.Index(fields=["status", "-price", "id"], name="product_status_price_desc"),
+            models.Index(fields=["feed_changed_at"], name="product_feed_changed"),
         ]
 
     def __str__(self):
@@ -217,8 +222,9 @@ class Product(ClusterableModel, TimeStampedModel):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.search_text = self.build_search_text()
+        self.feed_changed_at = timezone.now()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "feed_changed_at"}
         super().save(*args, **kwargs)
 
     @property

@@ -31,6 +31,8 @@ class Offer:
     ends_at: datetime.datetime | None = None
     starts_at: datetime.datetime | None = None
     limit_per_order: int | None = None
+    # Wagtail's scheduled unpublication of the page: the offer is off sale from then on.
+    expire_at: datetime.datetime | None = None
     product_ids: frozenset[int] = field(default_factory=frozenset)
     # Already expanded to every subcategory of the chosen categories.
     category_ids: frozenset[int] = field(default_factory=frozenset)
@@ -108,6 +110,22 @@ def live_offers(at: datetime.datetime | None = None) -> list[Offer]:
     CMS does: see cms/cache.py); a given ``at`` is always answered from the database.
     """
     return [offer for source in _sources for offer in source(at)]
+
+
+OfferChangeSource = Callable[[datetime.datetime, datetime.datetime], Iterable[Offer]]
+_change_sources: list[OfferChangeSource] = []
+
+
+def register_offer_change_source(source: OfferChangeSource) -> None:
+    """Add a callable ``source(since, until) -> Iterable[Offer]``: the offers that went on or
+    off sale by the clock (a start, an end, an expiry) between the two moments."""
+    if source not in _change_sources:
+        _change_sources.append(source)
+
+
+def offers_changed_between(since: datetime.datetime, until: datetime.datetime) -> list[Offer]:
+    """Every offer whose start, end or expiry falls in ``[since, until]``, from every source."""
+    return [offer for source in _change_sources for offer in source(since, until)]
 
 
 def price_for(product, offers: Iterable[Offer]) -> Price:

@@ -10,12 +10,21 @@ class CmsConfig(AppConfig):
     def ready(self):
         # Data flows cms → catalog: catalog's price function asks the sources registered
         # here and never imports cms.
-        from catalog.pricing import register_offer_source
+        from django.db.models.signals import pre_delete, pre_save
+
+        from catalog.pricing import register_offer_change_source, register_offer_source
 
         from . import promotions
-        from .models import PromotionIndexPage
+        from .models import PromotionIndexPage, PromotionPage
 
         register_offer_source(promotions.offers)
+        register_offer_change_source(promotions.offers_changed)
+        # Every product a promotion covers, before and after a change, gets its feed entry marked.
+        pre_save.connect(promotions.promotion_before_save, sender=PromotionPage, dispatch_uid="cms_promotion_feed_pre")
+        pre_delete.connect(
+            promotions.promotion_before_save, sender=PromotionPage, dispatch_uid="cms_promotion_feed_delete"
+        )
+        post_save.connect(promotions.promotion_saved, sender=PromotionPage, dispatch_uid="cms_promotion_feed_post")
         self._connect_cache_invalidation()
         post_save.connect(
             promotions.index_workflow_saved, sender=PromotionIndexPage, dispatch_uid="cms_promotion_workflow"

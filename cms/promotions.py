@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.db.models import Case, CharField, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Cast
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 
 from catalog.pricing import AMOUNT, PERCENT, Offer
@@ -84,6 +85,7 @@ def _offer(page, *, children, product_ids, category_ids, producer_ids, province_
         ends_at=page.ends_at,
         starts_at=page.starts_at,
         limit_per_order=page.limit_per_order,
+        expire_at=page.expire_at,
         product_ids=frozenset(product_ids),
         category_ids=_expand(children, category_ids),
         producer_ids=frozenset(producer_ids),
@@ -126,11 +128,16 @@ def _offers_and_next_change(at: datetime.datetime) -> tuple[list[Offer], datetim
     moments = [p.starts_at for p in pages if p.starts_at > at] + [p.ends_at for p in on_sale]
     moments += [p.expire_at for p in pages if p.expire_at]
     next_change = min(moments) if moments else None
-    if not on_sale:
-        return [], next_change
-    targets = _targets([p.pk for p in on_sale])
+    return _offers_of(on_sale), next_change
+
+
+def _offers_of(pages) -> list[Offer]:
+    """The offers of ``pages``, their targets read in one query (none when there is no page)."""
+    if not pages:
+        return []
+    targets = _targets([p.pk for p in pages])
     children = _category_children(any(t["categories"] for t in targets.values()))
-    found = [
+    return [
         _offer(
             page,
             children=children,
@@ -139,9 +146,61 @@ def _offers_and_next_change(at: datetime.datetime) -> tuple[list[Offer], datetim
             producer_ids=targets[page.pk]["producers"],
             province_ids=targets[page.pk]["provinces"],
         )
-        for page in on_sale
+        for page in pages
     ]
-    return found, next_change
+
+
+def offers_changed(since: datetime.datetime, until: datetime.datetime) -> list[Offer]:
+    """The offer change source registered with catalog.pricing: live promotions that went on
+    or off sale by the clock in ``[since, until]`` (a start, an end or a scheduled expiry).
+
+    Publishing, unpublishing, editing and deleting are not here: they mark the products
+    they cover when they happen (:func:`promotion_saved`)."""
+    window = Q(starts_at__range=(since, until)) | Q(ends_at__range=(since, until))
+    window |= Q(expire_at__range=(since, until))
+    return _offers_of(list(PromotionPage.objects.live().filter(window).order_by("pk")))
+
+
+def _stored_condition(pk: int):
+    from catalog.changes import covered
+
+    found = _targets([pk])[pk]
+    return covered(
+        product_ids=found["products"],
+        category_ids=found["categories"],
+        producer_ids=found["producers"],
+        province_ids=found["provinces"],
+    )
+
+
+def promotion_before_save(sender, instance, raw=False, **kwargs):
+    """pre_save/pre_delete of PromotionPage: what the live page covered before the change."""
+    if raw or not isinstance(instance, PromotionPage) or not instance.pk:
+        return
+    if PromotionPage.objects.filter(pk=instance.pk, live=True).exists():
+        instance._feed_covered_before = _stored_condition(instance.pk)
+        if kwargs.get("signal") is pre_delete:
+            from catalog.changes import entries_changed
+
+            entries_changed(where=instance._feed_covered_before)
+
+
+def promotion_saved(sender, instance, raw=False, **kwargs):
+    """post_save of PromotionPage: published, unpublished or edited while live, its products'
+    feed entries changed: those it covered before and those it covers now (its targets read
+    through the page, which holds a revision's choices before they are committed)."""
+    if raw or not isinstance(instance, PromotionPage):
+        return
+    from catalog.changes import covered, entries_changed
+
+    before = getattr(instance, "_feed_covered_before", None)
+    instance._feed_covered_before = None
+    if not instance.live and before is None:
+        return
+    condition = before if before is not None else covered()
+    if instance.live:
+        condition |= covered(**page_targets(instance))
+    entries_changed(where=condition)
 
 
 def offers(at: datetime.datetime | None = None) -> list[Offer]:

@@ -109,8 +109,9 @@ def push_now(request, pk, fmt):
         return redirect(edit_url)
     if request.method == "POST":
         from feeds.tasks import push_partner_feed  # the push helper's task; imported when used
+        from ocop_market.tasks import enqueue
 
-        push_partner_feed.delay(partner.pk, fmt)
+        enqueue(push_partner_feed, partner.pk, fmt)
         messages.success(request, _("The feed push has started; its run appears below when done."))
         return redirect(edit_url)
     context = {"partner": partner, "fmt": Format(fmt).label, "edit_url": edit_url}

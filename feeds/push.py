@@ -171,16 +171,20 @@ def push_feed(*, partner, fmt: str, since=None, **client_options):
         if run.status == FeedRun.Status.RUNNING:
             return _finish(run, status=FeedRun.Status.FAILED, error="The feed could not be generated.")
         return run
-    with file:
-        answer, attempts = post_feed(
-            url=partner.push_url,
-            file=file,
-            size=size,
-            signature=signature,
-            content_type=CONTENT_TYPES[fmt],
-            idempotency_key=str(run.uuid),
-            **client_options,
-        )
+    try:
+        with file:
+            answer, attempts = post_feed(
+                url=partner.push_url,
+                file=file,
+                size=size,
+                signature=signature,
+                content_type=CONTENT_TYPES[fmt],
+                idempotency_key=str(run.uuid),
+                **client_options,
+            )
+    except BaseException as exc:  # never leave the run "running" (a worker stopping, a bug)
+        _finish(run, status=FeedRun.Status.FAILED, error=_truncate(f"{type(exc).__name__}: {exc}"), bytes=size)
+        raise
     succeeded = answer.http_status is not None and 200 <= answer.http_status < 300
     return _finish(
         run,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
+from catalog.changes import changed_since_q
 from catalog.models import Category, OcopCertificate, Product, ProductImage, active_certificates
 
 from .models import Partner, ProducerOptIn, ProductTombstone
@@ -31,7 +32,7 @@ PRODUCT_FIELDS = (
     "price",
     "stock",
     "weight_grams",
-    "updated_at",
+    "feed_changed_at",
     "category_id",
     "producer_id",
     "producer__legal_name",
@@ -132,35 +133,34 @@ def eligible_products(partner: Partner, *, tree: dict[int, Category] | None = No
     return qs
 
 
-def changed_since(qs, since: datetime.datetime, offers=()):
-    """Of ``qs``, what changed since ``since``: the product, its stall, or a promotion that started."""
-    changed = Q(updated_at__gte=since) | Q(producer__stall__updated_at__gte=since)
-    for offer in offers:
-        if offer.starts_at is None or offer.starts_at < since:
-            continue
-        changed |= Q(pk__in=offer.product_ids) | Q(category_id__in=offer.category_ids)
-        changed |= Q(producer_id__in=offer.producer_ids) | Q(producer__stall__province_id__in=offer.province_ids)
-    return qs.filter(changed)
+def changed_since(qs, since: datetime.datetime, now: datetime.datetime | None = None):
+    """Of ``qs``, the products whose feed entry changed in ``[since, now]`` (catalog.changes)."""
+    return qs.filter(changed_since_q(since, now))
 
 
-def deleted_since(partner: Partner, since: datetime.datetime, eligible) -> Iterator[Deletion]:
+def deleted_since(
+    partner: Partner, since: datetime.datetime, eligible, now: datetime.datetime | None = None
+) -> Iterator[Deletion]:
     """Products the partner should remove: changed since ``since`` and no longer eligible, then tombstones.
 
     Only products of producers who opted in to this partner: a partner learns nothing of others.
     """
     gone = (
         Product.objects.filter(_opted_in(partner))
-        .filter(Q(updated_at__gte=since) | Q(producer__stall__updated_at__gte=since))
+        .filter(changed_since_q(since, now))
         .exclude(pk__in=eligible.values("pk"))
     )
-    for pk, slug, at in _keyset(gone.values_list("pk", "slug", "updated_at"), "pk"):
+    for pk, slug, at in _keyset(gone.values_list("pk", "slug", "feed_changed_at"), "pk"):
         yield Deletion(pk, slug, at)
-    producers = ProducerOptIn.objects.filter(partner=partner).values("producer_id")
-    tombstones = ProductTombstone.objects.filter(deleted_at__gte=since).filter(
-        Q(producer_id__in=producers) | Q(producer_id__isnull=True)
-    )
-    for _pk, product_id, slug, at in _keyset(tombstones.values_list("pk", "product_id", "slug", "deleted_at"), "pk"):
+    for _pk, product_id, slug, at in _keyset(
+        _tombstones(partner).filter(deleted_at__gte=since).values_list("pk", "product_id", "slug", "deleted_at"), "pk"
+    ):
         yield Deletion(product_id, slug, at)
+
+
+def _tombstones(partner: Partner):
+    producers = ProducerOptIn.objects.filter(partner=partner).values("producer_id")
+    return ProductTombstone.objects.filter(Q(producer_id__in=producers) | Q(producer_id__isnull=True))
 
 
 def _keyset(values_qs, key: str, chunk_size: int = DEFAULT_CHUNK_SIZE):
@@ -242,25 +242,51 @@ def _row(v, producers: dict) -> FeedRow:
 
 
 def fingerprint(partner: Partner, *, since=None, today=None) -> dict:
-    """What the feed depends on, in a few aggregate queries: for ETag and Last-Modified."""
+    """What the feed's content depends on, in a few aggregate queries: for the ETag.
+
+    Every change of an entry stamps its product's ``feed_changed_at`` (catalog.changes), so
+    the newest stamp, the count and the ids of the eligible products change whenever an
+    entry changes, appears or leaves; a certificate passing its expiry changes the last
+    expiry passed. Promotions starting or ending are in the live offers (the view adds them).
+    """
     today = today or timezone.localdate()
     eligible = eligible_products(partner, today=today)
-    agg = eligible.aggregate(
-        count=Count("pk"),
-        ids=Sum("pk"),
-        updated=Max("updated_at"),
-        stall_updated=Max("producer__stall__updated_at"),
-        producer_updated=Max("producer__updated_at"),
-    )
-    tombs = ProductTombstone.objects.aggregate(count=Count("pk"), last=Max("deleted_at"))
+    agg = eligible.aggregate(count=Count("pk"), ids=Sum("pk"), changed=Max("feed_changed_at"))
+    tombs = _tombstones(partner).aggregate(count=Count("pk"), last=Max("deleted_at"))
     mappings = list(partner.category_mappings.order_by("pk").values_list("category_id", "external_category"))
     return {
         "partner": partner.pk,
         "partner_updated": partner.updated_at,
-        "today": today,
         "since": since,
         "mappings": mappings,
+        "expired": last_expiry_passed(partner, today),
         **{f"p_{k}": v for k, v in agg.items()},
         "tomb_count": tombs["count"],
         "tomb_last": tombs["last"],
     }
+
+
+def last_expiry_passed(partner: Partner, today) -> datetime.date | None:
+    """The latest expiry day before ``today`` among the certificates of the partner's producers."""
+    return OcopCertificate.objects.filter(
+        product__producer__feed_opt_ins__partner=partner,
+        status__in=[OcopCertificate.Status.ACTIVE, OcopCertificate.Status.EXPIRED],
+        expires_on__lt=today,
+    ).aggregate(last=Max("expires_on"))["last"]
+
+
+def last_change(partner: Partner, state: dict, now: datetime.datetime) -> datetime.datetime:
+    """When the partner's feed content last changed (for Last-Modified): the newest stamp of
+    any of its producers' products (one that left the feed included), a deletion, the
+    partner's own settings, a certificate's expiry midnight, or a promotion's start or end."""
+    from catalog.pricing import offers_changed_between
+
+    stamped = Product.objects.filter(_opted_in(partner)).aggregate(last=Max("feed_changed_at"))["last"]
+    moments = [partner.updated_at, stamped, state["tomb_last"]]
+    if state["expired"] is not None:
+        midnight = datetime.datetime.combine(state["expired"] + datetime.timedelta(days=1), datetime.time.min)
+        moments.append(timezone.make_aware(midnight))
+    latest = max(m for m in moments if m is not None)
+    for offer in offers_changed_between(latest, now):
+        moments += [m for m in (offer.starts_at, offer.ends_at, offer.expire_at) if m and latest <= m <= now]
+    return max(m for m in moments if m is not None)

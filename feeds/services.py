@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.pricing import live_offers, price_for
+from ocop_market.text import strip_forbidden as safe_text_chars
 
 from . import queries
 from .formats import FeedContext, description_of, exclusion_reason, get_format
@@ -65,6 +66,19 @@ def run_start(*, partner: Partner, fmt: str, trigger: str, since: datetime.datet
     return run
 
 
+# A run still "running" after this long was left by a process that died (a killed worker).
+ABANDONED_AFTER = datetime.timedelta(hours=1)
+
+
+def runs_fail_abandoned(*, older_than: datetime.timedelta = ABANDONED_AFTER) -> int:
+    """Fail the runs left running by a process that died; returns how many."""
+    return FeedRun.objects.filter(status=FeedRun.Status.RUNNING, started_at__lt=timezone.now() - older_than).update(
+        status=FeedRun.Status.FAILED,
+        finished_at=timezone.now(),
+        error="Interrupted: the process running it stopped before the end.",
+    )
+
+
 def feed_generate(
     *,
     partner: Partner,
@@ -102,14 +116,14 @@ def feed_generate(
             exclusions.clear()
 
     def encoded(parts: list[str]) -> bytes:
-        data = "".join(parts).encode()
+        data = xml_safe_bytes("".join(parts))
         parts.clear()
         counts["bytes"] += len(data)
         return data
 
     try:
         eligible = queries.eligible_products(partner, tree=tree, today=today)
-        selected = queries.changed_since(eligible, since, offers) if since else eligible
+        selected = queries.changed_since(eligible, since, now) if since else eligible
         parts = [writer.header(ctx)]
         size = 0
         for rows in queries.feed_rows(selected, chunk_size=chunk_size, today=today):
@@ -121,6 +135,12 @@ def feed_generate(
                     exclusions.append(
                         FeedRunExclusion(run=run, product_id=row.pk, product_name=row.name[:200], reason=reason)
                     )
+                    if since:
+                        # It may have been listed before (its last image just removed, say).
+                        text = writer.deletion(queries.Deletion(row.pk, row.slug, row.updated_at), ctx)
+                        parts.append(text)
+                        size += len(text)
+                        counts["deleted"] += 1
                     continue
                 text = writer.item(row, price_for(row, offers), ctx, description)
                 parts.append(text)
@@ -131,7 +151,7 @@ def feed_generate(
                 size = 0
                 yield encoded(parts)
         if since:
-            for gone in queries.deleted_since(partner, since, eligible):
+            for gone in queries.deleted_since(partner, since, eligible, now):
                 text = writer.deletion(gone, ctx)
                 parts.append(text)
                 size += len(text)
@@ -153,6 +173,26 @@ def feed_generate(
     flush_exclusions()
     done = run.trigger != FeedRun.Trigger.PUSH
     _finish(run, counts, status=FeedRun.Status.SUCCEEDED if done else None)
+
+
+# The single-byte characters XML 1.0 forbids (C0 controls but tab, line feed, carriage return).
+# In UTF-8 they are never part of a longer sequence, so deleting the bytes is exact.
+_FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+def xml_safe_bytes(text: str) -> bytes:
+    """``text`` as UTF-8 without a character XML 1.0 forbids: every writer's output passes here.
+
+    Text is cleaned on the way in (ocop_market.text.safe_text), so this is the last guard:
+    one pass over each 256 KB chunk, not a regular expression per field.
+    """
+    if "\ufffe" in text or "\uffff" in text:
+        text = safe_text_chars(text)
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        data = safe_text_chars(text).encode()
+    return data.translate(None, _FORBIDDEN_BYTES)
 
 
 def _finish(run: FeedRun, counts: dict, *, status=None, error: str = "") -> None:

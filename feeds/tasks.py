@@ -8,9 +8,14 @@
 A saved or deleted product schedules ``push_changes`` once the transaction commits,
 debounced: the first change opens a window of ``FEEDS_PUSH_DEBOUNCE`` seconds and the
 push runs at its end, carrying every change made meanwhile (it asks for changes since
-the last successful push when it runs, so nothing is lost between windows). With eager
-tasks (no ``REDIS_URL``) the push runs at once and later changes of the window wait for
-the next window or the daily push.
+the last successful push when it runs, so nothing is lost between windows).
+
+Every push goes through ``ocop_market.tasks.enqueue``: Celery with Redis, otherwise the
+bounded in-process worker, never the request that made the change. Any change of a feed
+entry (``catalog.changes.feed_entries_changed``: saves, stock sold or given back,
+certificates, renames, promotions) schedules the change push. The daily push runs from
+Celery beat with Redis, from cron (``manage.py run_task feeds.tasks.push_all_partners``)
+without it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.dateparse import parse_datetime
+
+from catalog.changes import feed_entries_changed
+from ocop_market.tasks import enqueue
 
 DEBOUNCE_KEY = "feeds:push-changes-scheduled"
 
@@ -39,7 +47,9 @@ def push_partner_feed(partner_id: int, fmt: str, since: str | None = None) -> in
     """Push one partner's feed in one format; returns the FeedRun's id (None when nothing to push to)."""
     from feeds.models import Partner
     from feeds.push import push_feed
+    from feeds.services import runs_fail_abandoned
 
+    runs_fail_abandoned()
     partner = Partner.objects.filter(pk=partner_id, active=True).first()
     if partner is None or not partner.push_url:
         return None
@@ -53,7 +63,7 @@ def push_all_partners() -> int:
     queued = 0
     for partner in _pushing_partners(push_daily=True):
         for fmt in partner.formats:
-            push_partner_feed.delay(partner.pk, fmt)
+            enqueue(push_partner_feed, partner.pk, fmt)
             queued += 1
     return queued
 
@@ -81,7 +91,7 @@ def push_changes() -> int:
     for partner in _pushing_partners(push_on_change=True):
         for fmt in partner.formats:
             since = last_successful_push(partner, fmt)
-            push_partner_feed.delay(partner.pk, fmt, since.isoformat() if since else None)
+            enqueue(push_partner_feed, partner.pk, fmt, since.isoformat() if since else None)
             queued += 1
     return queued
 
@@ -93,12 +103,13 @@ def schedule_change_push() -> bool:
         return False
     if not _pushing_partners(push_on_change=True).exists():
         return False  # the key stays: no query per save for the rest of the window
-    push_changes.apply_async(countdown=debounce)
+    enqueue(push_changes, countdown=debounce)
     return True
 
 
 @receiver(post_save, sender="catalog.Product", dispatch_uid="feeds_product_saved")
 @receiver(post_delete, sender="catalog.Product", dispatch_uid="feeds_product_deleted")
+@receiver(feed_entries_changed, dispatch_uid="feeds_entries_changed")
 def _product_changed(sender, raw=False, **kwargs):
     if not raw:
         transaction.on_commit(schedule_change_push)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -20,6 +21,7 @@ from catalog.pricing import live_offers
 from . import queries, services
 from .models import FeedRun, Partner
 
+TEXT = "text/plain; charset=utf-8"
 FORMAT_BY_FILE = {name: fmt for fmt, name in services.FILE_NAMES.items()}
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 
@@ -34,7 +36,7 @@ def _token(request) -> str | None:
 
 def _unauthorized() -> HttpResponse:
     # Says nothing about the partner or the catalog: only that a valid token is needed.
-    response = HttpResponse(_("A valid access token is required."), status=401, content_type="text/plain")
+    response = HttpResponse(_("A valid access token is required."), status=401, content_type=TEXT)
     response["WWW-Authenticate"] = 'Bearer realm="feeds"'
     response["Cache-Control"] = "no-store"
     return response
@@ -54,24 +56,29 @@ def parse_since(value: str) -> datetime.datetime:
     return moment
 
 
-def _validators(partner: Partner, fmt: str, since, offers) -> tuple[str, datetime.datetime]:
-    """A weak ETag and Last-Modified from a few aggregates, without generating the feed."""
-    state = queries.fingerprint(partner, since=since)
+def _validators(partner: Partner, fmt: str, since, offers, now) -> tuple[str, datetime.datetime | None]:
+    """A weak ETag and Last-Modified from a few aggregates, without generating the feed.
+
+    Last-Modified is the last change rounded up to the second, and sent only once that
+    second is over: a change later in the same second then still gets a newer date, so an
+    ``If-Modified-Since`` client never keeps a stale feed (HTTP dates have no fractions).
+    """
+    state = queries.fingerprint(partner, since=since, today=timezone.localdate(now))
     offer_key = sorted((o.promotion_id, o.kind, o.value, str(o.starts_at), str(o.ends_at)) for o in offers)
     digest = hashlib.sha256(repr((fmt, sorted(state.items()), offer_key)).encode()).hexdigest()[:32]
-    moments = [partner.updated_at, state["p_updated"], state["p_stall_updated"], state["p_producer_updated"]]
-    moments += [state["tomb_last"]] + [o.starts_at for o in offers]
-    last_modified = max(m for m in moments if m is not None)
-    return f'W/"{digest}"', last_modified
+    changed = queries.last_change(partner, state, now)
+    last_modified = math.ceil(changed.timestamp())
+    return f'W/"{digest}"', (last_modified if last_modified <= now.timestamp() else None)
 
 
 @require_safe
 def feed(request, partner_slug: str, file_name: str):
     fmt = FORMAT_BY_FILE.get(file_name)
-    partner = Partner.objects.filter(slug=partner_slug, active=True).first()
-    if fmt is None or partner is None:
+    if fmt is None:
         raise Http404
-    if not partner.check_token(_token(request)):
+    partner = Partner.objects.filter(slug=partner_slug, active=True).first()
+    # An unknown partner gets the same answer as a wrong token: partner names cannot be probed.
+    if partner is None or not partner.check_token(_token(request)):
         return _unauthorized()
     if not partner.accepts(fmt):
         raise Http404
@@ -80,18 +87,18 @@ def feed(request, partner_slug: str, file_name: str):
         try:
             since = parse_since(request.GET["since"])
         except ValueError:
-            return HttpResponseBadRequest(_("since must be an ISO-8601 date or time."), content_type="text/plain")
+            return HttpResponseBadRequest(_("since must be an ISO-8601 date or time."), content_type=TEXT)
 
-    offers = live_offers(timezone.now())
-    etag, last_modified = _validators(partner, fmt, since, offers)
-    not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+    now = timezone.now()
+    offers = live_offers(now)
+    etag, last_modified = _validators(partner, fmt, since, offers, now)
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
 
     if request.method == "HEAD":
         response = HttpResponse(content_type=services.CONTENT_TYPES[fmt])
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified.timestamp())
+        _set_validators(response, etag, last_modified)
         return response
     run = services.run_start(partner=partner, fmt=fmt, trigger=FeedRun.Trigger.PULL, since=since)
     body = services.feed_generate(partner=partner, fmt=fmt, since=since, run=run)
@@ -100,12 +107,17 @@ def feed(request, partner_slug: str, file_name: str):
         response.streaming_content = compress_sequence(body)
         response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ["Accept-Encoding", "Authorization"])
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified.timestamp())
+    _set_validators(response, etag, last_modified)
     response["Cache-Control"] = "private, no-cache"
     response["Content-Disposition"] = f'inline; filename="{partner.slug}-{file_name}"'
     response["X-Feed-Run"] = str(run.uuid)
     return response
+
+
+def _set_validators(response, etag: str, last_modified: int | None) -> None:
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
 
 
 def schema(request, name: str):

@@ -12,3 +12,8 @@ class OcopMarketConfig(AppConfig):
         from .page_cache import connect_signals
 
         connect_signals()
+        from django.db.models.signals import pre_save
+
+        from .text import clean_typed_text
+
+        pre_save.connect(clean_typed_text, dispatch_uid="ocop_market_clean_typed_text")

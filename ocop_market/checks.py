@@ -17,3 +17,24 @@ def secret_key_check(app_configs, **kwargs):
     if not settings.DEBUG and not settings._wrapped.SECRET_KEY:
         return [Error(SECRET_KEY_MISSING, hint="Export a long random SECRET_KEY.", id="ocop_market.E001")]
     return []
+
+
+SITE_URL_MISSING = "SITE_URL must be set to the site's absolute https:// address when DEBUG is off."
+
+
+@register(deploy=True)
+def site_url_check(app_configs, **kwargs):
+    """Without it every feed link and e-mail would point at http://127.0.0.1:8000/."""
+    from urllib.parse import urlsplit
+
+    site_url = getattr(settings, "SITE_URL", "")
+    parts = urlsplit(site_url)
+    if settings.DEBUG or (parts.scheme in ("http", "https") and parts.hostname not in (None, "127.0.0.1", "localhost")):
+        return []
+    return [
+        Error(
+            SITE_URL_MISSING,
+            hint="Export SITE_URL, e.g. https://ocop.example.vn (links in feeds and e-mails start with it).",
+            id="ocop_market.E002",
+        )
+    ]

@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -79,5 +78,8 @@ def send_now(message: Message) -> bool:
 
 
 def notify_on_commit(message: Message) -> None:
-    """Send ``message`` once the surrounding transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: send_now(message))
+    """Send ``message`` in the background once the surrounding transaction commits
+    (ocop_market.tasks: Celery with Redis, else the in-process worker), never in the request."""
+    from .tasks import enqueue, notification_args, send_notification
+
+    enqueue(send_notification, notification_args(message))

@@ -11,6 +11,25 @@ from anyascii import anyascii
 from django.utils.text import slugify
 
 _SPACES = re.compile(r"\s+")
+# Characters XML 1.0 forbids even escaped (C0 controls but tab, line feed and carriage return;
+# lone surrogates; U+FFFE and U+FFFF): Word's Shift+Enter pastes U+000B, and one of them in a
+# name makes a whole XML feed unreadable.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_forbidden(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids."""
+    return XML_FORBIDDEN.sub("", text)
+
+
+def safe_text(text: str) -> str:
+    """Typed text as stored: NFC (a name typed decomposed matches the same name composed)
+    and without the characters XML 1.0 forbids. Whitespace is left as typed."""
+    if not text:
+        return text
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return XML_FORBIDDEN.sub("", text)
 
 
 def normalize(text: str) -> str:
@@ -40,3 +59,37 @@ def unique_slug(model, text: str, *, instance_pk=None, field: str = "slug", max_
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+# The apps whose models hold what people type; Django's and Wagtail's own models (users,
+# images, revisions) are left as they are.
+TYPED_TEXT_APPS = frozenset({"producers", "catalog", "cms", "onboarding", "orders", "feeds", "traceability"})
+# Values that are not prose: secrets and digests must keep their exact bytes.
+UNTOUCHED_FIELDS = frozenset({"signing_secret", "token_hash", "password", "idempotency_key"})
+_TEXT_FIELDS: dict = {}
+
+
+def _text_fields(model) -> list[str]:
+    from django.db import models
+
+    names = _TEXT_FIELDS.get(model)
+    if names is None:
+        names = _TEXT_FIELDS[model] = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and f.name not in UNTOUCHED_FIELDS
+        ]
+    return names
+
+
+def clean_typed_text(sender, instance, raw=False, **kwargs):
+    """pre_save of every model of the project's apps: every text field as :func:`safe_text`
+    makes it (NFC, no character XML 1.0 forbids), whichever form, service or import saved it."""
+    if raw or sender._meta.app_label not in TYPED_TEXT_APPS:
+        return
+    for name in _text_fields(sender):
+        value = getattr(instance, name)
+        if value and isinstance(value, str):
+            cleaned = safe_text(value)
+            if cleaned is not value and cleaned != value:
+                setattr(instance, name, cleaned)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.changes import entries_changed
 from catalog.models import Product
 from ocop_market.notify import Message, notify_on_commit
 from ocop_market.page_cache import product_stock_changed
@@ -134,6 +135,7 @@ def _stock_changed(changes: dict[int, int]) -> None:
     product's page shows the number left, and every card shows whether it is sold out."""
     if not changes:
         return
+    entries_changed(product_ids=changes)  # the conditional UPDATE bypassed save(): the feeds' availability
     for product_id, stock, slug in Product.objects.filter(pk__in=changes).values_list("pk", "stock", "slug"):
         change = changes[product_id]
         product_stock_changed(slug, sold_out_changed=stock == 0 if change < 0 else stock == change)

@@ -30,7 +30,6 @@ Rounding: each tax amount is rounded to the whole đồng, half up, per entry
 
 from __future__ import annotations
 
-import csv
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -38,6 +37,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from ocop_market.spreadsheet import spreadsheet_writer
 from producers.models import Producer
 
 from .models import FulfilmentGroup, LedgerEntry
@@ -205,7 +205,7 @@ def statement(stall, month: datetime.date) -> dict:
 
 
 def statement_csv(data: dict, out) -> None:
-    writer = csv.writer(out)
+    writer = spreadsheet_writer(out)  # opened in a spreadsheet program: no formulas
     writer.writerow(["order", "date", "collected_by", *(kind.value for kind in KIND_ORDER), "net"])
     for row in data["rows"]:
         writer.writerow(
@@ -272,7 +272,7 @@ def tax_declaration_rows(month: datetime.date) -> list[dict]:
 
 
 def tax_declaration_csv(month: datetime.date, out) -> None:
-    writer = csv.writer(out)
+    writer = spreadsheet_writer(out)  # opened in a spreadsheet program: no formulas
     writer.writerow(
         [
             "month",

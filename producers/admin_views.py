@@ -24,6 +24,7 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ocop_market.spreadsheet import SafeSpreadsheetExportMixin
 from ocop_market.text import normalize
 
 from .models import OfficerProfile, Producer, Stall
@@ -165,7 +166,12 @@ class PermissionCheckedChooserViewSet(chooser_views.SnippetChooserViewSet):
     )
 
 
+class SafeExportIndexView(SafeSpreadsheetExportMixin, snippet_views.IndexView):
+    """The listing whose CSV/XLSX export a person opens in a spreadsheet program."""
+
+
 class ScopedSnippetViewSet(SnippetViewSet):
+    index_view_class = SafeExportIndexView
     """A snippet viewset whose every view and chooser sees only the user's rows."""
 
     edit_view_class = ScopedEditView

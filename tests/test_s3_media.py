@@ -385,6 +385,7 @@ def test_production_settings_with_s3_pass_the_deployment_checks():
     environ |= {
         "SECRET_KEY": "x" * 20 + "a-long-random-production-key-0123456789",
         "ALLOWED_HOSTS": "ocop.example.vn",
+        "SITE_URL": "https://ocop.example.vn",
         "AWS_STORAGE_BUCKET_NAME": "ocop-media",
         "AWS_S3_REGION_NAME": "ap-southeast-1",
         "AWS_S3_CUSTOM_DOMAIN": "anh.ocop.example.vn",

@@ -141,6 +141,12 @@ def sale_of(price) -> tuple[int, str] | None:
     return price.final, interval
 
 
+def brand_of(row) -> str:
+    """The stall's name, as the product page's schema.org ``brand`` shows (the producer's
+    legal name, "Hộ kinh doanh …", only for a producer without a stall name)."""
+    return row.stall_name or row.producer_name
+
+
 def stars_label(stars: int | None) -> str:
     return f"OCOP {stars} sao" if stars else ""
 

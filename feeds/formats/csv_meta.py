@@ -2,12 +2,16 @@
 
 Descriptions are plain text. In an incremental feed a removed product is a row with its
 ``id`` and ``status`` = ``archived`` (Meta's own column for hiding an item).
+
+Cells are written as they are, without the spreadsheet-formula neutralising of the exports
+people open (ocop_market/spreadsheet.py): Meta's servers read this file, and a leading
+apostrophe would become part of a title there.
 """
 
 import csv
 import io
 
-from . import description_of, sale_of, stars_label
+from . import brand_of, description_of, sale_of, stars_label
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 FILE_NAME = "products.csv"
@@ -78,7 +82,7 @@ def item(row, price, ctx, description: str | None = None) -> str:
             ctx.product_url(row.slug),
             images[0],
             ",".join(images[1:]),
-            row.producer_name or row.stall_name,
+            brand_of(row),
             ctx.external_category(row.category_id),
             " > ".join(ctx.category_path(row.category_id)),
             row.stock,

@@ -5,9 +5,12 @@ In an incremental feed (``since``) a removed product is an item with its ``g:id`
 ``<ocop:deleted>true</ocop:deleted>``, so the partner can remove it.
 """
 
+from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from . import description_of, iso, sale_of, stars_label
+from django.utils import timezone
+
+from . import brand_of, description_of, sale_of, stars_label
 
 CONTENT_TYPE = "application/xml; charset=utf-8"
 FILE_NAME = "google.xml"
@@ -29,7 +32,7 @@ def header(ctx) -> str:
         f"{_el('title', f'OCOP Market – {ctx.partner.name}')}\n"
         f"{_el('link', ctx.base_url + '/')}\n"
         f"{_el('description', 'OCOP Market product feed')}\n"
-        f"{_el('lastBuildDate', iso(ctx.generated_at))}\n"
+        f"{_el('lastBuildDate', format_datetime(timezone.localtime(ctx.generated_at)))}\n"
     )
 
 
@@ -52,7 +55,7 @@ def item(row, price, ctx, description: str | None = None) -> str:
         parts.append(_el("g:sale_price", f"{sale[0]} VND"))
         parts.append(_el("g:sale_price_effective_date", sale[1]))
     parts += [
-        _el("g:brand", row.producer_name or row.stall_name),
+        _el("g:brand", brand_of(row)),
         _el("g:condition", "new"),
         _el("g:identifier_exists", "no"),
         _el("g:google_product_category", ctx.external_category(row.category_id)),

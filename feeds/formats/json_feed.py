@@ -7,6 +7,8 @@ known at the end.
 
 import json
 
+from ocop_market.text import strip_forbidden
+
 from . import description_of, iso, sale_of
 
 CONTENT_TYPE = "application/json"
@@ -16,7 +18,22 @@ SCHEMA = "products-v1.schema.json"
 
 
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if "\\u00" in text:
+        # JSON escaped a control character (or the text has a backslash and "u00"): a reader
+        # would get it back, so write the values without the characters XML 1.0 forbids.
+        text = json.dumps(_scrub(value), ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
+def _scrub(value):
+    if isinstance(value, str):
+        return strip_forbidden(value)
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    return value
 
 
 def _sep(ctx) -> str:

@@ -146,7 +146,12 @@ STOREFRONT_CACHED_VIEWS = frozenset(
     {"catalog:product-list", "catalog:product-detail", "catalog:stall-list", "catalog:stall-detail", "wagtail_serve"}
 )
 
-# Background jobs: Celery on Redis when REDIS_URL is set, otherwise run in-process.
+# Background jobs (ocop_market/tasks.py): Celery on Redis when REDIS_URL is set; otherwise, or
+# when the broker is unreachable, a bounded worker in each process (TASKS_THREADS threads, at
+# most TASKS_QUEUE_SIZE waiting tasks). Periodic jobs without Redis: cron, see the README.
+TASKS_INLINE = False
+TASKS_THREADS = int(os.environ.get("TASKS_THREADS", "2"))
+TASKS_QUEUE_SIZE = int(os.environ.get("TASKS_QUEUE_SIZE", "200"))
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -229,7 +234,9 @@ MEDIA_ORIGINS = _storage_extra["MEDIA_ORIGINS"]
 LOGIN_URL = "onboarding:login"
 
 WAGTAIL_SITE_NAME = "OCOP Market"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The site's absolute URL (feeds, e-mails, sitemaps): required when DEBUG is off (ocop_market/checks.py).
+SITE_URL = os.environ.get("SITE_URL", "").strip()
+WAGTAILADMIN_BASE_URL = SITE_URL or "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

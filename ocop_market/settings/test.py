@@ -18,7 +18,7 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".test_media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test_private_media"
-WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files from the apps' folders: the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
@@ -26,6 +26,9 @@ WHITENOISE_AUTOREFRESH = True
 # needs a real worker sends its task explicitly (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# ocop_market.tasks.enqueue runs the task at commit in the test's thread; tests of the
+# background worker turn this off.
+TASKS_INLINE = True
 # The page cache is on in every test run, Redis or not (one process: its local memory will do),
 # so the whole suite runs through it as buyers do.
 STOREFRONT_CACHE_SECONDS = 600

@@ -54,7 +54,7 @@ def test_google_xml_parses_and_items_carry_required_attributes(catalog):
     assert item["link"] == f"http://testserver/products/{tricky.slug}/"
     assert item["image_link"].startswith("http://testserver/media/original_images/")
     assert len(item["additional_image_link"]) == 1
-    assert item["brand"] == tricky.producer.legal_name
+    assert item["brand"] == tricky.producer.stall.name  # as the product page's schema.org brand
     assert item["condition"] == "new"
     assert item["identifier_exists"] == "no"
     assert item["google_product_category"] == "422"  # mapped on the parent group
@@ -128,7 +128,7 @@ def test_csv_round_trips_with_bom_and_vietnamese_text(catalog):
     assert row["quantity_to_sell_on_facebook"] == "10"
     assert row["custom_label_0"] == "OCOP 4 sao"
     assert row["google_product_category"] == "422"
-    assert row["brand"] == tricky.producer.legal_name
+    assert row["brand"] == tricky.producer.stall.name
     assert len(rows) == 2
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from catalog.models import Product
-from feeds.models import FeedRun
+from feeds.models import FeedRun, Partner
 from feeds.services import partner_rotate_token
 from producers.models import Stall
 
@@ -66,13 +66,29 @@ def test_token_in_the_query_string(client, setup):
     assert client.get(f"{URL}?token=nope").status_code == 401
 
 
-def test_inactive_or_unknown_partner_or_format_is_404(client, setup):
+def backdate(hours=2):
+    """What the setup created happened a while ago (Last-Modified is sent once its second is over)."""
+    past = timezone.now() - datetime.timedelta(hours=hours)
+    Product.objects.update(feed_changed_at=past)
+    Partner.objects.update(updated_at=past)
+
+
+def test_unknown_or_inactive_partner_gets_the_same_401_as_a_wrong_token(client, setup):
+    """Partner names cannot be enumerated: nobody, an inactive partner and a wrong token look alike."""
     partner, token, _product = setup
-    assert client.get("/feeds/nobody/google.xml", **auth(token)).status_code == 404
+    wrong = client.get(URL, **auth("nope"))
+    unknown = client.get("/feeds/nobody/google.xml", **auth(token))
+    assert (unknown.status_code, unknown.content, unknown["WWW-Authenticate"]) == (
+        401,
+        wrong.content,
+        wrong["WWW-Authenticate"],
+    )
+    assert unknown["Content-Type"] == wrong["Content-Type"] == "text/plain; charset=utf-8"
     assert client.get("/feeds/postmart/products.csv", **auth(token)).status_code == 404  # format not taken
     partner.active = False
     partner.save()
-    assert client.get(URL, **auth(token)).status_code == 404
+    inactive = client.get(URL, **auth(token))
+    assert (inactive.status_code, inactive.content) == (401, wrong.content)
 
 
 def test_pull_is_streamed_and_logged(client, setup):
@@ -90,6 +106,7 @@ def test_pull_is_streamed_and_logged(client, setup):
 
 def test_etag_and_last_modified_answer_304_until_something_changes(client, setup):
     _partner, token, product = setup
+    backdate()
     first = client.get(URL, **auth(token))
     body_of(first)
     etag, last_modified = first["ETag"], first["Last-Modified"]
@@ -128,7 +145,7 @@ def test_since_returns_changes_and_deletions(client, make_product, stall, setup)
     deleted = make_product(stall=stall, name="Sẽ xoá")
     changed = make_product(stall=stall, name="Sẽ đổi giá")
     past = timezone.now() - datetime.timedelta(days=2)
-    Product.objects.update(updated_at=past)
+    Product.objects.update(updated_at=past, feed_changed_at=past)
     Stall.objects.update(updated_at=past)
     since = timezone.now() - datetime.timedelta(hours=1)
 

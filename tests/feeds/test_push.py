@@ -264,7 +264,9 @@ def test_push_partner_feed_skips_inactive_partners(partner_server, eager_celery)
     assert not FeedRun.objects.exists()
 
 
-def test_daily_push_covers_every_format_of_active_daily_partners(partner_server, eager_celery):
+def test_daily_push_covers_every_format_of_active_daily_partners(
+    partner_server, eager_celery, django_capture_on_commit_callbacks
+):
     server = partner_server(200)
     daily = make_partner(server.url, formats=("google", "json"), push_daily=True)
     make_partner(server.url, slug="inactive", active=False, push_daily=True)
@@ -272,7 +274,8 @@ def test_daily_push_covers_every_format_of_active_daily_partners(partner_server,
     make_partner("", slug="no-url", push_daily=True)
     listed_product(daily)
 
-    assert push_all_partners.delay().get() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # the pushes are enqueued at commit
+        assert push_all_partners.delay().get() == 2
 
     runs = FeedRun.objects.all()
     assert {(r.partner_id, r.format, r.status) for r in runs} == {
