@@ -18,6 +18,7 @@ from django.utils import timezone
 from catalog.models import Category, OcopCertificate, Product, ProductImage, active_certificates
 
 from .models import Partner, ProducerOptIn, ProductTombstone
+from .trace import attach_trace_urls, last_trace_change
 
 DEFAULT_CHUNK_SIZE = 1000
 
@@ -82,6 +83,7 @@ class FeedRow:
     producer: _Producer
     images: list[str] = field(default_factory=list)  # storage names, cover first
     certificates: list[dict] = field(default_factory=list)  # active ones, best first
+    trace_url: str = ""  # the current production batch's trace page (feeds/trace.py)
 
     @property
     def stars(self) -> int | None:
@@ -205,6 +207,7 @@ def feed_rows(qs, *, chunk_size: int = DEFAULT_CHUNK_SIZE, today=None) -> Iterat
         )
         for cert in certs:
             by_id[cert.pop("product_id")].certificates.append(cert)
+        attach_trace_urls(by_id)
         yield rows
         if len(values) < chunk_size:
             return
@@ -263,4 +266,5 @@ def fingerprint(partner: Partner, *, since=None, today=None) -> dict:
         **{f"p_{k}": v for k, v in agg.items()},
         "tomb_count": tombs["count"],
         "tomb_last": tombs["last"],
+        "trace_last": last_trace_change(),
     }
