@@ -1,8 +1,8 @@
 """Batches built through the traceability services (so their rules hold), for tests.
 
-    published_batch()                       # a new product, one harvest and one packing event
-    published_batch(product=p, gtin="8935049500018")
-    draft_batch(product=p)                  # not on any public page yet
+published_batch()                       # a new product, one harvest and one packing event
+published_batch(product=p, gtin="8935049500018")
+draft_batch(product=p)                  # not on any public page yet
 """
 
 import datetime
