@@ -256,10 +256,10 @@ def test_product_page_without_batch_has_no_trace_block(client, household):
 
 
 def test_feeds_carry_the_current_batch_trace_url(household):
-    from feeds.formats import FeedContext, google, json_feed
-    from feeds.queries import feed_rows
     from catalog.models import Product
     from catalog.pricing import price_for
+    from feeds.formats import FeedContext, google, json_feed
+    from feeds.queries import feed_rows
 
     _farmer, product = household
     batch = published_batch(product=product, gtin="8935049500018")
