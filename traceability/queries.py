@@ -2,15 +2,58 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from catalog.queries import DETAIL_RENDITION, STALL_LOGO_RENDITION, packed_rendition
+from catalog.queries import DETAIL_RENDITION, packed_rendition
+from ocop_market.precompiled import Precompiled
 
 from .codes import normalize_trace_code
 from .models import Batch, TraceEvent
 
 PUBLIC_TRACE_FIELDS = ("trace_code", "gtin", "product_id", "published_at")
+
+
+def _trace_queryset(code):
+    from catalog.models import Product, ProductImage
+
+    first_image = ProductImage.objects.filter(product=OuterRef("product_id")).order_by("sort_order", "pk")
+    return (
+        Batch.objects.published()
+        .filter(trace_code=code, product__in=Product.objects.published().values("pk"))
+        .select_related(
+            "product__category",
+            "product__producer__stall__province",
+            "product__producer__stall__commune__province",
+            "product__origin_commune__province",
+            "product__origin_province",
+        )
+        .annotate(
+            cover_image_id=Subquery(first_image.values("image_id")[:1]),
+            cover_rendition=packed_rendition(OuterRef("cover_image_id"), DETAIL_RENDITION),
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=TraceEvent.objects.select_related("commune__province").order_by("sequence"))
+        )
+    )
+
+
+def _certificates_queryset(product_id):
+    from catalog.models import OcopCertificate
+
+    return OcopCertificate.objects.filter(product_id=product_id).order_by("-decision_date", "-pk")
+
+
+def _certifications_queryset(product_id):
+    from catalog.models import Certification
+
+    return Certification.objects.filter(product_id=product_id).order_by("sort_order", "pk")
+
+
+# The trace page's queries (the batch joins nine tables): compiled once, run with the code or id.
+_trace = Precompiled(_trace_queryset, code=str)
+_certificates = Precompiled(_certificates_queryset, product_id=int)
+_certifications = Precompiled(_certifications_queryset, product_id=int)
 
 
 def trace_batch(code: str) -> Batch:
@@ -21,41 +64,20 @@ def trace_batch(code: str) -> Batch:
     stars, valid or not: an expired one is shown as expired), ``certificate_valid``,
     ``certifications`` (VietGAP, organic …) and the product's ``cover_rendition``. Four queries.
     """
-    from catalog.models import Certification, OcopCertificate, Product, ProductImage
-
     normalized = normalize_trace_code(code)
     if normalized is None:
         raise Batch.DoesNotExist(code)
-    first_image = ProductImage.objects.filter(product=OuterRef("product_id")).order_by("sort_order", "pk")
-    found = list(
-        Batch.objects.published()
-        .filter(trace_code=normalized, product__in=Product.objects.published())
-        .select_related(
-            "product__category",
-            "product__producer__stall__province",
-            "product__producer__stall__commune__province",
-            "product__origin_commune__province",
-            "product__origin_province",
-        )
-        .annotate(
-            cover_image_id=first_image.values("image_id")[:1],
-            cover_rendition=packed_rendition(OuterRef("cover_image_id"), DETAIL_RENDITION),
-            logo_rendition=packed_rendition(OuterRef("product__producer__stall__logo_id"), STALL_LOGO_RENDITION),
-        )
-        .prefetch_related(
-            Prefetch("events", queryset=TraceEvent.objects.select_related("commune__province").order_by("sequence"))
-        )
-    )
+    found = list(_trace(code=normalized))
     if not found:
         raise Batch.DoesNotExist(code)
     batch = found[0]
     batch.timeline = list(batch.events.all())
-    certificates = list(OcopCertificate.objects.filter(product_id=batch.product_id).order_by("-decision_date", "-pk"))
+    certificates = list(_certificates(product_id=batch.product_id))
     today = timezone.localdate()
     valid = sorted((c for c in certificates if c.is_valid_on(today)), key=lambda c: -c.stars)
     batch.certificate = valid[0] if valid else (certificates[0] if certificates else None)
     batch.certificate_valid = bool(valid)
-    batch.certifications = list(Certification.objects.filter(product_id=batch.product_id).order_by("sort_order"))
+    batch.certifications = list(_certifications(product_id=batch.product_id))
     return batch
 
 
