@@ -82,8 +82,10 @@ class EventForm(forms.Form):
     note = forms.CharField(label=pgettext_lazy("trace event", "Note"), max_length=500, required=False)
     photo = forms.ImageField(label=_("Photo (optional)"), required=False)
 
-    def __init__(self, *args, communes=(), corrections=False, **kwargs):
+    def __init__(self, *args, communes=(), corrections=False, default_commune=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if default_commune is not None:
+            self.fields["commune"].initial = default_commune
         stages = [c for c in TraceEvent.Stage.choices if corrections or c[0] != TraceEvent.Stage.CORRECTION]
         self.fields["stage"].choices = [("", "—"), *stages]
         # The select lists the communes of the stall's province; any unit of 2025 is accepted.
@@ -108,12 +110,13 @@ class EventForm(forms.Form):
 
 
 class BaseEventFormSet(forms.BaseFormSet):
-    def __init__(self, *args, communes=(), **kwargs):
+    def __init__(self, *args, communes=(), default_commune=None, **kwargs):
         self.communes = communes
+        self.default_commune = default_commune
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"communes": self.communes}
+        return {"communes": self.communes, "default_commune": self.default_commune}
 
     def filled_forms(self):
         return [f for f in self.forms if f.has_changed() and f.cleaned_data.get("stage")]

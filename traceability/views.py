@@ -110,10 +110,10 @@ def batch_new(request):
     """Screen 1 of 2: the batch's data and its first events, on one page."""
     products = _products(request.user)
     communes = _communes(request.user)
-    default = {"commune": _default_commune(request.user)}
+    default = _default_commune(request.user)
     if request.method == "POST":
         form = BatchForm(request.POST, products=products)
-        events = EventFormSet(request.POST, request.FILES, communes=communes, initial=[default] * 3, prefix="ev")
+        events = EventFormSet(request.POST, request.FILES, communes=communes, default_commune=default, prefix="ev")
         if form.is_valid() and events.is_valid():
             batch = _create(request, form, events)
             if batch is not None:
@@ -123,7 +123,7 @@ def batch_new(request):
         product_id = request.GET.get("product", "")
         initial = {"product": product_id} if product_id.isdigit() else {}
         form = BatchForm(initial=initial, products=products)
-        events = EventFormSet(communes=communes, initial=[default] * 3, prefix="ev")
+        events = EventFormSet(communes=communes, default_commune=default, prefix="ev")
     return render(request, "traceability/batch_form.html", {"form": form, "events": events})
 
 

@@ -78,6 +78,7 @@ def test_household_batch_screens(screen, batch):
     assert s.horizontal_overflow() <= 0
     s.shot("trace-batch-draft")
     s.goto(reverse("traceability:batch", args=[batch.pk]))
+    assert s.horizontal_overflow() <= 0
     s.shot("trace-batch-published")
     s.goto(reverse("traceability:batches"))
     s.shot("trace-batch-list")
