@@ -2,7 +2,7 @@
 
 Rows are plain values (no model instances): a feed of 100,000 products builds 100,000
 small objects, not 700,000 ORM instances with every column. Each chunk costs the same
-three queries (products, their images, their certificates), whatever the catalog's size.
+four queries (products, their images, their certificates, their current batches), whatever the catalog's size.
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def _keyset(values_qs, key: str, chunk_size: int = DEFAULT_CHUNK_SIZE):
 
 
 def feed_rows(qs, *, chunk_size: int = DEFAULT_CHUNK_SIZE, today=None) -> Iterator[list[FeedRow]]:
-    """Chunks of :class:`FeedRow` for the products of ``qs``, in id order: three queries a chunk."""
+    """Chunks of :class:`FeedRow` for the products of ``qs``, in id order: four queries a chunk."""
     today = today or timezone.localdate()
     producers: dict = {}
     last = None
