@@ -176,12 +176,6 @@ def batch_publish(*, batch: Batch, actor) -> Batch:
     return batch
 
 
-def batch_update_refused(batch: Batch) -> None:
-    """Raise when ``batch`` may no longer be changed (published)."""
-    if batch.is_published:
-        raise TraceError(_("A published batch cannot be changed: add a correcting event."))
-
-
 @transaction.atomic
 def payment_qr_set(*, stall, on_product_pages: bool) -> StallPaymentQr:
     choice, _created = StallPaymentQr.objects.get_or_create(stall=stall)
