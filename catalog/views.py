@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from producers.models import Province, Stall
 
@@ -14,6 +15,9 @@ from . import queries
 from .filters import ProductFilter
 from .models import Product
 from .pricing import attach_prices, live_offers
+
+# A hook: ``fn(request, product) -> str`` of safe HTML (or "") shown on the product page.
+PRODUCT_PANELS_HOOK = "catalog_product_page_panels"
 
 
 def _page(request, queryset, per_page=None, paginator_class=Paginator):
@@ -68,6 +72,9 @@ def product_detail(request, slug):
     offers = live_offers()
     (product,) = attach_prices([product], offers=offers)
     related = attach_prices(queries.related_products(product), offers=offers)
+    # Blocks other apps add under the product's facts (the batch's trace link …), through
+    # Wagtail's hook registry, so that the catalog imports none of them.
+    panels = [html for hook in hooks.get_hooks(PRODUCT_PANELS_HOOK) if (html := hook(request, product))]
     return render(
         request,
         "catalog/product_detail.html",
@@ -78,6 +85,7 @@ def product_detail(request, slug):
             "certificate": product.certificate,
             "certifications": product.other_certifications,
             "related": related,
+            "panels": panels,
             "json_ld": json.dumps(_product_json_ld(request, product), ensure_ascii=False),
         },
     )

@@ -2,7 +2,7 @@
 
 Rows are plain values (no model instances): a feed of 100,000 products builds 100,000
 small objects, not 700,000 ORM instances with every column. Each chunk costs the same
-three queries (products, their images, their certificates), whatever the catalog's size.
+four queries (products, their images, their certificates, their current batches), whatever the catalog's size.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from catalog.changes import changed_since_q
 from catalog.models import Category, OcopCertificate, Product, ProductImage, active_certificates
 
 from .models import Partner, ProducerOptIn, ProductTombstone
+from .trace import attach_trace_urls, last_trace_change
 
 DEFAULT_CHUNK_SIZE = 1000
 
@@ -83,6 +84,7 @@ class FeedRow:
     producer: _Producer
     images: list[str] = field(default_factory=list)  # storage names, cover first
     certificates: list[dict] = field(default_factory=list)  # active ones, best first
+    trace_url: str = ""  # the current production batch's trace page (feeds/trace.py)
 
     @property
     def stars(self) -> int | None:
@@ -178,7 +180,7 @@ def _keyset(values_qs, key: str, chunk_size: int = DEFAULT_CHUNK_SIZE):
 
 
 def feed_rows(qs, *, chunk_size: int = DEFAULT_CHUNK_SIZE, today=None) -> Iterator[list[FeedRow]]:
-    """Chunks of :class:`FeedRow` for the products of ``qs``, in id order: three queries a chunk."""
+    """Chunks of :class:`FeedRow` for the products of ``qs``, in id order: four queries a chunk."""
     today = today or timezone.localdate()
     producers: dict = {}
     last = None
@@ -205,6 +207,7 @@ def feed_rows(qs, *, chunk_size: int = DEFAULT_CHUNK_SIZE, today=None) -> Iterat
         )
         for cert in certs:
             by_id[cert.pop("product_id")].certificates.append(cert)
+        attach_trace_urls(by_id)
         yield rows
         if len(values) < chunk_size:
             return
@@ -263,6 +266,7 @@ def fingerprint(partner: Partner, *, since=None, today=None) -> dict:
         **{f"p_{k}": v for k, v in agg.items()},
         "tomb_count": tombs["count"],
         "tomb_last": tombs["last"],
+        "trace_last": last_trace_change(),
     }
 
 

@@ -10,7 +10,7 @@ Never stale:
 - every entry carries the *generation* it was rendered under, which
   :func:`storefront_changed` replaces. It is
   called by the signals connected in :func:`connect_signals` (any save or delete of a
-  model of ``catalog``, ``producers`` or ``cms``, any Wagtail page or image, page
+  model of ``catalog``, ``producers``, ``cms`` or ``traceability``, any Wagtail page or image, page
   publishing and moving) and by the services that change rows without signals (stock
   reserved and released by orders, certificates expired by the daily job); once at
   once, once more when the transaction commits, so a page rendered in between from the
@@ -55,7 +55,7 @@ from django.utils.cache import patch_vary_headers
 from .cache_generation import Generation
 
 GENERATION_KEY = "pages:generation"
-WATCHED_APPS = frozenset({"catalog", "producers", "cms"})
+WATCHED_APPS = frozenset({"catalog", "producers", "cms", "traceability"})
 HEADER = "X-Page-Cache"
 # What the template's {% csrf_token %} writes, and what stands for it in a stored page.
 _TOKEN_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(">)')

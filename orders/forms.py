@@ -139,3 +139,15 @@ class GroupActionForm(forms.Form):
         if action == "cancel" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for cancelling: the buyer will see it."))
         return data
+
+
+class LineBatchForm(forms.Form):
+    """The production batch an order line shipped from: a published batch of the line's product."""
+
+    batch = forms.ModelChoiceField(label=_("Batch shipped"), queryset=None, required=False)
+
+    def __init__(self, *args, line, **kwargs):
+        from traceability.queries import batches_of_product
+
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].queryset = batches_of_product(line.product_id)

@@ -219,6 +219,15 @@ class OrderLine(models.Model):
     unit_price = models.PositiveBigIntegerField(_("unit price (VND)"))
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.PositiveBigIntegerField(_("line total (VND)"))
+    # The production batch the parcel was packed from, where the stall records it.
+    batch = models.ForeignKey(
+        "traceability.Batch",
+        verbose_name=_("batch shipped"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="order_lines",
+    )
 
     class Meta:
         ordering = ["pk"]

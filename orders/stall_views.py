@@ -168,3 +168,21 @@ def tax_export(request, month):
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tax-withheld-{month}.csv"'
     return response
+
+
+@login_required
+@require_POST
+def line_batch(request, pk, line_pk):
+    """Record the production batch a line shipped from (its trace page then answers the buyer)."""
+    from .forms import LineBatchForm
+
+    group = _group_or_404(request.user, pk)
+    line = get_object_or_404(group.lines.exclude(product=None), pk=line_pk)
+    form = LineBatchForm(request.POST, line=line)
+    if form.is_valid():
+        line.batch = form.cleaned_data["batch"]
+        line.save(update_fields=["batch"])
+        messages.success(request, _("Batch saved for this line."))
+    else:
+        messages.error(request, _("Choose a published batch of this product."))
+    return redirect("orders:stall-order", pk=group.pk)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("gian-hang-cua-toi/don-hang/<int:pk>/", stall_views.stall_order, name="stall-order"),
     path("gian-hang-cua-toi/don-hang/<int:pk>/cap-nhat/", stall_views.group_action, name="group-action"),
     path("gian-hang-cua-toi/don-hang/<int:pk>/phieu-giao-hang/", stall_views.packing_slip, name="packing-slip"),
+    path("gian-hang-cua-toi/don-hang/<int:pk>/dong/<int:line_pk>/lo-hang/", stall_views.line_batch, name="line-batch"),
     path("gian-hang-cua-toi/doi-soat/<int:stall_pk>/<str:month>/", stall_views.statement, name="statement"),
     path("gian-hang-cua-toi/thue/<str:month>/", stall_views.tax_export, name="tax-export"),
 ] + payment_urlpatterns

@@ -54,7 +54,7 @@ def walk(patterns, prefix="", namespace=""):
 
 # The pages of households, officers, stall owners and buyers: swept by test_app_url_sweep,
 # which expects logins and private objects rather than a public 200 everywhere.
-APP_NAMESPACES = ("onboarding:", "orders:", "payments:")
+APP_NAMESPACES = ("onboarding:", "orders:", "payments:", "traceability:")
 
 
 def swept_patterns(apps=False):
@@ -219,6 +219,8 @@ PUBLIC = {
     "orders:pay-vietqr",
     "payments:stripe-webhook",
     "payments:sepay-webhook",
+    "traceability:trace",
+    "traceability:digital-link",
 }
 # Capability URLs: the order's unguessable token is the permission (the buyer needs no
 # account), so whoever holds the link sees the order.
@@ -241,6 +243,9 @@ def private_world(world):
         stall_name="Gian hàng Bí Mật Ven Sông",
     )
     ApplicationProductFactory(application=application, name="Mứt gừng riêng tư")
+    from tests.factories.traceability import published_batch
+
+    batch = published_batch(product=world["product"], gtin="8935049500018")
     notification = Notification.objects.create(
         user=application.household, application=application, title="Hồ sơ của bạn", body="Riêng tư", url="/"
     )
@@ -251,6 +256,7 @@ def private_world(world):
         "notification": notification,
         "order": order,
         "group": order.groups.get(),
+        "batch": batch,
         "private_names": [
             "Hồ Thị Kín Đáo",
             "Bí Mật Ven Sông",
@@ -262,7 +268,7 @@ def private_world(world):
 
 
 def app_urls_for(route, name, world):
-    app, order, group = world["application"], world["order"], world["group"]
+    app, order, group, batch = world["application"], world["order"], world["group"], world["batch"]
     month = order.created_at.strftime("%Y-%m")
     fills = {
         "onboarding:set-password": {"token": "MQ-khong-hop-le"},
@@ -286,6 +292,16 @@ def app_urls_for(route, name, world):
         "orders:mark-received": {"number": order.number},
         "orders:refund": {"number": order.number},
         "orders:refund-sent": {"number": order.number, "refund_pk": 1},
+        "orders:line-batch": {"pk": group.pk, "line_pk": group.lines.first().pk},
+        "traceability:trace": {"code": batch.trace_code},
+        "traceability:digital-link": {"gtin": "08935049500018", "code": batch.trace_code},
+        "traceability:batch": {"pk": batch.pk},
+        "traceability:event-add": {"pk": batch.pk},
+        "traceability:event-delete": {"pk": batch.pk, "event_pk": batch.events.first().pk},
+        "traceability:publish": {"pk": batch.pk},
+        "traceability:stamps": {"pk": batch.pk},
+        "traceability:payment-sign": {"stall_pk": world["stall"].pk},
+        "traceability:payment-qr-choice": {"stall_pk": world["stall"].pk},
     }
     if "<int:pk>" in route and name.startswith("onboarding:") and name not in fills:
         fills[name] = {"pk": app.pk}  # the officer's actions on the application
@@ -328,5 +344,13 @@ def test_app_url_sweep(client, private_world, who):
     if who in ("farmer", "officer"):
         # Guessing another household's application or another stall's order: 404 (or 403/405).
         by_name = dict(seen)
-        for name in ("onboarding:detail", "onboarding:step", "orders:stall-order", "orders:packing-slip"):
+        for name in (
+            "onboarding:detail",
+            "onboarding:step",
+            "orders:stall-order",
+            "orders:packing-slip",
+            "traceability:batch",
+            "traceability:stamps",
+            "traceability:payment-sign",
+        ):
             assert by_name[name] in (403, 404), (who, name, by_name[name])

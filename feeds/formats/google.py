@@ -63,6 +63,7 @@ def item(row, price, ctx, description: str | None = None) -> str:
         _el("g:shipping_weight", f"{row.weight_grams} g" if row.weight_grams else ""),
         _el("g:custom_label_0", stars_label(row.stars)),
         _el("g:custom_label_1", row.province_name),
+        _el("ocop:trace_link", row.trace_url),
         "</item>\n",
     ]
     return "".join(parts)

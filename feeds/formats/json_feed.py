@@ -105,6 +105,7 @@ def item(row, price, ctx, description: str | None = None) -> str:
             ],
         },
         "updated_at": iso(row.updated_at),
+        "trace_url": row.trace_url or None,
     }
     return _sep(ctx) + _dumps(value)
 

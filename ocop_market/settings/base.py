@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "onboarding",
     "orders",
     "feeds",
+    "traceability",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -143,7 +144,15 @@ else:
 # not drop the pages the others keep.
 STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "600" if REDIS_URL else "0"))
 STOREFRONT_CACHED_VIEWS = frozenset(
-    {"catalog:product-list", "catalog:product-detail", "catalog:stall-list", "catalog:stall-detail", "wagtail_serve"}
+    {
+        "catalog:product-list",
+        "catalog:product-detail",
+        "catalog:stall-list",
+        "catalog:stall-detail",
+        "traceability:trace",
+        "traceability:digital-link",
+        "wagtail_serve",
+    }
 )
 
 # Background jobs (ocop_market/tasks.py): Celery on Redis when REDIS_URL is set; otherwise, or

@@ -38,7 +38,7 @@ WORKERS = 2
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "artifacts" / "bench" / "results.json"))
 
 # (label, share of the minimal view's throughput it must reach)
-THROUGHPUT_TARGETS = {"/products/": 4.0, "product": 6.0}
+THROUGHPUT_TARGETS = {"/products/": 4.0, "product": 6.0, "trace": 6.0}
 MAX_QUERIES = 15  # every storefront page: fewer than this
 MAX_KB = 80  # every storefront page: smaller than this
 
@@ -180,6 +180,13 @@ def pick_urls():
     ]
     if promotion is not None:  # seed_demo makes one live campaign
         pages.append(("promotion", promotion.url))
+    from traceability.models import Batch
+
+    # The public trace page a stamp's QR opens (seed_demo makes batches for several stalls).
+    batch = Batch.objects.published().filter(product__in=Product.objects.published()).order_by("pk").first()
+    if batch is None:
+        raise SystemExit("The seeded database has no published production batch.")
+    pages.append(("trace", batch.get_absolute_url()))
     pages.extend(order_pages(product))
     return pages
 

@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from catalog.models import Certification, OcopCertificate, Product, ProductImage
 from cms.models import HomeFeaturedProduct, HomeFeaturedStall
 from producers.models import OfficerProfile, Producer, Province, Stall
+from traceability.models import Batch
 
 
 def snapshot():
@@ -32,6 +33,7 @@ def snapshot():
         "featured stalls": HomeFeaturedStall.objects.count(),
         "featured products": HomeFeaturedProduct.objects.count(),
         "product ids": sorted(Product.objects.values_list("pk", flat=True)),
+        "batches": sorted(Batch.objects.values_list("trace_code", flat=True)),
     }
 
 
@@ -106,6 +108,9 @@ def test_seed_demo_loads_the_catalogue_once_and_a_second_run_changes_nothing():
         == Stall.objects.filter(commune__in=profile.communes.all()).count()
     )
     assert Producer.objects.visible_to(officer).count() < 30
+
+    # Production batches with their events for products of several stalls.
+    assert Batch.objects.published().values("product__producer").distinct().count() >= 5
 
     # The home page's picks.
     assert HomeFeaturedStall.objects.count() == 4

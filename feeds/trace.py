@@ -1,0 +1,26 @@
+"""The trace URL of each product's current production batch, for the feeds.
+
+A separate step of each chunk (one query): the newest published batch of each product, its
+public trace page (GS1 Digital Link when the batch has a GTIN). JSON carries it as
+``trace_url``, Google XML as ``<ocop:trace_link>``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Max
+
+
+def attach_trace_urls(by_id: dict) -> None:
+    """Set ``trace_url`` on the rows (product id → FeedRow) whose product has a published batch."""
+    from traceability.codes import trace_url
+    from traceability.queries import current_batches
+
+    for product_id, batch in current_batches(by_id).items():
+        by_id[product_id].trace_url = trace_url(batch)
+
+
+def last_trace_change():
+    """When a batch was last published: part of the feed's fingerprint (ETag)."""
+    from traceability.models import Batch
+
+    return Batch.objects.published().aggregate(last=Max("published_at"))["last"]
