@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0001_initial'),
+        ('orders', '0006_shipping_in_the_ledger'),
         ('traceability', '0001_initial'),
     ]
 
