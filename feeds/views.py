@@ -40,18 +40,31 @@ def _unauthorized() -> HttpResponse:
     return response
 
 
+# ``since`` earlier than any feed (2000) or later than tomorrow cannot mean anything: refused
+# rather than converted, which would overflow at the ends of the calendar (0001-01-01, or
+# 9999-12-31 with a negative offset) or fail while the feed is streamed.
+SINCE_EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=14)))  # the first zone
+
+
 def parse_since(value: str) -> datetime.datetime:
-    """An ISO-8601 time or date; "+" that a query string turned into a space is restored."""
+    """An ISO-8601 time or date between 2000 and tomorrow; "+" that a query string turned
+    into a space is restored. ``ValueError`` for anything else."""
     value = value.strip().replace(" ", "+")
-    moment = parse_datetime(value)
+    moment = parse_datetime(value)  # raises ValueError itself for a well-formed impossible date
     if moment is None:
         day = parse_date(value)
         if day is None:
             raise ValueError(value)
         moment = datetime.datetime.combine(day, datetime.time.min)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        utc = moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError) as error:
+        raise ValueError(value) from error
+    if not SINCE_EARLIEST <= utc <= timezone.now() + datetime.timedelta(days=1):
+        raise ValueError(value)
+    return utc
 
 
 def _validators(partner: Partner, fmt: str, since, offers) -> tuple[str, datetime.datetime]:
@@ -80,7 +93,9 @@ def feed(request, partner_slug: str, file_name: str):
         try:
             since = parse_since(request.GET["since"])
         except ValueError:
-            return HttpResponseBadRequest(_("since must be an ISO-8601 date or time."), content_type="text/plain")
+            return HttpResponseBadRequest(
+                _("since must be an ISO-8601 date or time, from 2000-01-01 until tomorrow."), content_type="text/plain"
+            )
 
     offers = live_offers(timezone.now())
     etag, last_modified = _validators(partner, fmt, since, offers)

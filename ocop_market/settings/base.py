@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ocop_market.middleware.ContentSecurityPolicyMiddleware",
     "ocop_market.middleware.RequestLogMiddleware",
+    # NUL, bytes that are not UTF-8, over-long path segments: 400/404 before anything reads them.
+    "ocop_market.middleware.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
