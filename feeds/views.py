@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.pricing import live_offers
+from ocop_market import throttle
 
 from . import queries, services
 from .models import FeedRun, Partner
@@ -82,9 +83,19 @@ def _validators(partner: Partner, fmt: str, since, offers) -> tuple[str, datetim
 def feed(request, partner_slug: str, file_name: str):
     fmt = FORMAT_BY_FILE.get(file_name)
     partner = Partner.objects.filter(slug=partner_slug, active=True).first()
+    # Wrong tokens are limited per client, and per partner slug; the partner's own token
+    # still passes when others guessed at its slug (ocop_market/throttle.py).
+    by_client = (throttle.FEED_TOKEN_BY_CLIENT, throttle.client_id(request))
+    by_partner = (throttle.FEED_TOKEN_BY_PARTNER, partner_slug)
+    if throttle.exceeded(by_client):
+        return throttle.too_many(request, throttle.FEED_TOKEN_BY_CLIENT)
     if fmt is None or partner is None:
+        throttle.hit(by_client)
         raise Http404
     if not partner.check_token(_token(request)):
+        if throttle.exceeded(by_partner):
+            return throttle.too_many(request, throttle.FEED_TOKEN_BY_PARTNER)
+        throttle.hit(by_client, by_partner)
         return _unauthorized()
     if not partner.accepts(fmt):
         raise Http404

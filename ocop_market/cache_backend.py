@@ -226,6 +226,10 @@ class RedisCache(django_redis.RedisCache):
     delete_many = _guarded("delete_many", on_error=lambda args, kwargs: None, writes="many")
     clear = _guarded("clear", on_error=lambda args, kwargs: None)
 
+    def get_or_raise(self, key, version=None):
+        """The value, ``None`` when absent, :class:`CacheUnavailable` when Redis cannot answer."""
+        return self._through_breaker(lambda: super(RedisCache, self).get(key, None, version))
+
     def incr(self, key, delta=1, version=None):
         """Django's, but :class:`CacheUnavailable` when Redis cannot answer: a counter has
         no "miss", its caller decides what to do without it."""
