@@ -173,7 +173,8 @@ def sweep(client, data, relogin=None) -> tuple[list, int, int]:
                 )
             requests += 1
             if response.status_code >= 500:
-                failures.append((method.upper(), target[:200], response.status_code))
+                error = getattr(response, "exc_info", None)
+                failures.append((method.upper(), target[:200], response.status_code, repr(error and error[1])[:300]))
             if relogin is not None and "logout" in name:
                 relogin()
     return failures, requests, unreachable
