@@ -13,6 +13,7 @@ class OcopMarketConfig(AppConfig):
 
         connect_signals()
         _chooser_creates_only_with_a_form()
+        _redirect_import_checks_its_fields()
 
 
 def _chooser_creates_only_with_a_form() -> None:
@@ -29,3 +30,23 @@ def _chooser_creates_only_with_a_form() -> None:
 
     can_create.needs_form = True
     CreationFormMixin.can_create = can_create
+
+
+def _redirect_import_checks_its_fields() -> None:
+    """Wagtail's redirect import reads its signed hidden fields without checking they were
+    sent: a POST without them failed with a KeyError (500). Missing fields: an invalid form,
+    which the view answers 400."""
+    from django import forms
+    from wagtail.contrib.redirects.forms import ConfirmImportManagementForm
+
+    clean = ConfirmImportManagementForm.clean
+    if getattr(clean, "checks_fields", False):
+        return
+
+    def checked_clean(self):
+        if not {"import_file_name", "input_format"} <= self.cleaned_data.keys():
+            raise forms.ValidationError("The import's hidden fields are missing.")
+        return clean(self)
+
+    checked_clean.checks_fields = True
+    ConfirmImportManagementForm.clean = checked_clean

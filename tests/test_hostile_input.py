@@ -70,3 +70,12 @@ def test_ordinary_vietnamese_input_passes(client):
 def test_a_long_segment_is_refused_but_a_long_slug_within_the_limit_is_looked_up(client):
     assert client.get("/feeds/schema/" + "x" * 255).status_code == 404  # no such file, no error
     assert client.get("/feeds/schema/" + "x" * 3000).status_code == 404
+
+
+def test_admin_forms_posted_without_their_fields_do_not_fail(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "x")
+    client.force_login(admin)
+    # Wagtail's redirect import, and a chooser without a creation form.
+    assert client.post("/admin/redirects/import/process/", {"q": "a"}).status_code == 400
+    # Refused as Wagtail refuses (a redirect to the dashboard with a message), not a 500.
+    assert client.post("/admin/snippets/choose/feeds/partner/create/", {"q": "a"}).status_code in (302, 403)
