@@ -44,7 +44,7 @@ test: install messages
 # The property-based and fuzz tests with new random examples, ten times as many as the suite's
 # fixed ones (the suite replays the same examples on every run, so CI is reproducible).
 fuzz: install messages
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py tests/test_fuzz_storefront.py
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py tests/test_fuzz_storefront.py tests/test_fuzz_urls.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -117,10 +117,26 @@ class ProductViewSet(ScopedSnippetViewSet):
     )
 
 
+class CategoryDeleteView(snippet_views.DeleteView):
+    """A group that others are filed under cannot go: say so instead of failing."""
+
+    def form_valid(self, form):
+        from django.contrib import messages
+        from django.db.models import ProtectedError
+        from django.shortcuts import redirect
+
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, _("This group has sub-groups or products: move them before deleting it."))
+            return redirect(self.get_success_url())
+
+
 class CategoryViewSet(SnippetViewSet):
     """OCOP product groups: editors manage them, officers only look."""
 
     model = Category
+    delete_view_class = CategoryDeleteView
     icon = "folder-open-inverse"
     menu_order = 330
     copy_view_enabled = False

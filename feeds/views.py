@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.pricing import live_offers
+from ocop_market import throttle
 
 from . import queries, services
 from .models import FeedRun, Partner
@@ -42,18 +43,31 @@ def _unauthorized() -> HttpResponse:
     return response
 
 
+# ``since`` earlier than any feed (2000) or later than tomorrow cannot mean anything: refused
+# rather than converted, which would overflow at the ends of the calendar (0001-01-01, or
+# 9999-12-31 with a negative offset) or fail while the feed is streamed.
+SINCE_EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=14)))  # the first zone
+
+
 def parse_since(value: str) -> datetime.datetime:
-    """An ISO-8601 time or date; "+" that a query string turned into a space is restored."""
+    """An ISO-8601 time or date between 2000 and tomorrow; "+" that a query string turned
+    into a space is restored. ``ValueError`` for anything else."""
     value = value.strip().replace(" ", "+")
-    moment = parse_datetime(value)
+    moment = parse_datetime(value)  # raises ValueError itself for a well-formed impossible date
     if moment is None:
         day = parse_date(value)
         if day is None:
             raise ValueError(value)
         moment = datetime.datetime.combine(day, datetime.time.min)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        utc = moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError) as error:
+        raise ValueError(value) from error
+    if not SINCE_EARLIEST <= utc <= timezone.now() + datetime.timedelta(days=1):
+        raise ValueError(value)
+    return utc
 
 
 def _validators(partner: Partner, fmt: str, since, offers, now) -> tuple[str, datetime.datetime | None]:
@@ -74,11 +88,21 @@ def _validators(partner: Partner, fmt: str, since, offers, now) -> tuple[str, da
 @require_safe
 def feed(request, partner_slug: str, file_name: str):
     fmt = FORMAT_BY_FILE.get(file_name)
-    if fmt is None:
-        raise Http404
     partner = Partner.objects.filter(slug=partner_slug, active=True).first()
+    # Wrong tokens are limited per client, and per partner slug; the partner's own token
+    # still passes when others guessed at its slug (ocop_market/throttle.py).
+    by_client = (throttle.FEED_TOKEN_BY_CLIENT, throttle.client_id(request))
+    by_partner = (throttle.FEED_TOKEN_BY_PARTNER, partner_slug)
+    if throttle.exceeded(by_client):
+        return throttle.too_many(request, throttle.FEED_TOKEN_BY_CLIENT)
+    if fmt is None:
+        throttle.hit(by_client)
+        raise Http404
     # An unknown partner gets the same answer as a wrong token: partner names cannot be probed.
     if partner is None or not partner.check_token(_token(request)):
+        if throttle.exceeded(by_partner):
+            return throttle.too_many(request, throttle.FEED_TOKEN_BY_PARTNER)
+        throttle.hit(by_client, by_partner)
         return _unauthorized()
     if not partner.accepts(fmt):
         raise Http404
@@ -87,7 +111,9 @@ def feed(request, partner_slug: str, file_name: str):
         try:
             since = parse_since(request.GET["since"])
         except ValueError:
-            return HttpResponseBadRequest(_("since must be an ISO-8601 date or time."), content_type=TEXT)
+            return HttpResponseBadRequest(
+                _("since must be an ISO-8601 date or time, from 2000-01-01 until tomorrow."), content_type=TEXT
+            )
 
     now = timezone.now()
     offers = live_offers(now)

@@ -1,13 +1,39 @@
-"""Django's Redis cache, with one Redis client per connection pool instead of one per call.
+"""Django's Redis cache, made to degrade rather than fail, and keeping its Redis client.
 
-``django.core.cache.backends.redis.RedisCacheClient.get_client`` builds a new
-``redis.Redis`` for every operation; with redis-py 8 that costs about 0.12 ms of CPU
-(its command table is filled anew), as much as the round trip itself, and the page
+**Degrade, never fail.** Every cache in the project (whole pages, generations, live
+offers, menus, site settings, filter choices, cached sessions) is something the database
+can answer without. So a Redis error is a miss: a read returns the default, a write is
+dropped and reports that nothing was stored (``add`` is ``False``, ``set_many`` returns
+every key). A short connect and socket timeout (``REDIS_TIMEOUT``) bounds one attempt,
+and a circuit breaker, one per Redis server and process, bounds how often one is made:
+after a failure no command reaches Redis for ``REDIS_RETRY_SECONDS``; then a single
+request tries again (the others still see a miss), and closes the breaker if it works.
+
+**Nothing stale after the outage.** A write that failed may leave an older value in
+Redis (a generation not replaced, a session saved only to the database): the keys of
+failed writes are remembered, up to ``DIRTY_LIMIT`` per process, and deleted when Redis
+answers again, before anything is read from it.
+
+**One client per pool.** ``django.core.cache.backends.redis.RedisCacheClient.get_client``
+builds a new ``redis.Redis`` for every operation; with redis-py 8 that costs about 0.12 ms
+of CPU (its command table is filled anew), as much as the round trip itself, and the page
 cache makes one such call for each page it serves. A client over a connection pool is
 thread-safe and the pool reconnects after a fork, so one client per pool is kept.
 """
 
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+
 from django.core.cache.backends import redis as django_redis
+
+logger = logging.getLogger(__name__)
+
+DIRTY_LIMIT = 10_000
+DEFAULT_RETRY_SECONDS = 5.0
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -23,7 +49,188 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return client
 
 
+class CircuitBreaker:
+    """Closed (Redis is used), or open until a moment; then one caller at a time may try."""
+
+    def __init__(self, name: str, interval: float):
+        self.name = name
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._open_until = 0.0  # time.monotonic()
+        self._failed = False
+        self._dirty: set[str] = set()
+        self._dirty_overflow = False
+
+    @property
+    def is_open(self) -> bool:
+        return self._failed
+
+    def allow(self) -> bool:
+        """May a command go to Redis now? While open, once per interval (the trial)."""
+        if not self._failed:
+            return True
+        with self._lock:
+            now = time.monotonic()
+            if not self._failed:
+                return True
+            if now < self._open_until:
+                return False
+            self._open_until = now + self.interval  # the others wait for this trial's outcome
+            return True
+
+    def failure(self, error: Exception) -> None:
+        with self._lock:
+            if not self._failed:
+                logger.warning(
+                    "Redis cache %s unavailable (%s): serving without it, next try in %.0f s",
+                    self.name,
+                    error,
+                    self.interval,
+                )
+            self._failed = True
+            self._open_until = time.monotonic() + self.interval
+
+    def dirty(self) -> set[str]:
+        with self._lock:
+            return set(self._dirty)
+
+    def recovered(self, deleted: set[str]) -> set[str]:
+        """Close the breaker after a trial that worked; the keys still to delete."""
+        with self._lock:
+            if self._failed:
+                logger.warning("Redis cache %s available again", self.name)
+            if self._dirty_overflow:
+                logger.warning("Redis cache %s: more than %d writes failed, some may be stale", self.name, DIRTY_LIMIT)
+                self._dirty_overflow = False
+            self._failed = False
+            self._open_until = 0.0
+            self._dirty -= deleted
+            remaining, self._dirty = self._dirty, set()
+            return remaining
+
+    def remember(self, keys) -> None:
+        with self._lock:
+            for key in keys:
+                if len(self._dirty) >= DIRTY_LIMIT:
+                    self._dirty_overflow = True
+                    return
+                self._dirty.add(key)
+
+    def reset(self) -> None:
+        """Closed, nothing remembered (tests)."""
+        with self._lock:
+            self._failed = False
+            self._open_until = 0.0
+            self._dirty.clear()
+            self._dirty_overflow = False
+
+
+_breakers: dict[str, CircuitBreaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(location: str, interval: float) -> CircuitBreaker:
+    """One breaker per Redis server and process, shared by the threads' cache objects."""
+    with _breakers_lock:
+        breaker = _breakers.get(location)
+        if breaker is None:
+            breaker = _breakers[location] = CircuitBreaker(location.rsplit("@", 1)[-1], interval)
+        return breaker
+
+
+def _errors():
+    import redis
+
+    return (redis.exceptions.RedisError, OSError)
+
+
+class CacheUnavailable(Exception):
+    """Redis did not answer, or its breaker is open."""
+
+
+def _guarded(method_name: str, *, on_error, writes: str | None = None):
+    """``RedisCache.<method_name>`` through the breaker: when Redis cannot answer, the
+    result is ``on_error(args, kwargs)``, and the keys written are remembered as possibly
+    stale (``writes``: "one" for the first argument, "many" for an iterable or mapping)."""
+    original = getattr(django_redis.RedisCache, method_name)
+
+    @functools.wraps(original)
+    def method(self, *args, **kwargs):
+        try:
+            return self._through_breaker(lambda: original(self, *args, **kwargs))
+        except CacheUnavailable:
+            if writes is not None:
+                first = args[0] if args else next(iter(kwargs.values()), ())
+                keys = [first] if writes == "one" else list(first)
+                self.breaker.remember(self.make_and_validate_key(key, version=kwargs.get("version")) for key in keys)
+            return on_error(args, kwargs)
+
+    return method
+
+
 class RedisCache(django_redis.RedisCache):
+    """``OPTIONS`` go to redis-py's connection pool, except ``retry_seconds`` (the breaker's interval)."""
+
     def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        retry_seconds = float(options.pop("retry_seconds", DEFAULT_RETRY_SECONDS))
+        params["OPTIONS"] = options
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self.breaker = breaker_for(server if isinstance(server, str) else ",".join(server), retry_seconds)
+
+    def _through_breaker(self, call):
+        breaker = self.breaker
+        if not breaker.allow():
+            raise CacheUnavailable
+        trial = breaker.is_open
+        deleted: set[str] = set()
+        try:
+            if trial:  # first the keys whose writes failed, before anything is read
+                deleted = breaker.dirty()
+                if deleted:
+                    self._cache.get_client(write=True).delete(*deleted)
+            result = call()
+        except _errors() as error:
+            breaker.failure(error)
+            raise CacheUnavailable from error
+        if trial:
+            remaining = breaker.recovered(deleted)
+            if remaining:
+                try:
+                    self._cache.get_client(write=True).delete(*remaining)
+                except _errors() as error:
+                    breaker.remember(remaining)
+                    breaker.failure(error)
+        return result
+
+    def available(self) -> bool:
+        """Does Redis answer a PING now? (Through the breaker: at most one try per interval.)"""
+        try:
+            self._through_breaker(lambda: self._cache.get_client().ping())
+        except CacheUnavailable:
+            return False
+        return True
+
+    get = _guarded("get", on_error=lambda args, kwargs: args[1] if len(args) > 1 else kwargs.get("default"))
+    get_many = _guarded("get_many", on_error=lambda args, kwargs: {})
+    has_key = _guarded("has_key", on_error=lambda args, kwargs: False)
+    set = _guarded("set", on_error=lambda args, kwargs: None, writes="one")
+    add = _guarded("add", on_error=lambda args, kwargs: False, writes="one")
+    touch = _guarded("touch", on_error=lambda args, kwargs: False, writes="one")
+    delete = _guarded("delete", on_error=lambda args, kwargs: False, writes="one")
+    set_many = _guarded(
+        "set_many", on_error=lambda args, kwargs: list(args[0] if args else kwargs["data"]), writes="many"
+    )
+    delete_many = _guarded("delete_many", on_error=lambda args, kwargs: None, writes="many")
+    clear = _guarded("clear", on_error=lambda args, kwargs: None)
+
+    def get_or_raise(self, key, version=None):
+        """The value, ``None`` when absent, :class:`CacheUnavailable` when Redis cannot answer."""
+        return self._through_breaker(lambda: super(RedisCache, self).get(key, None, version))
+
+    def incr(self, key, delta=1, version=None):
+        """Django's, but :class:`CacheUnavailable` when Redis cannot answer: a counter has
+        no "miss", its caller decides what to do without it."""
+        return self._through_breaker(lambda: super(RedisCache, self).incr(key, delta, version))

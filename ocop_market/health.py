@@ -1,8 +1,11 @@
 """``/healthz``: is this instance able to serve? For load balancers and uptime checks.
 
 Each check is a small function that returns its state (``"ok"``, or ``"eager"`` for a
-broker that is not configured) or raises; the view runs them all and answers 503 naming
-the parts that failed, so one probe shows what is down.
+broker that is not configured) or raises; the view runs them all, so one probe shows
+what is down. Only the database is essential: without it the view answers 503 (the
+balancer takes the instance out). Without Redis (the cache, the broker) the site still
+serves, from the database (ocop_market/cache_backend.py): 200, ``"status": "degraded"``,
+naming the parts in ``degraded``, so every instance is not taken out for a Redis outage.
 """
 
 import logging
@@ -17,6 +20,7 @@ from django.views.decorators.cache import never_cache
 logger = logging.getLogger(__name__)
 
 BROKER_TIMEOUT = 2  # seconds: a probe must answer well within the balancer's own timeout
+ESSENTIAL = frozenset({"database"})
 
 
 def check_database() -> str:
@@ -28,6 +32,9 @@ def check_database() -> str:
 
 
 def check_cache() -> str:
+    available = getattr(cache, "available", None)  # the Redis backend: through its breaker
+    if available is not None and not available():
+        raise RuntimeError("Redis does not answer")
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=10)
     try:
@@ -41,6 +48,10 @@ def check_cache() -> str:
 def check_broker() -> str:
     if not settings.REDIS_URL:
         return "eager"  # tasks run in-process: there is no broker to reach
+    breaker = getattr(cache, "breaker", None)
+    if breaker is not None and breaker.is_open and settings.CELERY_BROKER_URL == settings.REDIS_URL:
+        # The same Redis failed the cache's last try: no new connection per probe.
+        raise RuntimeError("Redis does not answer (the cache's circuit breaker is open)")
     from kombu import Connection
 
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT) as conn:
@@ -54,14 +65,22 @@ def healthz(request):
     checks = {"database": check_database, "cache": check_cache, "broker": check_broker}
     body = {}
     failing = []
+    degraded = []
     for name, check in checks.items():
         try:
             body[name] = check()
         except Exception:
-            logger.exception("Health check failed: %s", name)
+            if name in ESSENTIAL:
+                logger.exception("Health check failed: %s", name)
+                failing.append(name)
+            else:
+                logger.warning("Health check degraded: %s", name, exc_info=True)
+                degraded.append(name)
             body[name] = "error"
-            failing.append(name)
-    body = {"status": "error" if failing else "ok", **body}
+    status = "error" if failing else "degraded" if degraded else "ok"
+    body = {"status": status, **body}
     if failing:
         body["failing"] = failing
+    if degraded:
+        body["degraded"] = degraded
     return JsonResponse(body, status=503 if failing else 200)

@@ -131,3 +131,125 @@ def _policy(media_origins: tuple[str, ...]) -> str:
 
 # The policy with media on the site itself (local folders).
 CONTENT_SECURITY_POLICY = _policy(())
+
+
+# --- input that cannot crash -----------------------------------------------------------------
+
+MAX_SEGMENT_LENGTH = 255  # characters of one path segment (a file name's limit, above any slug)
+MAX_DB_INTEGER = 2**63 - 1  # the largest id either database stores
+
+
+def _invalid_bytes(raw: bytes) -> bool:
+    """NUL anywhere, or bytes that are not UTF-8."""
+    if b"\x00" in raw:
+        return True
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _raw_path(request) -> bytes:
+    path = request.META.get("PATH_INFO", "")
+    try:
+        return path.encode("iso-8859-1")  # WSGI: the bytes as received, as Latin-1 text
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogatepass")  # ASGI: already text
+
+
+def _invalid_encoded(text: str) -> bool:
+    """A query string or url-encoded body whose values decode to NUL or to bytes that are not UTF-8."""
+    from urllib.parse import unquote_to_bytes
+
+    if isinstance(text, bytes):
+        text = text.decode("iso-8859-1")
+    return _invalid_bytes(unquote_to_bytes(text.replace("+", " ")))
+
+
+def _is_db_integer(text: str) -> bool:
+    return text.isascii() and text.isdigit() and int(text) <= MAX_DB_INTEGER
+
+
+def _out_of_range_ids(params) -> bool:
+    """Ids (``id``, ``pk``, ``…_id``) in a query or form that no row can have: past 64 bits."""
+    for key, values in params.lists():
+        is_id = key in ("id", "pk") or key.endswith(("_id", "_pk"))
+        if is_id and any(value.isascii() and value.isdigit() and int(value) > MAX_DB_INTEGER for value in values):
+            return True
+    return False
+
+
+def _view_model(view_func):
+    from django.apps import apps
+
+    model = getattr(view_func, "view_initkwargs", {}).get("model")
+    if isinstance(model, str):
+        try:
+            model = apps.get_model(model)
+        except (LookupError, ValueError):
+            return None
+    return model if isinstance(model, type) else None
+
+
+def _has_integer_pk(model) -> bool:
+    from django.db import models
+
+    return model is not None and isinstance(model._meta.pk, models.IntegerField)
+
+
+class HostileInputMiddleware:
+    """Answers 404 to a path, and 400 to a query string or form, that no page could use.
+
+    Refused before any view or database sees them (PostgreSQL refuses NUL in text and an
+    unchecked value ends as a 500): NUL bytes and bytes that are not UTF-8 in the path,
+    the query string or the form (url-encoded or multipart); a path segment longer than
+    ``MAX_SEGMENT_LENGTH``; a number in the URL past what the database stores.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import BadRequest
+        from django.http import Http404
+
+        path = _raw_path(request)
+        if _invalid_bytes(path) or any(len(segment) > MAX_SEGMENT_LENGTH for segment in path.split(b"/")):
+            raise Http404("invalid path")
+        if _invalid_encoded(request.META.get("QUERY_STRING", "")):
+            raise BadRequest("invalid query string")
+        if _out_of_range_ids(request.GET):
+            raise BadRequest("id out of range")
+        if request.content_type == "application/x-www-form-urlencoded" and (
+            _invalid_encoded(request.body) or _out_of_range_ids(request.POST)
+        ):
+            raise BadRequest("invalid form")
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.core.exceptions import BadRequest
+        from django.http import Http404
+
+        for value in (*view_args, *view_kwargs.values()):
+            text = str(value)
+            if text.isdigit() and text.isascii() and int(text) > MAX_DB_INTEGER:
+                raise Http404("number out of range")
+        # The admin's generic views (Wagtail's choosers, snippets) take ``<str:pk>``: an id
+        # that is no integer would reach the database as one.
+        if isinstance(view_kwargs.get("pk"), str) and _has_integer_pk(_view_model(view_func)):
+            from django.contrib.admin.utils import unquote
+
+            if not _is_db_integer(unquote(view_kwargs["pk"])):
+                raise Http404("not an id")
+        # A multipart form is parsed here as the CSRF check would parse it: not for views
+        # exempt from it (webhooks read their body themselves).
+        if (
+            request.method == "POST"
+            and request.content_type == "multipart/form-data"
+            and not getattr(view_func, "csrf_exempt", False)
+        ):
+            for key, values in request.POST.lists():
+                if any("\x00" in text or "\ufffd" in text for text in (key, *values)):
+                    raise BadRequest("invalid form")
+        return None

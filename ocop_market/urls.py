@@ -51,5 +51,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "ocop_market.views.bad_request"
 handler404 = "ocop_market.views.page_not_found"
 handler500 = "ocop_market.views.server_error"

@@ -23,3 +23,7 @@ def account_locked(request, original_response=None, credentials=None):
 
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(request, "account_locked.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)

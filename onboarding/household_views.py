@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ocop_market import throttle
+
 from . import accounts, addresses, forms
 from .models import Application, ApplicationPhoto, ApplicationProduct, ReviewComment
 
@@ -138,13 +140,33 @@ def _after_login(user):
     return reverse("onboarding:home")
 
 
+def _login_name(value: str) -> str:
+    """The account a login or registration aims at: the phone number however typed, else the text."""
+    from ocop_market.phone import normalize_vn_phone
+
+    value = value.strip()[:150]
+    try:
+        return normalize_vn_phone(value)
+    except ValidationError:  # not a phone number: a user name
+        return value.lower()
+
+
 def login_view(request):
     """Log in with the phone number however it is typed (``0912 345 678``), or a user name."""
     if request.method == "POST":
+        # Besides django-axes (a user name from one address): per client, and failed logins
+        # per phone number from any address (ocop_market/throttle.py).
+        by_client = (throttle.LOGIN_BY_CLIENT, throttle.client_id(request))
+        by_phone = (throttle.LOGIN_BY_PHONE, _login_name(request.POST.get("username", "")))
+        limit = throttle.exceeded(by_client, by_phone)
+        if limit is not None:
+            return throttle.too_many(request, limit)
+        throttle.hit(by_client)
         form = forms.LoginForm(request, data=request.POST)
         if form.is_valid():
             auth_login(request, form.user)
             return HttpResponseRedirect(_safe_next(request, _after_login(form.user)))
+        throttle.hit(by_phone)
     else:
         form = forms.LoginForm(request)
     return render(
@@ -164,6 +186,12 @@ def register_view(request):
     if request.user.is_authenticated:
         return redirect("onboarding:home")
     if request.method == "POST":
+        by_client = (throttle.REGISTER_BY_CLIENT, throttle.client_id(request))
+        by_phone = (throttle.REGISTER_BY_PHONE, _login_name(request.POST.get("phone", "")))
+        limit = throttle.exceeded(by_client, by_phone)
+        if limit is not None:
+            return throttle.too_many(request, limit)
+        throttle.hit(by_client, by_phone)
         form = forms.RegisterForm(request.POST)
         if form.is_valid():
             try:
@@ -185,6 +213,12 @@ def register_view(request):
 
 
 def set_password_view(request, token):
+    # The link's token is the secret: requests limited per client and per token.
+    checks = ((throttle.SET_PASSWORD_BY_CLIENT, throttle.client_id(request)), (throttle.SET_PASSWORD_BY_TOKEN, token))
+    limit = throttle.exceeded(*checks)
+    if limit is not None:
+        return throttle.too_many(request, limit)
+    throttle.hit(*checks)
     user = accounts.user_from_token(token)
     if user is None:
         return render(request, "onboarding/set_password_invalid.html", status=404)

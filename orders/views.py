@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import Product
+from ocop_market import throttle
 
 from . import services
 from .cart import Cart, CartError, parse_quantity, price_cart
@@ -142,9 +143,22 @@ def order_detail(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def lookup(request):
     form = LookupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        order = Order.objects.filter(number=form.cleaned_data["number"], buyer_phone=form.cleaned_data["phone"]).first()
-        if order is not None:
-            return redirect(order)
-        form.add_error(None, _("No order has this number and phone number. Check both and try again."))
+    if request.method == "POST":
+        # Order numbers are sequential: guesses are limited per client, and failed ones per
+        # phone number and per order number (ocop_market/throttle.py).
+        by_client = (throttle.ORDER_LOOKUP_BY_CLIENT, throttle.client_id(request))
+        targets = []
+        if form.is_valid():
+            number, phone = form.cleaned_data["number"], form.cleaned_data["phone"]
+            targets = [(throttle.ORDER_LOOKUP_BY_PHONE, phone), (throttle.ORDER_LOOKUP_BY_NUMBER, number)]
+        limit = throttle.exceeded(by_client, *targets)
+        if limit is not None:
+            return throttle.too_many(request, limit)
+        throttle.hit(by_client)
+        if form.is_valid():
+            order = Order.objects.filter(number=number, buyer_phone=phone).first()
+            if order is not None:
+                return redirect(order)
+            throttle.hit(*targets)
+            form.add_error(None, _("No order has this number and phone number. Check both and try again."))
     return render(request, "orders/lookup.html", {"form": form})

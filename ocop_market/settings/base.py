@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ocop_market.middleware.ContentSecurityPolicyMiddleware",
     "ocop_market.middleware.RequestLogMiddleware",
+    # NUL, bytes that are not UTF-8, over-long path segments: 400/404 before anything reads them.
+    "ocop_market.middleware.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -131,9 +133,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # Django's Redis backend, keeping its Redis client (ocop_market/cache_backend.py).
-    CACHES = {"default": {"BACKEND": "ocop_market.cache_backend.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions (carts included) read from Redis, written through to the database.
+    # Django's Redis backend, keeping its Redis client, and serving without Redis when it is
+    # down: an error is a miss, one attempt (bounded by REDIS_TIMEOUT seconds) per
+    # REDIS_RETRY_SECONDS at most (ocop_market/cache_backend.py).
+    _redis_timeout = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+    CACHES = {
+        "default": {
+            "BACKEND": "ocop_market.cache_backend.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": _redis_timeout,
+                "socket_timeout": _redis_timeout,
+                "retry_seconds": float(os.environ.get("REDIS_RETRY_SECONDS", "5")),
+            },
+        }
+    }
+    # Sessions (carts included) read from Redis, written through to the database; from the
+    # database alone while Redis is down.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
