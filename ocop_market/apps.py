@@ -8,11 +8,10 @@ class OcopMarketConfig(AppConfig):
     verbose_name = "OCOP Market"
 
     def ready(self):
-        from . import checks  # noqa: F401 -- registers the checks
-        from .page_cache import connect_signals
-
         from django.db.models.signals import pre_save
 
+        from . import checks  # noqa: F401 -- registers the checks
+        from .page_cache import connect_signals
         from .text import clean_typed_text
 
         connect_signals()

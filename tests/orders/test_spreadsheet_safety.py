@@ -56,7 +56,11 @@ def test_the_tax_export_and_the_monthly_statement(client, placed_order, stall_wi
     lines = list(csv.reader(io.StringIO(client.get(reverse("orders:tax-export", args=[month])).content.decode())))
     assert lines[1][1] == "'=1+1" and lines[1][5] == "'@cmd"
     goods = dict(zip(lines[0], lines[1], strict=True))
-    assert [goods["revenue"], goods["vat_withheld"], goods["pit_withheld"]] == ["380000", "3800", "1900"]  # numbers, goods only
+    assert [goods["revenue"], goods["vat_withheld"], goods["pit_withheld"]] == [
+        "380000",
+        "3800",
+        "1900",
+    ]  # numbers, goods only
 
     owner = editor
     Producer.objects.filter(pk=stall_a.producer_id).update(owner=owner)
