@@ -17,3 +17,17 @@ def secret_key_check(app_configs, **kwargs):
     if not settings.DEBUG and not settings._wrapped.SECRET_KEY:
         return [Error(SECRET_KEY_MISSING, hint="Export a long random SECRET_KEY.", id="ocop_market.E001")]
     return []
+
+
+@register(deploy=True)
+def outbound_loopback_check(app_configs, **kwargs):
+    """Pushes to loopback are for the test suite's own servers, never for a deployment."""
+    if not settings.DEBUG and getattr(settings, "OUTBOUND_ALLOW_LOOPBACK", False):
+        return [
+            Error(
+                "OUTBOUND_ALLOW_LOOPBACK is on with DEBUG off: partner pushes could reach this server itself.",
+                hint="Remove OUTBOUND_ALLOW_LOOPBACK from the settings; only tests set it.",
+                id="ocop_market.E002",
+            )
+        ]
+    return []

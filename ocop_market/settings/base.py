@@ -174,6 +174,9 @@ CELERY_BEAT_SCHEDULE = {
 FEEDS_PUSH_RETRIES = int(os.environ.get("FEEDS_PUSH_RETRIES", "3"))
 FEEDS_PUSH_BACKOFF = float(os.environ.get("FEEDS_PUSH_BACKOFF", "0.5"))
 FEEDS_PUSH_TIMEOUT = (5, 30)  # connect, read (seconds)
+# Pushes to loopback: only the test suite turns this on (ocop_market/outbound.py); never from the
+# environment, and the deploy check refuses it with DEBUG off.
+OUTBOUND_ALLOW_LOOPBACK = False
 # Product changes are pushed incrementally at most once per this many seconds (debounce).
 FEEDS_PUSH_DEBOUNCE = int(os.environ.get("FEEDS_PUSH_DEBOUNCE", "60"))
 
