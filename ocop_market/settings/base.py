@@ -296,13 +296,23 @@ TAX_WITHHOLDING_PIT_RATE = os.environ.get("TAX_WITHHOLDING_PIT_RATE", "0.005")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ocop_market.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ocop_market.middleware.RequestIdFilter"},
+        # Private links, tokens and e-mail addresses never reach a log line (ocop_market/log_redaction.py).
+        "redact": {"()": "ocop_market.log_redaction.RedactingFilter"},
+    },
     "formatters": {
         "line": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(request_id_field)s%(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact", "request_id"], "formatter": "line"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "ocop_market.request": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
+        # Django's own handlers (its DEBUG console, the development server's request lines) would
+        # bypass the filters above: everything goes through the one console handler.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
