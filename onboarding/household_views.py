@@ -693,7 +693,7 @@ def _products_step(request, app, step, can_edit):
 
 
 def _photos_step(request, app, step, can_edit):
-    from .uploads import save_product_photo
+    from .uploads import store_application_photo
 
     products = _products(app)
     current = _current_product(request, products)
@@ -702,9 +702,12 @@ def _photos_step(request, app, step, can_edit):
         if request.POST.get("action") == "delete":
             photo = get_object_or_404(ApplicationPhoto, pk=request.POST.get("photo"), product=current)
             with transaction.atomic():
-                image = photo.image
+                image, name = photo.image, photo.file.name
                 photo.delete()
-                image.delete()
+                if name:
+                    transaction.on_commit(lambda: photo.file.storage.delete(name))
+                elif image is not None:
+                    image.delete()
                 _record(app, request.user, step, _("removed a photo of %(name)s") % {"name": current.name})
             messages.success(request, _("The photo is removed."))
             return HttpResponseRedirect(request.path + f"?p={current.pk}")
@@ -715,8 +718,7 @@ def _photos_step(request, app, step, can_edit):
             for n, upload in enumerate(form.cleaned_data["photos"]):
                 try:
                     with transaction.atomic():
-                        image = save_product_photo(upload, title=current.name or app.stall_name, user=request.user)
-                        ApplicationPhoto.objects.create(product=current, image=image, sort_order=start + n)
+                        store_application_photo(upload, product=current, sort_order=start + n)
                         saved += 1
                 except ValidationError as exc:
                     errors.append(f"{upload.name}: {' '.join(exc.messages)}")
