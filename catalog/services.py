@@ -4,23 +4,67 @@
 onboarding never writes catalog or producer rows itself.
 """
 
-from django.db import transaction
-from django.utils.html import escape, linebreaks
+import io
+import re
 
+from django.db import transaction
+from django.utils.html import escape
+
+from ocop_market.text import vi_slugify
 from producers.models import BankAccount, Producer, Stall
 
 from .models import Certification, OcopCertificate, Product, ProductImage
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
-def _rich_text(text: str) -> str:
-    """Plain text typed by a household → the paragraphs of a RichTextField (escaped)."""
-    return linebreaks(escape(text.strip())) if text and text.strip() else ""
+
+def plain_text_to_rich_text(text: str) -> str:
+    """Plain text typed by a household → the paragraphs of a RichTextField (escaped).
+
+    One ``<p>`` per paragraph (text between blank lines), a single line break inside one as
+    ``<br/>``: the form Wagtail's rich-text editor stores and loads. Django's ``linebreaks``
+    writes an unclosed ``<br>``, which the editor refuses ("Unmatched tags"), so the admin's
+    edit page of such a stall or product could not be opened.
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = []
+    for block in _BLANK_LINE.split(text):
+        lines = [escape(line.strip()) for line in block.split("\n") if line.strip()]
+        if lines:
+            paragraphs.append(f"<p>{'<br/>'.join(lines)}</p>")
+    return "".join(paragraphs)
 
 
 def _save(obj):
     obj.full_clean()
     obj.save()
     return obj
+
+
+PUBLISHED_PHOTOS = "Ảnh sản phẩm"
+
+
+def _public_image(photo, *, title: str):
+    """The catalog's public copy (a Wagtail image) of an application's private photo."""
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+    from wagtail.utils.file import hash_filelike
+
+    with photo.file.open("rb") as file:
+        data = file.read()
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=PUBLISHED_PHOTOS).first() or root.add_child(name=PUBLISHED_PHOTOS)
+    name = f"{vi_slugify(title, max_length=50) or 'anh'}.{photo.file.name.rsplit('.', 1)[-1]}"
+    image = get_image_model()(
+        title=title[:255],
+        collection=collection,
+        file=ImageFile(io.BytesIO(data), name=name),
+        file_size=len(data),
+        file_hash=hash_filelike(io.BytesIO(data)),
+    )
+    image.save()
+    return image
 
 
 def _publish_producer(app) -> tuple[Producer, Stall]:
@@ -38,7 +82,7 @@ def _publish_producer(app) -> tuple[Producer, Stall]:
     stall = Stall(
         producer=producer,
         name=app.stall_name.strip(),
-        story=_rich_text(app.story),
+        story=plain_text_to_rich_text(app.story),
         phone=app.phone,
         province_id=app.province_id,
         commune_id=app.commune_id,
@@ -68,7 +112,7 @@ def _publish_product(item, producer, stall) -> Product:
     product.category_id = item.category_id
     product.name = item.name.strip()
     product.short_description = item.short_description.strip()
-    product.description = _rich_text(item.description)
+    product.description = plain_text_to_rich_text(item.description)
     product.unit = item.unit.strip()
     product.price = item.price
     product.stock = item.stock
@@ -81,6 +125,10 @@ def _publish_product(item, producer, stall) -> Product:
     product.save()
 
     photos = list(item.photos.all())
+    for photo in photos:
+        if photo.image_id is None:
+            photo.image = _public_image(photo, title=product.name)
+            photo.save(update_fields=["image"])
     if photos:
         ProductImage.objects.filter(product=product).delete()
         ProductImage.objects.bulk_create(

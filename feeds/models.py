@@ -13,6 +13,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from catalog.models import Category, Product
+from ocop_market.outbound import validate_public_url
 from producers.models import Producer, Province, TimeStampedModel
 
 
@@ -40,7 +41,7 @@ class Partner(ClusterableModel, TimeStampedModel):
     # Only the hash is stored: the token itself is shown once, when created or rotated.
     token_hash = models.CharField(max_length=64, editable=False, blank=True)
     token_rotated_at = models.DateTimeField(_("token rotated at"), null=True, blank=True, editable=False)
-    push_url = models.URLField(_("push URL"), blank=True)
+    push_url = models.URLField(_("push URL"), blank=True, validators=[validate_public_url])
     signing_secret = models.CharField(
         _("signing secret"),
         max_length=128,

@@ -24,6 +24,8 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
+from ocop_market.outbound import public_session
+
 logger = logging.getLogger(__name__)
 
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
@@ -112,7 +114,8 @@ def post_feed(
         "User-Agent": "OCOP-Market-Feeds/1",
     }
     own_session = session is None
-    session = session or requests.Session()
+    # Only public addresses, checked once connected (after DNS resolution): ocop_market/outbound.py.
+    session = session or public_session()
     try:
         attempt = 0
         while True:

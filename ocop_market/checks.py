@@ -38,3 +38,17 @@ def site_url_check(app_configs, **kwargs):
             id="ocop_market.E002",
         )
     ]
+
+
+@register(deploy=True)
+def outbound_loopback_check(app_configs, **kwargs):
+    """Pushes to loopback are for the test suite's own servers, never for a deployment."""
+    if not settings.DEBUG and getattr(settings, "OUTBOUND_ALLOW_LOOPBACK", False):
+        return [
+            Error(
+                "OUTBOUND_ALLOW_LOOPBACK is on with DEBUG off: partner pushes could reach this server itself.",
+                hint="Remove OUTBOUND_ALLOW_LOOPBACK from the settings; only tests set it.",
+                id="ocop_market.E003",
+            )
+        ]
+    return []

@@ -29,6 +29,8 @@ if os.path.isdir(SHM):
     worker_tmp_dir = SHM
 
 accesslog = "-"
+# Private order links and tokens are redacted from every access-log field.
+logger_class = "ocop_market.log_redaction.RedactingGunicornLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = (

@@ -1,6 +1,6 @@
 """Outgoing notifications (e-mail or SMS) through one pluggable sender.
 
-``NOTIFY_SENDER`` picks the sender: ``"console"`` logs each message (development),
+``NOTIFY_SENDER`` picks the sender: ``"console"`` logs that a message was sent (development),
 ``"email"`` sends it with Django's mail (EMAIL_BACKEND), and a dotted path names any class
 with a ``send(message: Message)`` method (an SMS gateway, say).
 
@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
+from ocop_market.log_redaction import mask_recipient
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,12 +32,15 @@ class Message:
 
 
 class ConsoleSender:
-    """Logs the message; what development and the demo use."""
+    """Logs that a message was sent, and to whom, masked; what development and the demo use.
+
+    Never the subject or the body: they carry private links (an order's page, a set-password
+    link) and one-time codes. In development the in-process ``outbox`` keeps the messages.
+    """
 
     def send(self, message: Message) -> None:
-        logger.warning(
-            "notification to=%s subject=%r body=%r", message.email or message.phone, message.subject, message.body
-        )
+        channel = "email" if message.email else "sms"
+        logger.warning("notification sent channel=%s to=%s", channel, mask_recipient(message.email or message.phone))
 
 
 class EmailSender:
@@ -72,7 +77,7 @@ def send_now(message: Message) -> bool:
     try:
         get_sender().send(message)
     except Exception:
-        logger.exception("notification failed to=%s subject=%r", message.email or message.phone, message.subject)
+        logger.exception("notification failed to=%s", mask_recipient(message.email or message.phone))
         return False
     return True
 

@@ -3,15 +3,18 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from catalog.sitemaps import sitemaps as catalog_sitemaps
 from cms.sitemaps import PageSitemap
+from ocop_market import admin_scope
 from ocop_market.health import healthz
 
 # sitemap.xml is an index of sections (pages, products and stalls per language), each
@@ -21,6 +24,12 @@ SITEMAPS = {"pages": PageSitemap, **catalog_sitemaps()}
 urlpatterns = [
     # For load balancers: not localized, no login, never cached.
     path("healthz", healthz, name="healthz"),
+    # Wagtail's bulk actions, limited to the objects in the user's scope (before Wagtail's own route).
+    path(
+        "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",
+        never_cache(require_admin_access(admin_scope.bulk_action)),
+        name="wagtail_bulk_action",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

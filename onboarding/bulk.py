@@ -564,10 +564,9 @@ class PhotoResult:
 def attach_photos(*, app, files=(), per_product=None, actor) -> PhotoResult:
     """Save photos for the products of ``app``: ``files`` matched by their names, ``per_product``
     ({product pk: [files]}) placed as chosen. Each file is checked and cleaned on its own
-    (``uploads.save_product_photo``): a bad one is reported by name, the others are saved."""
+    (``uploads.store_application_photo``, private until published): a bad one is reported by name, the others are saved."""
     from . import services
-    from .models import ApplicationPhoto
-    from .uploads import save_product_photo
+    from .uploads import store_application_photo
 
     products = list(app.products.prefetch_related("photos"))
     by_pk = {p.pk: p for p in products}
@@ -587,8 +586,7 @@ def attach_photos(*, app, files=(), per_product=None, actor) -> PhotoResult:
     for product, upload in placed:
         try:
             with transaction.atomic():
-                image = save_product_photo(upload, title=product.name, user=actor)
-                ApplicationPhoto.objects.create(product=product, image=image, sort_order=next_order[product.pk])
+                store_application_photo(upload, product=product, sort_order=next_order[product.pk])
         except ValidationError as exc:
             result.errors.append(f"{upload.name}: {' '.join(exc.messages)}")
             continue

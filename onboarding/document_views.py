@@ -1,4 +1,4 @@
-"""Private files of an application (the OCOP certificate scan), to the people who may see it.
+"""Private files of an application (product photos, the OCOP certificate scan), to the people who may see them.
 
 The file is looked up through ``Application.objects.visible_to(user)`` (the household, the
 officers of its commune, editors; anyone else gets a 404) and streamed from the private
@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from .household_views import member_required
-from .models import Application, ApplicationProduct
+from .models import Application, ApplicationPhoto, ApplicationProduct
 
 
 @require_GET
@@ -38,5 +38,32 @@ def ocop_scan(request, pk):
     inline = filename.lower().endswith((".jpg", ".jpeg", ".png", ".webp"))
     response = FileResponse(storage.open(name, "rb"), as_attachment=not inline, filename=filename)
     response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+@member_required
+def photo(request, pk):
+    """A private product photo of an application: a small JPEG, or the whole photo with ``?size=full``."""
+    from django.http import HttpResponse
+
+    from .uploads import photo_thumbnail
+
+    item = get_object_or_404(
+        ApplicationPhoto.objects.filter(product__application__in=Application.objects.visible_to(request.user)).exclude(
+            file=""
+        ),
+        pk=pk,
+    )
+    if not item.file.storage.exists(item.file.name):
+        raise Http404
+    if request.GET.get("size") == "full":
+        response = FileResponse(item.file.storage.open(item.file.name, "rb"), content_type="image/jpeg")
+        if item.file.name.endswith(".png"):
+            response["Content-Type"] = "image/png"
+    else:
+        response = HttpResponse(photo_thumbnail(item), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
     response["X-Robots-Tag"] = "noindex"
     return response

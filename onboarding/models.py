@@ -242,10 +242,26 @@ class ApplicationProduct(models.Model):
 
 
 class ApplicationPhoto(models.Model):
+    """A photo of an application's product.
+
+    Uploaded photos are private files (``file``, catalog's private storage, a random name),
+    shown only through ``onboarding:photo``, which checks who asks. Publication gives the
+    catalog its public copy, a Wagtail image (``image``). A product being edited starts
+    with its catalog images, already public (``image`` without ``file``).
+    """
+
     product = models.ForeignKey(ApplicationProduct, on_delete=models.CASCADE, related_name="photos")
 
+    file = models.FileField(
+        _("photo file"), storage=private_storage, upload_to="onboarding/photos/%Y/", blank=True, max_length=200
+    )
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     sort_order = models.IntegerField(default=0)
 
@@ -253,9 +269,18 @@ class ApplicationPhoto(models.Model):
         ordering = ["sort_order", "pk"]
         verbose_name = _("application photo")
         verbose_name_plural = _("application photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | models.Q(image__isnull=False), name="application_photo_file_or_image"
+            )
+        ]
 
     def __str__(self):
         return f"{self.product} #{self.sort_order}"
+
+    @property
+    def is_private(self) -> bool:
+        return bool(self.file)
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -657,7 +657,7 @@ def application_product_save(
 ) -> ApplicationProduct:
     """A new or changed product of ``application`` from a validated product form, with a photo
     and a certificate scan when given; all or nothing."""
-    from .uploads import save_product_photo
+    from .uploads import store_application_photo
 
     record_edit(application, actor, field=step, summary=form.cleaned_data.get("name", ""))
     product = form.save(commit=False)
@@ -671,8 +671,7 @@ def application_product_save(
         if old and old != product.ocop_scan.name:
             _scan_delete_on_commit(product.ocop_scan.storage, old)
     if photo is not None:
-        image = save_product_photo(photo, title=product.name or application.stall_name, user=actor)
-        ApplicationPhoto.objects.create(product=product, image=image, sort_order=product.photos.count())
+        store_application_photo(photo, product=product, sort_order=product.photos.count())
     return product
 
 
@@ -681,10 +680,10 @@ def application_product_delete(*, product, actor) -> None:
     app = product.application
     record_edit(app, actor, field="products", summary=_("removed %(name)s") % {"name": product.name})
     scan = product.ocop_scan.name if product.ocop_scan else ""
-    images = [p.image for p in product.photos.select_related("image")]
+    photos = list(product.photos.select_related("image"))
     product.delete()
-    for image in images:
-        _image_delete_if_unused(image)
+    for photo in photos:
+        _photo_files_delete(photo)
     _scan_delete_on_commit(product.ocop_scan.storage if scan else None, scan)
 
 
@@ -692,7 +691,7 @@ def application_photos_add(*, product, uploads, actor) -> tuple[int, list[str]]:
     """Each upload checked and saved as a photo of ``product``; returns ``(saved, error messages)``."""
     from django.core.exceptions import ValidationError
 
-    from .uploads import save_product_photo
+    from .uploads import store_application_photo
 
     app = product.application
     if not can_edit(app, actor):
@@ -702,8 +701,7 @@ def application_photos_add(*, product, uploads, actor) -> tuple[int, list[str]]:
     for n, upload in enumerate(uploads):
         try:
             with transaction.atomic():
-                image = save_product_photo(upload, title=product.name or app.stall_name, user=actor)
-                ApplicationPhoto.objects.create(product=product, image=image, sort_order=start + n)
+                store_application_photo(upload, product=product, sort_order=start + n)
                 saved += 1
         except ValidationError as exc:
             errors.append(f"{upload.name}: {' '.join(exc.messages)}")
@@ -720,9 +718,18 @@ def application_photo_delete(*, photo, actor) -> None:
     record_edit(
         product.application, actor, field="photos", summary=_("removed a photo of %(name)s") % {"name": product.name}
     )
-    image = photo.image
     photo.delete()
-    _image_delete_if_unused(image)
+    _photo_files_delete(photo)
+
+
+def _photo_files_delete(photo) -> None:
+    """What a removed application photo leaves behind: its private file once the removal is
+    committed, or, for a photo copied from the live product, that image if nothing uses it."""
+    if photo.file:
+        storage, name = photo.file.storage, photo.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+    elif photo.image_id is not None:
+        _image_delete_if_unused(photo.image)
 
 
 @transaction.atomic

@@ -3,8 +3,9 @@
 - Photos: Pillow must open them (JPEG, PNG, WebP, GIF, and HEIC from iPhones), they must
   be under ``settings.UPLOAD_MAX_BYTES`` and under a pixel limit (decompression bombs),
   and they are re-encoded upright (EXIF orientation applied) from the pixels alone, so no
-  EXIF, XMP or GPS position survives. Product photos become Wagtail images in the
-  "Ảnh hồ sơ" collection, with the storefront's renditions made at once.
+  EXIF, XMP or GPS position survives. Product photos of an application are private files
+  under a random name (``store_application_photo``) until publication gives the catalog
+  its public copy.
 - Certificate scans: a PDF (the ``%PDF-`` signature and a minimal structure check) or a
   photo (cleaned as above), stored with catalog's private storage, never under MEDIA_URL.
 """
@@ -197,6 +198,35 @@ def save_product_photo(upload, *, title: str, user=None):
     for spec in PHOTO_RENDITIONS:
         image.get_rendition(spec)
     return image
+
+
+def store_application_photo(upload, *, product, sort_order: int = 0):
+    """Validate and clean ``upload``; keep it as a private photo of application ``product``.
+
+    The file goes to the private storage under a random name (nothing of the household's
+    file name), readable only through ``onboarding:photo``; the catalog gets its public copy
+    when the application is published (catalog.services).
+    """
+    import uuid
+
+    from .models import ApplicationPhoto
+
+    cleaned = clean_image(upload)
+    photo = ApplicationPhoto(product=product, sort_order=sort_order)
+    photo.file.save(f"{uuid.uuid4().hex}.{cleaned.extension}", ContentFile(cleaned.data), save=False)
+    photo.save()
+    return photo
+
+
+def photo_thumbnail(photo, size: int = 240) -> bytes:
+    """A small JPEG of a private application photo, for the wizard and the review."""
+    with photo.file.open("rb") as file:
+        image = Image.open(file)
+        image.load()
+    image = ImageOps.fit(image.convert("RGB"), (size, size))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80, optimize=True)
+    return buffer.getvalue()
 
 
 def _looks_like_pdf(data: bytes) -> bool:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/<slug:step>/", household_views.step_view, name="step"),
     # The certificate scan of an application's product (pk: the product's), checked, then streamed.
     path("ho-so/san-pham/<int:pk>/giay-chung-nhan/", document_views.ocop_scan, name="ocop-scan"),
+    path("ho-so/anh/<int:pk>/", document_views.photo, name="photo"),
     # Officers: many products of one producer from a spreadsheet.
     path("can-bo/ho-so/<int:pk>/nhap-bang-tinh/", bulk_views.bulk_import, name="bulk"),
     path("can-bo/ho-so/<int:pk>/anh-san-pham/", bulk_views.bulk_photos, name="bulk-photos"),

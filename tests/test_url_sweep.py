@@ -354,3 +354,108 @@ def test_app_url_sweep(client, private_world, who):
             "traceability:payment-sign",
         ):
             assert by_name[name] in (403, 404), (who, name, by_name[name])
+
+
+# --- Wagtail's bulk actions and admin API ------------------------------------------------
+
+
+@pytest.fixture
+def admin_world(world):
+    """The sweep's world plus an application photo, a document, a page and an account of another commune."""
+    from wagtail.documents import get_document_model
+    from wagtail.models import Page
+
+    from tests.factories.onboarding import ApplicationFactory, ApplicationPhotoFactory, ApplicationProductFactory
+
+    stall = world["stall"]
+    application = ApplicationFactory(commune=stall.commune)
+    photo = ApplicationPhotoFactory(
+        product=ApplicationProductFactory(application=application), image__title="Ảnh hồ sơ xã khác"
+    )
+    document = get_document_model().objects.create(title="Biên bản xã khác", file="documents/bien-ban.pdf")
+    objects = {
+        **world["objects"],
+        "wagtailimages_image": photo.image,
+        "wagtaildocs_document": document,
+        "wagtailcore_page": Page.objects.get(pk=world["pages"][2].pk),
+        "auth_user": world["users"]["editor"],
+        "orders_order": None,
+    }
+    from tests.factories.orders import OrderFactory
+
+    objects["orders_order"] = OrderFactory(buyer_name="Người Mua Xã Khác", items=[(world["product"], 1)])
+    return {
+        **world,
+        "objects": objects,
+        "secret_names": [*world["secret_names"], "Ảnh hồ sơ xã khác", "Biên bản xã khác", "Người Mua Xã Khác"],
+    }
+
+
+def bulk_action_urls(objects):
+    """(model key, URL) of every registered bulk action, for one object and for "all"."""
+    from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+
+    bulk_action_registry._scan_for_bulk_actions()
+    urls = []
+    for app_label, models in bulk_action_registry.actions.items():
+        for model_name, actions in models.items():
+            key = f"{app_label}_{model_name}"
+            assert key in objects, f"give the sweep an object of {key}"
+            for action in actions:
+                base = reverse("wagtail_bulk_action", args=[app_label, model_name, action])
+                urls.append((key, f"{base}?id={objects[key].pk}"))
+                urls.append((key, f"{base}?id=all"))
+    return urls
+
+
+def admin_api_urls(objects):
+    image = objects["wagtailimages_image"]
+    return [
+        ("wagtailimages_image", f"/admin/api/main/images/{image.pk}/"),
+        ("wagtailimages_image", "/admin/api/main/images/"),
+        ("wagtailimages_image", f"/admin/api/main/images/?search={image.title}"),
+        ("wagtailimages_image", f"/admin/images/{image.pk}/"),
+        ("wagtailimages_image", "/admin/images/chooser/"),
+        ("wagtailimages_image", f"/admin/images/chooser/{image.pk}/"),
+        ("wagtaildocs_document", f"/admin/api/main/documents/{objects['wagtaildocs_document'].pk}/"),
+        ("wagtaildocs_document", "/admin/documents/chooser/"),
+        ("wagtailcore_page", f"/admin/api/main/pages/{objects['wagtailcore_page'].pk}/"),
+    ]
+
+
+# Another commune's rows, files and the admin's accounts: never named to an officer.
+OFFICER_404 = SCOPED | {"wagtailimages_image", "wagtaildocs_document", "auth_user", "orders_order", "feeds_partner"}
+
+
+@pytest.mark.parametrize("who", ["officer", "editor"])
+def test_bulk_action_and_admin_api_sweep(client, admin_world, who):
+    """Every bulk action URL and the admin API: an officer of another commune gets a 404 (or a
+    redirect/403 where Wagtail refuses first) and never a name of the other commune."""
+    world = admin_world
+    client.force_login(world["users"][who])
+    seen = []
+    for key, url in bulk_action_urls(world["objects"]) + admin_api_urls(world["objects"]):
+        response = client.get(url)
+        status = response.status_code
+        seen.append((key, url, status))
+        assert status < 500, (who, url, status)
+        if who != "officer":
+            continue
+        body = response.content.decode()
+        for secret in world["secret_names"]:
+            assert secret not in body, (who, url, secret)
+        if "/bulk/" in url and key in OFFICER_404:
+            assert status == 404, (who, url, status)
+    by_url = {url: status for _key, url, status in seen}
+    image = world["objects"]["wagtailimages_image"]
+    if who == "officer":
+        assert by_url[f"/admin/api/main/images/{image.pk}/"] == 404
+        assert by_url[f"/admin/api/main/documents/{world['objects']['wagtaildocs_document'].pk}/"] == 404
+    else:
+        # The editor manages every commune's listings: the bulk confirmation names them.
+        product = world["objects"]["catalog_product"]
+        response = client.get(
+            reverse("wagtail_bulk_action", args=["catalog", "product", "delete"]) + f"?id={product.pk}"
+        )
+        assert response.status_code == 200 and product.name in response.content.decode()
+    assert len([url for _key, url, _status in seen if "/bulk/" in url]) == 2 * 20

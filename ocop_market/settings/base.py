@@ -204,6 +204,9 @@ CELERY_BEAT_SCHEDULE = {
 FEEDS_PUSH_RETRIES = int(os.environ.get("FEEDS_PUSH_RETRIES", "3"))
 FEEDS_PUSH_BACKOFF = float(os.environ.get("FEEDS_PUSH_BACKOFF", "0.5"))
 FEEDS_PUSH_TIMEOUT = (5, 30)  # connect, read (seconds)
+# Pushes to loopback: only the test suite turns this on (ocop_market/outbound.py); never from the
+# environment, and the deploy check refuses it with DEBUG off.
+OUTBOUND_ALLOW_LOOPBACK = False
 # Product changes are pushed incrementally at most once per this many seconds (debounce).
 FEEDS_PUSH_DEBOUNCE = int(os.environ.get("FEEDS_PUSH_DEBOUNCE", "60"))
 
@@ -338,13 +341,23 @@ TAX_WITHHOLDING_TRANSPORT_PIT_RATE = os.environ.get("TAX_WITHHOLDING_TRANSPORT_P
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ocop_market.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ocop_market.middleware.RequestIdFilter"},
+        # Private links, tokens and e-mail addresses never reach a log line (ocop_market/log_redaction.py).
+        "redact": {"()": "ocop_market.log_redaction.RedactingFilter"},
+    },
     "formatters": {
         "line": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(request_id_field)s%(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact", "request_id"], "formatter": "line"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "ocop_market.request": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
+        # Django's own handlers (its DEBUG console, the development server's request lines) would
+        # bypass the filters above: everything goes through the one console handler.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

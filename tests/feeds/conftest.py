@@ -44,3 +44,9 @@ def stall(db):
 def category(db):
     parent = CategoryFactory(name="Thực phẩm")
     return CategoryFactory(name="Bánh kẹo", parent=parent)
+
+
+@pytest.fixture
+def allow_loopback_push(settings):
+    """Pushes may reach a test server on 127.0.0.1 (never set outside tests: see ocop_market/outbound.py)."""
+    settings.OUTBOUND_ALLOW_LOOPBACK = True

@@ -17,7 +17,7 @@ from tests.factories.catalog import ProductFactory, ProductImageFactory
 
 SECRET = "partner-signing-secret-ạ"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback_push")]
 
 
 class PartnerServer(ThreadingHTTPServer):
