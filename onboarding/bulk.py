@@ -564,7 +564,8 @@ class PhotoResult:
 def attach_photos(*, app, files=(), per_product=None, actor) -> PhotoResult:
     """Save photos for the products of ``app``: ``files`` matched by their names, ``per_product``
     ({product pk: [files]}) placed as chosen. Each file is checked and cleaned on its own
-    (``uploads.store_application_photo``, private until published): a bad one is reported by name, the others are saved."""
+    (``uploads.store_application_photo``, private until published): a bad one is reported by
+    name, the others are saved."""
     from . import services
     from .uploads import store_application_photo
 
