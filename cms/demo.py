@@ -213,16 +213,21 @@ def _promotions(today: datetime.date) -> list[dict]:
 # --- pictures --------------------------------------------------------------------------------
 
 
-def _collection() -> Collection:
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=DEMO_COLLECTION).first()
-    return existing or root.add_child(name=DEMO_COLLECTION)
+def _collection(name: str) -> Collection:
+    from producers.media_collections import collection_get_or_create
+
+    return collection_get_or_create(name)
 
 
-def _image(title: str, draw: Callable[[], bytes], result: Result):
+def _image(title: str, draw: Callable[[], bytes], result: Result, *, collection_name: str):
+    """A demo picture in the CMS collection editors use (found again in the older demo one)."""
     Image = get_image_model()
-    collection = _collection()
-    image = Image.objects.filter(collection=collection, title=title).order_by("pk").first()
+    collection = _collection(collection_name)
+    image = (
+        Image.objects.filter(collection__name__in=(collection_name, DEMO_COLLECTION), title=title)
+        .order_by("pk")
+        .first()
+    )
     if image is None:
         data = draw()
         image = Image(
@@ -244,6 +249,7 @@ def _cover(title: str, tagline: str, category: str, *, size: int, ratio: float, 
         f"Ảnh bìa bài viết – {title}" if ratio < 3 else f"Băng rôn – {title}",
         lambda: demo_images.cover_image(title, tagline, category, width=width, height=height),
         result,
+        collection_name="Tin tức" if ratio < 3 else "Khuyến mãi",
     )
 
 
