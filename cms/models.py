@@ -90,6 +90,7 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
         from .queries import home_sections
@@ -107,6 +108,10 @@ class HomeFeaturedStall(Orderable):
 
     panels = [FieldPanel("stall")]
 
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured stall")
+        verbose_name_plural = _("featured stalls")
+
 
 class HomeFeaturedProduct(Orderable):
     page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_products")
@@ -115,6 +120,10 @@ class HomeFeaturedProduct(Orderable):
     )
 
     panels = [FieldPanel("product")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured product")
+        verbose_name_plural = _("featured products")
 
 
 class PromotionIndexPage(BasePage):
@@ -127,6 +136,7 @@ class PromotionIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("promotion index")
+        verbose_name_plural = _("promotion indexes")
 
     def get_context(self, request, *args, **kwargs):
         from .promotions import live_promotions, upcoming_promotions, with_banners
@@ -310,6 +320,10 @@ class PromotionProduct(Orderable):
 
     panels = [FieldPanel("product")]
 
+    class Meta(Orderable.Meta):
+        verbose_name = _("promoted product")
+        verbose_name_plural = _("promoted products")
+
 
 class ArticleIndexPage(BasePage):
     intro = models.TextField(_("introduction"), blank=True)
@@ -321,6 +335,7 @@ class ArticleIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("article index")
+        verbose_name_plural = _("article indexes")
 
     def get_context(self, request, *args, **kwargs):
         from django.utils.translation import gettext
@@ -417,9 +432,19 @@ class SiteSettings(BaseSiteSetting):
     zalo_url = models.URLField(_("Zalo"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
     footer_text = models.CharField(_("footer text"), max_length=300, blank=True)
+    footer_text_en = models.CharField(
+        _("footer text (English)"), max_length=300, blank=True, help_text=_("Shown on the English site (/en/).")
+    )
 
     class Meta:
         verbose_name = _("site settings")
+
+    def localized_footer_text(self) -> str:
+        """The footer text in the language of the request ("" for the template's default)."""
+        from django.conf import settings
+        from django.utils.translation import get_language
+
+        return self.footer_text if get_language() == settings.LANGUAGE_CODE else self.footer_text_en
 
 
 class FourEyesApprovalTask(AbstractGroupApprovalTask):
