@@ -576,6 +576,10 @@ def _english(home: HomePage, promotion_index: PromotionIndexPage, article_index:
             # Published or scheduled ones are published (a schedule stays a schedule); an expired one stays a draft.
             publish = child.live or bool(child.go_live_at and not child.expired)
             _translate(child, changes, result, publish=publish)
+    # Read again: the copies of the indexes were added under it through another instance,
+    # and publishing a stale one would write back its old child count (Wagtail would then
+    # find no child pages under /en/).
+    english_home = HomePage.objects.get(pk=english_home.pk)
     if home.body.raw_data and list(english_home.body.raw_data) == list(home.body.raw_data):
         english_home.body = _english_home_body(home, english_promotions)
         english_home.save_revision().publish()
