@@ -213,16 +213,21 @@ def _promotions(today: datetime.date) -> list[dict]:
 # --- pictures --------------------------------------------------------------------------------
 
 
-def _collection() -> Collection:
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=DEMO_COLLECTION).first()
-    return existing or root.add_child(name=DEMO_COLLECTION)
+def _collection(name: str) -> Collection:
+    from producers.media_collections import collection_get_or_create
+
+    return collection_get_or_create(name)
 
 
-def _image(title: str, draw: Callable[[], bytes], result: Result):
+def _image(title: str, draw: Callable[[], bytes], result: Result, *, collection_name: str):
+    """A demo picture in the CMS collection editors use (found again in the older demo one)."""
     Image = get_image_model()
-    collection = _collection()
-    image = Image.objects.filter(collection=collection, title=title).order_by("pk").first()
+    collection = _collection(collection_name)
+    image = (
+        Image.objects.filter(collection__name__in=(collection_name, DEMO_COLLECTION), title=title)
+        .order_by("pk")
+        .first()
+    )
     if image is None:
         data = draw()
         image = Image(
@@ -244,6 +249,7 @@ def _cover(title: str, tagline: str, category: str, *, size: int, ratio: float, 
         f"Ảnh bìa bài viết – {title}" if ratio < 3 else f"Băng rôn – {title}",
         lambda: demo_images.cover_image(title, tagline, category, width=width, height=height),
         result,
+        collection_name="Tin tức" if ratio < 3 else "Khuyến mãi",
     )
 
 
@@ -410,6 +416,181 @@ def _site_settings(result: Result) -> None:
     result.add("cms: site settings")
 
 
+# --- English translations ----------------------------------------------------------------------
+# The seeded pages in English, made the way an editor does it in the admin: "Translate"
+# (simple_translation's copy for translation), then an edit of the copy, then publish.
+
+ENGLISH_HOME = {
+    "title": "OCOP Market",
+    "hero_title": "OCOP specialties from Vietnamese farming households",
+    "hero_text": "Products certified 3 to 5 OCOP stars, bought straight from households and cooperatives.",
+}
+ENGLISH_PAGES = {
+    "khuyen-mai": {
+        "title": "Promotions",
+        "intro": "OCOP specialty discounts running now and coming soon.",
+    },
+    "tin-tuc": {
+        "title": "News",
+        "intro": "Fair news, cooperative stories and a guide to choosing OCOP specialties.",
+    },
+    "tuan-le-dac-san-dong-bang-song-cuu-long": {
+        "title": "Mekong Delta Specialty Week",
+        "intro": "15% off processed foods from Cần Thơ producers: pía cakes, Chinese sausage, hủ tiếu noodles…",
+    },
+    "mung-xuan-2027": {
+        "title": "Spring Festival 2027",
+        "intro": "50,000 ₫ off each Tết gift: honey, macadamia nuts, Tân Cương tea, dried longan.",
+    },
+    "le-hoi-trai-cay-nam-bo": {
+        "title": "Southern Fruit Festival",
+        "intro": "10% off fresh and dried fruit from Mekong Delta orchards.",
+    },
+    "hoi-cho-ocop-can-tho-2026": {
+        "title": "Cần Thơ OCOP fair brings together more than 200 Mekong Delta specialty stalls",
+        "intro": "Four days at Ninh Kiều wharf where buyers taste pía cakes, Cái Răng noodles and Cầu Đúc "
+        "pineapples at the stalls.",
+        "body": [
+            "This year the fair sets aside an area for products rated 4 and 5 OCOP stars, with a desk "
+            "that shows households how to take cashless payments.",
+            "Many households selling online for the first time were helped by the community digital "
+            "technology teams to take photos, write descriptions and open their stalls at the fair.",
+        ],
+    },
+    "htx-mat-ong-u-minh-ha-vuon-ra-thi-truong": {
+        "title": "U Minh Hạ honey cooperative: from the melaleuca forest to online marketplaces",
+        "intro": "Thirty households keep the traditional rafter beekeeping craft, bottle together, label "
+        "for traceability and sell nationwide.",
+        "body": [
+            "Rafter beekeeping is unique to the U Minh forest: people set up rafters for wild bees to "
+            "nest on, so the honey keeps the scent of melaleuca.",
+            "Since they added traceability labels, the cooperative receives orders from Hà Nội and "
+            "Hồ Chí Minh City every week, and household incomes have clearly risen.",
+        ],
+    },
+    "cach-nhan-biet-sao-ocop": {
+        "title": "How to recognise 3, 4 and 5 star OCOP products",
+        "intro": "Read the label, look up the recognition decision number and understand the star "
+        "ratings before you buy.",
+        "body": [
+            "3 and 4 star products are recognised by the provincial People's Committee; 5 star products "
+            "are recognised nationally. Each certificate is valid for 36 months.",
+            "On OCOP Market a product page shows the decision number and date; expired certificates show no stars.",
+        ],
+    },
+    "vu-thu-hoach-ca-phe-khe-sanh": {
+        "title": "Khe Sanh coffee harvest on the Hướng Hóa plateau",
+        "intro": "Hướng Hóa households pick only ripe cherries, dry them on racks and roast them plain "
+        "to keep their character.",
+        "body": [
+            "Khe Sanh coffee grows at 400–600 m, where the mixed climate gives firm, fragrant beans.",
+            "This year households switched to picking ripe cherries only: lower yields, higher prices.",
+        ],
+    },
+    "tra-shan-tuyet-cao-bo": {
+        "title": "Ancient Shan Tuyết tea of Cao Bồ: keeping a century-old tea forest",
+        "intro": "The Red Dao people of Cao Bồ pick tea from ancient trees and roast it by hand in cast-iron pans.",
+        "body": [
+            "Each ancient tree gives a few kilograms of buds per harvest; only one bud and two leaves are picked.",
+            "The cooperative's tea is rated 4 OCOP stars and sells at many national fairs.",
+        ],
+    },
+    "nuoc-mam-truyen-thong-ganh-dau": {
+        "title": "Traditional Gành Dầu fish sauce and the secret of 12-month fermentation",
+        "intro": "Fresh anchovies fermented with salt in wooden barrels, drained naturally, with no preservatives.",
+        "body": [
+            "Three parts fish to one part salt and a full twelve months of fermentation give high protein "
+            "and a deep amber colour.",
+            "The producer has a registered raw-material area code and a 4 star OCOP certificate.",
+        ],
+    },
+}
+ENGLISH_FOOTER = (
+    "OCOP Market: certified OCOP specialties, bought straight from Vietnamese farming households and cooperatives."
+)
+
+
+def _english_home_body(home: HomePage, english_promotions) -> str:
+    """The home page's body in English: the same blocks, products and link, English words."""
+    body = []
+    for block in home.body.raw_data:
+        block = {"type": block["type"], "value": block["value"]}
+        if block["type"] == "heading":
+            block["value"] = {**block["value"], "text": "OCOP-certified gifts from the countryside"}
+        elif block["type"] == "paragraph":
+            block["value"] = (
+                "<p>Every product on OCOP Market has a valid <b>OCOP certificate</b> and is sold straight by "
+                "the household or cooperative that makes it. You pay cashless, and the makers receive "
+                "their full share.</p>"
+            )
+        elif block["type"] == "product_carousel":
+            block["value"] = {**block["value"], "title": "4–5 star specialties"}
+        elif block["type"] == "call_to_action":
+            block["value"] = {
+                **block["value"],
+                "title": "Promotions on now",
+                "text": "Up to 15% off Mekong Delta specialties during Mekong Delta Specialty Week.",
+                "button": "See promotions",
+                "page": english_promotions.pk if english_promotions else block["value"].get("page"),
+            }
+        body.append(block)
+    return json.dumps(body)
+
+
+def _translate(page: Page, changes: dict, result: Result, *, publish: bool = True):
+    """The page's English copy, made once; what exists (perhaps edited since) is left alone."""
+    from wagtail.models import Locale
+
+    english = Locale.objects.filter(language_code="en").first()
+    if english is None:
+        return None
+    existing = page.get_translations().filter(locale=english).first()
+    if existing is not None:
+        return existing.specific
+    copy = page.specific.copy_for_translation(english)
+    for name, value in changes.items():
+        if name == "body" and isinstance(value, list):
+            value = json.dumps([{"type": "paragraph", "value": f"<p>{text}</p>"} for text in value])
+        setattr(copy, name, value)
+    if "intro" in changes and hasattr(copy, "search_description"):
+        copy.search_description = changes["intro"]
+    revision = copy.save_revision()
+    if publish:
+        revision.publish()
+    result.add("cms: English pages")
+    return copy
+
+
+def _english(home: HomePage, promotion_index: PromotionIndexPage, article_index: ArticleIndexPage, result: Result):
+    """English copies of the home page, the two indexes and their pages, and the English footer."""
+    english_home = _translate(home, dict(ENGLISH_HOME), result)
+    if english_home is None:
+        return
+    english_promotions = _translate(promotion_index, ENGLISH_PAGES["khuyen-mai"], result)
+    _translate(article_index, ENGLISH_PAGES["tin-tuc"], result)
+    for index in (promotion_index, article_index):
+        for child in index.get_children().specific():
+            changes = ENGLISH_PAGES.get(child.slug)
+            if changes is None:
+                continue
+            # Published or scheduled ones are published (a schedule stays a schedule); an expired one stays a draft.
+            publish = child.live or bool(child.go_live_at and not child.expired)
+            _translate(child, changes, result, publish=publish)
+    # Read again: the copies of the indexes were added under it through another instance,
+    # and publishing a stale one would write back its old child count (Wagtail would then
+    # find no child pages under /en/).
+    english_home = HomePage.objects.get(pk=english_home.pk)
+    if home.body.raw_data and list(english_home.body.raw_data) == list(home.body.raw_data):
+        english_home.body = _english_home_body(home, english_promotions)
+        english_home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        settings = SiteSettings.for_site(site)
+        if not settings.footer_text_en:
+            settings.footer_text_en = ENGLISH_FOOTER
+            settings.save()
+
+
 def seed_cms(*, today: datetime.date, stdout=None, image_size: int = 800) -> dict[str, int]:
     """Create the demo CMS content that is missing; returns what was created, by kind."""
     result = Result()
@@ -426,6 +607,7 @@ def seed_cms(*, today: datetime.date, stdout=None, image_size: int = 800) -> dic
         _article(article_index, data, today=today, image_size=image_size, result=result)
     _home_body(home, promotion_index, result)
     _site_settings(result)
+    _english(home, promotion_index, article_index, result)
     if stdout is not None:
         for key, n in result.counts.items():
             stdout.write(f"  {key:<28} {n}")

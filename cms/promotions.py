@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Case, CharField, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Cast
 from django.db.models.signals import pre_delete
@@ -123,7 +124,13 @@ def _targets(ids: list[int]) -> dict[int, dict[str, set]]:
 
 def _offers_and_next_change(at: datetime.datetime) -> tuple[list[Offer], datetime.datetime | None]:
     """Offers on sale at ``at``, and when that set changes next (a start, an end, an expiry)."""
-    pages = list(PromotionPage.objects.live().filter(_not_expired(at), ends_at__gt=at).order_by("ends_at", "pk"))
+    # A translation of a promotion is the same campaign in another language: prices come
+    # from the pages of the default language only, never twice.
+    pages = list(
+        PromotionPage.objects.live()
+        .filter(_not_expired(at), ends_at__gt=at, locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("ends_at", "pk")
+    )
     on_sale = [p for p in pages if p.starts_at <= at]
     moments = [p.starts_at for p in pages if p.starts_at > at] + [p.ends_at for p in on_sale]
     moments += [p.expire_at for p in pages if p.expire_at]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -89,16 +90,24 @@ def attach_renditions(images: Iterable, *specs: str) -> None:
 # --- promotions and articles ----------------------------------------------------------------
 
 
-def live_promotions(*, limit: int | None = None, at=None):
-    """Promotions on sale now (page live, between their start and end), the soonest to end first."""
+def live_promotions(*, limit: int | None = None, at=None, locale_id=None):
+    """Promotions on sale now (page live, between their start and end), the soonest to end first.
+
+    ``locale_id``: only the pages of that language (a home page lists its own language's).
+    """
     from .promotions import live_promotions as on_sale
 
     pages = on_sale(at or timezone.now()).select_related("banner")
+    if locale_id is not None:
+        pages = pages.filter(locale_id=locale_id)
     return pages[:limit] if limit else pages
 
 
-def latest_articles(*, limit: int = HOME_ARTICLES):
-    return ArticlePage.objects.live().select_related("cover").order_by("-date", "-pk")[:limit]
+def latest_articles(*, limit: int = HOME_ARTICLES, locale_id=None):
+    pages = ArticlePage.objects.live().select_related("cover").order_by("-date", "-pk")
+    if locale_id is not None:
+        pages = pages.filter(locale_id=locale_id)
+    return pages[:limit]
 
 
 def article_listing(index: ArticleIndexPage, *, tag=None):
@@ -217,8 +226,8 @@ def home_sections(page: HomePage, request) -> dict:
     stalls = list(stalls)
     featured_stalls = _featured(stalls, chosen_stalls, HOME_STALLS, newest_key=lambda s: (s.created_at, s.pk))
 
-    promotions = list(live_promotions(limit=HOME_PROMOTIONS))
-    articles = list(latest_articles())
+    promotions = list(live_promotions(limit=HOME_PROMOTIONS, locale_id=page.locale_id))
+    articles = list(latest_articles(locale_id=page.locale_id))
 
     attach_renditions(
         [p.cover for p in products]
@@ -314,6 +323,15 @@ def menu_pages(request):
             )
             .order_by("path")
         )
+        if get_language() != settings.LANGUAGE_CODE:
+            # In another language, each page's live translation into it where there is one.
+            translated = {
+                page.translation_key: page
+                for page in Page.objects.live().filter(
+                    translation_key__in=[p.translation_key for p in pages], locale__language_code=get_language()
+                )
+            }
+            pages = [translated.get(p.translation_key, p) for p in pages]
         for page in pages:
             # Kept with the cached pages: {% pageurl %} would look the site up on every request.
             page.menu_url = page.get_url(request)

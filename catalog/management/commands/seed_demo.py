@@ -93,11 +93,13 @@ class Command(BaseCommand):
 
 @transaction.atomic
 def seed(*, image_size: int = 800) -> Summary:
+    from producers.media_collections import apply_collection_permissions
     from producers.roles import apply_roles
     from producers.services import admin_units_load
 
     summary = Summary()
     apply_roles()
+    apply_collection_permissions()
     if not Province.objects.exists():
         admin_units_load()
     today = timezone.localdate()
@@ -184,9 +186,16 @@ def _officer(officer, stalls: dict[str, Stall]) -> None:
 
 
 def _collection() -> Collection:
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=DEMO_COLLECTION).first()
-    return existing or root.add_child(name=DEMO_COLLECTION)
+    """The demo pictures, among the producers' photos (editors choose them in the admin)."""
+    from producers.media_collections import PRODUCER_PHOTOS, collection_get_or_create
+
+    existing = Collection.objects.filter(name=DEMO_COLLECTION).order_by("path").first()
+    if existing is None:
+        return collection_get_or_create(DEMO_COLLECTION, parent_name=PRODUCER_PHOTOS)
+    if existing.depth == 2:  # seeded at the top level by an earlier version
+        existing.move(collection_get_or_create(PRODUCER_PHOTOS), pos="last-child")
+        existing.refresh_from_db()
+    return existing
 
 
 def _images(plans, size: int, summary: Summary) -> dict:
