@@ -198,7 +198,7 @@ def place_order(cart, data: Mapping) -> Order:
                 shipping_fee=stall_group.shipping_fee,
                 total=stall_group.total,
                 collected_by=collected_by_for(method),
-                delivered_by_stall=bool(getattr(stall_group.stall, "delivers_itself", False)),
+                delivered_by_stall=stall_group.stall.delivers_itself,
             )
             lines += [
                 OrderLine(

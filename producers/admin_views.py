@@ -313,6 +313,13 @@ class StallViewSet(ScopedSnippetViewSet):
                 ],
                 heading=_("Contact and address"),
             ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("shipping_fee"), FieldPanel("free_shipping_over")]),
+                    FieldPanel("delivers_itself"),
+                ],
+                heading=_("Delivery"),
+            ),
             FieldPanel("is_published"),
         ],
         base_form_class=ProducerScopedForm,

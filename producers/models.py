@@ -197,6 +197,13 @@ class Stall(TimeStampedModel):
         blank=True,
         help_text=_("Orders from this stall worth at least this much ship free. Empty: never free."),
     )
+    # Decree 117/2025/NĐ-CP: a fee for delivery the household does itself is its revenue from a
+    # transport service (withheld at the transport rates); a fee passed on to a carrier is not.
+    delivers_itself = models.BooleanField(
+        _("delivers orders itself"),
+        default=False,
+        help_text=_("Ticked when the household delivers its orders itself instead of a carrier."),
+    )
 
     objects = StallQuerySet.as_manager()
 

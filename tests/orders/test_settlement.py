@@ -164,6 +164,32 @@ def test_a_household_that_delivers_itself_is_withheld_on_the_fee_at_the_transpor
     assert data["payable"] == 410000 - 3800 - 1900 - 900 - 450
 
 
+def test_checkout_records_that_a_stall_delivers_itself_and_its_fee_is_then_withheld(placed_order, stall_with_products):
+    stall_a, stall_b = stall_with_products[:2]
+    stall_a.delivers_itself = True
+    stall_a.save()
+    order = placed_order("vietqr")
+    pay(order)
+    delivered = dict(order.groups.values_list("stall_id", "delivered_by_stall"))
+    assert delivered == {stall_a.pk: True, stall_b.pk: False}
+    assert ledger(order.groups.get(stall=stall_a))["shipping_vat"] == -900  # 3 % of the 30.000 ₫ fee
+    assert "shipping_vat" not in ledger(order.groups.get(stall=stall_b))
+    # Ticking it later changes nothing for an order already placed: the ledger keeps what was agreed.
+    stall_b.delivers_itself = True
+    stall_b.save()
+    assert order.groups.get(stall=stall_b).delivered_by_stall is False
+
+
+def test_officers_set_whether_a_stall_delivers_itself_in_the_admin(client, stall_with_products):
+    from tests.factories.producers import OfficerFactory
+
+    stall = stall_with_products[0]
+    officer = OfficerFactory(communes=[stall.commune]).user
+    client.force_login(officer)
+    page = client.get(reverse("wagtailsnippets_producers_stall:edit", args=[stall.pk])).content.decode()
+    assert 'name="delivers_itself"' in page and "tự giao hàng" in page
+
+
 def test_a_fee_passed_to_a_carrier_is_paid_to_the_stall_but_not_declared(placed_order, stall_with_products):
     stall_a = stall_with_products[0]
     order = placed_order("vietqr")
