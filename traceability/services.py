@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.changes import entries_changed
+
 from .models import Batch, StallPaymentQr, TraceEvent
 
 Stage = TraceEvent.Stage
@@ -173,6 +175,8 @@ def batch_publish(*, batch: Batch, actor) -> Batch:
     batch.status = Batch.Status.PUBLISHED
     batch.published_at = timezone.now()
     batch.save(update_fields=["status", "published_at", "updated_at"])
+    # The feeds carry the product's current batch (its trace link): its entry changed.
+    entries_changed(product_ids=[batch.product_id])
     return batch
 
 

@@ -227,6 +227,12 @@ def _add_image(w, n):
     ProductImageFactory(product=w.product(n), image=w.image)
 
 
+def _publish_batch(w, n):
+    from tests.factories.traceability import published_batch
+
+    published_batch(product=w.product(n))  # its trace link is part of the entry
+
+
 EVENTS = {
     "edit_price": _edit_price,
     "reserve": _reserve,
@@ -396,6 +402,7 @@ KINDS = [
     ("product unpublished", lambda w: _toggle_product(w, 3), {3}),
     ("product deleted", lambda w: _delete_product(w, 3), {3}),
     ("image removed", lambda w: _remove_image(w, 1), {1}),
+    ("production batch published", lambda w: _publish_batch(w, 2), {2}),
 ]
 
 
