@@ -5,7 +5,7 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from producers.models import Province, Stall
@@ -202,7 +202,7 @@ class ProductFilter(django_filters.FilterSet):
             ("newest", _("Newest")),
             ("price_asc", _("Price: low to high")),
             ("price_desc", _("Price: high to low")),
-            ("name", _("Name")),
+            ("name", pgettext_lazy("sort order", "Name")),
         ],
         method="filter_sort",
         empty_label=None,
