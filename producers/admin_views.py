@@ -27,7 +27,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from ocop_market.spreadsheet import SafeSpreadsheetExportMixin
 from ocop_market.text import normalize
 
-from .models import OfficerProfile, Producer, Stall
+from .models import Commune, OfficerProfile, Producer, Stall
+from .widgets import FastSelect
 
 ANY_ACTION = ["add", "change", "delete", "view"]
 
@@ -207,6 +208,12 @@ class ProducerScopedForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "producer" in self.fields and self.for_user is not None:
             self.fields["producer"].queryset = scoped_queryset(Producer, self.for_user)
+        for field in self.fields.values():
+            if getattr(field, "queryset", None) is not None and field.queryset.model is Commune:
+                # 3,321 communes and wards: each label names its province (one query per option
+                # without the join), and Django's per-option templates took seconds to render.
+                field.queryset = field.queryset.select_related("province")
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
 
 
 class ProducerForm(WagtailAdminModelForm):
