@@ -26,7 +26,7 @@ def test_product_and_stall_edit_pages_read_the_communes_once(client, product, dj
     client.get(product_url)  # menus, settings and permissions into their caches
     with django_assert_max_num_queries(80):  # one query per commune label made it 2,291
         page = client.get(product_url).content.decode()
-    assert page.count("<option") > 3321 and f'{stall.commune.name}, {stall.commune.province.short_name}' in page
+    assert page.count("<option") > 3321 and f"{stall.commune.name}, {stall.commune.province.short_name}" in page
     with django_assert_max_num_queries(40):
         page = client.get(stall_url).content.decode()
     assert f'<option value="{stall.commune_id}" selected>' in page
