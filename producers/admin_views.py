@@ -208,12 +208,30 @@ class ProducerScopedForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "producer" in self.fields and self.for_user is not None:
             self.fields["producer"].queryset = scoped_queryset(Producer, self.for_user)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if getattr(field, "queryset", None) is not None and field.queryset.model is Commune:
-                # 3,321 communes and wards: each label names its province (one query per option
-                # without the join), and Django's per-option templates took seconds to render.
-                field.queryset = field.queryset.select_related("province")
-                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
+                self._narrow_communes(name, field)
+
+    # A commune field and the province field it must agree with.
+    PROVINCE_OF = {"commune": "province", "origin_commune": "origin_province"}
+
+    def _narrow_communes(self, name, field):
+        """Only the communes and wards of the chosen province (plus the current one), not all
+        3,321: a select an officer can use on a phone, and a page that renders in a tenth of
+        the time. Each label names its province: read in the same query."""
+        province_field = self.PROVINCE_OF.get(name)
+        province_id = None
+        if province_field in self.fields:
+            if self.is_bound:
+                province_id = self.data.get(self.add_prefix(province_field)) or None
+            else:
+                province_id = getattr(self.instance, f"{province_field}_id", None)
+        queryset = field.queryset.select_related("province")
+        if province_id:
+            current = getattr(self.instance, f"{name}_id", None)
+            queryset = queryset.filter(Q(province_id=province_id) | Q(pk=current))
+        field.queryset = queryset
+        field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
 
 
 class ProducerForm(WagtailAdminModelForm):
