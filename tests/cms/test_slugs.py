@@ -144,3 +144,14 @@ def test_english_pages_created_in_the_admin_get_folded_slugs(logged_in, home):
     assert promotion.slug == "pho-ha-noi-week"
     assert HomePage.objects.get(pk=english_home.pk).get_latest_revision_as_object().slug == "cho-en"
     assert isinstance(english_promotions, PromotionIndexPage) and isinstance(english_articles, ArticleIndexPage)
+
+
+def test_a_page_copied_in_the_admin_gets_a_folded_slug(logged_in, home):
+    index = _add(logged_in, home, "articleindexpage", "Tin tức", "tin-tuc")
+    article = _add(logged_in, index, "articlepage", "Đặc sản", "dac-san")
+
+    url = reverse("wagtailadmin_pages:copy", args=[article.pk])
+    response = logged_in.post(url, {"new_title": "Đặc sản mới", "new_slug": "đặc-sản-mới", "new_parent_page": index.pk})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ArticlePage.objects.child_of(index).filter(title="Đặc sản mới").get().slug == "dac-san-moi"
