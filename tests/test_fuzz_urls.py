@@ -83,6 +83,7 @@ DELIBERATE_ERRORS = {"wagtailadmin_error_test"}
 FILLS = {
     "admin:app_list": {"kwargs": {"app_label": "auth"}},
     "feeds:feed": {"kwargs": {"partner_slug": "postmart", "file_name": "google.xml"}},
+    "traceability:digital-link": {"kwargs": {"gtin": "08935049500018", "code": "8K461DQ03P"}},
     "wagtailadmin_pages:revisions_compare": {"kwargs": {"pk": "1", "revision_id_a": "live", "revision_id_b": "1"}},
     "wagtail_serve": {"args": ["tin-tuc/"]},
     "wagtaildocs_serve": {"args": [1, "a.pdf"]},

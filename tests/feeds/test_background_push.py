@@ -17,6 +17,9 @@ from ocop_market import tasks
 from tests.factories.catalog import ProductFactory, ProductImageFactory
 from tests.factories.producers import StallFactory, UserFactory
 
+# The partners' endpoints here are servers of the test's own, on loopback.
+pytestmark = pytest.mark.usefixtures("allow_loopback_push")
+
 
 class HangingServer:
     """Accepts connections on loopback and never answers."""
