@@ -564,7 +564,34 @@ class PhotoUploadForm(forms.Form):
         return files
 
 
-class DocumentsForm(forms.ModelForm):
+class OcopDocumentsMixin:
+    """The OCOP certificate as a household fills it in, wherever it is asked: the stars as
+    three buttons, the level with a prompt, the scan checked and cleaned (``cleaned_scan``),
+    and no stars kept for a product that claims no OCOP."""
+
+    def ocop_widgets(self):
+        self.fields["ocop_stars"].widget = forms.RadioSelect(choices=[(3, "3★"), (4, "4★"), (5, "5★")])
+        self.fields["ocop_level"].widget = forms.Select(
+            choices=[("", _("Choose the level"))] + list(self.fields["ocop_level"].choices)[1:]
+        )
+
+    def clean_ocop_scan_upload(self):
+        upload = self.cleaned_data.get("ocop_scan_upload")
+        self.cleaned_scan = None
+        if upload:
+            from .uploads import clean_certificate_scan
+
+            self.cleaned_scan = clean_certificate_scan(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("ocop_claimed"):
+            data["ocop_stars"] = None
+        return data
+
+
+class DocumentsForm(OcopDocumentsMixin, forms.ModelForm):
     ocop_scan_upload = forms.FileField(
         label=_("Scan or photo of the OCOP certificate"),
         required=False,
@@ -600,27 +627,10 @@ class DocumentsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ocop_stars"].widget = forms.RadioSelect(choices=[(3, "3★"), (4, "4★"), (5, "5★")])
-        self.fields["ocop_level"].widget = forms.Select(
-            choices=[("", _("Choose the level"))] + list(self.fields["ocop_level"].choices)[1:]
-        )
-
-    def clean_ocop_scan_upload(self):
-        upload = self.cleaned_data.get("ocop_scan_upload")
-        if upload:
-            from .uploads import clean_certificate_scan
-
-            self.cleaned_scan = clean_certificate_scan(upload)
-        return upload
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("ocop_claimed"):
-            data["ocop_stars"] = None
-        return data
+        self.ocop_widgets()
 
 
-class QuickProductForm(ProductForm):
+class QuickProductForm(OcopDocumentsMixin, ProductForm):
     """The product, its photo from the phone's camera and its documents on one screen.
 
     The OCOP and food-safety details sit in sections that open when the product claims them;
@@ -660,10 +670,7 @@ class QuickProductForm(ProductForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ocop_stars"].widget = forms.RadioSelect(choices=[(3, "3★"), (4, "4★"), (5, "5★")])
-        self.fields["ocop_level"].widget = forms.Select(
-            choices=[("", _("Choose the level"))] + list(self.fields["ocop_level"].choices)[1:]
-        )
+        self.ocop_widgets()
         self.has_photo = self.instance.pk is not None and self.instance.photos.exists()
         # Order of the screen: the product, its photo, then the document sections.
         order = ["name", "category", "price", "unit", "stock", "photo", *self.OCOP_FIELDS, "ocop_scan_upload"]
@@ -679,21 +686,6 @@ class QuickProductForm(ProductForm):
         elif not self.has_photo:
             raise forms.ValidationError(_("Take a photo of the product."), code="required")
         return upload
-
-    def clean_ocop_scan_upload(self):
-        upload = self.cleaned_data.get("ocop_scan_upload")
-        self.cleaned_scan = None
-        if upload:
-            from .uploads import clean_certificate_scan
-
-            self.cleaned_scan = clean_certificate_scan(upload)
-        return upload
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("ocop_claimed"):
-            data["ocop_stars"] = None
-        return data
 
     def section_rows(self, rows):
         """The rows split into (product rows, OCOP rows, food-safety rows) for the template."""
