@@ -646,22 +646,7 @@ class QuickProductForm(OcopDocumentsMixin, ProductForm):
     ocop_scan_upload = DocumentsForm.base_fields["ocop_scan_upload"]
 
     class Meta(ProductForm.Meta):
-        fields = [
-            "name",
-            "category",
-            "price",
-            "unit",
-            "stock",
-            "ocop_claimed",
-            "ocop_stars",
-            "ocop_decision_number",
-            "ocop_decision_date",
-            "ocop_level",
-            "packaged_food",
-            "food_safety_number",
-            "food_safety_date",
-            "food_safety_exempt_reason",
-        ]
+        fields = ["name", "category", "price", "unit", "stock", *DocumentsForm.Meta.fields]
         labels = {**ProductForm.Meta.labels, **DocumentsForm.Meta.labels}
         widgets = {**ProductForm.Meta.widgets, **DocumentsForm.Meta.widgets}
 

@@ -37,6 +37,21 @@ def _buyer_order(token):
     return get_object_or_404(Order.objects.select_related("province", "commune"), access_token=token)
 
 
+def _card_paid(request, order):
+    messages.success(request, _("Thank you! Your card payment was received."))
+    return redirect(order)
+
+
+def _card_refused(request, order, exc):
+    """A refused attempt, unless the order got paid meanwhile (a second click while the first
+    one paid): then the order is paid, once, and the buyer is told so."""
+    order.refresh_from_db()
+    if order.payment_status in SUCCESS_STATUSES:
+        return _card_paid(request, order)
+    messages.error(request, exc.message)
+    return redirect("orders:pay-card", token=order.access_token)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def pay_card(request, token):
@@ -50,15 +65,9 @@ def pay_card(request, token):
         try:
             payment, action_secret = payments.pay_with_card(order, request.POST.get("card_id", ""))
         except payments.PaymentError as exc:
-            order.refresh_from_db()
-            if order.payment_status in SUCCESS_STATUSES:
-                messages.success(request, _("Thank you! Your card payment was received."))
-                return redirect(order)
-            messages.error(request, exc.message)
-            return redirect("orders:pay-card", token=order.access_token)
+            return _card_refused(request, order, exc)
         if payment.status == Payment.Status.SUCCEEDED:
-            messages.success(request, _("Thank you! Your card payment was received."))
-            return redirect(order)
+            return _card_paid(request, order)
         if not action_secret:
             return redirect("orders:pay-card", token=order.access_token)
         # 3-D Secure: the page below asks Stripe.js to run the bank's check, then reloads.
@@ -68,16 +77,9 @@ def pay_card(request, token):
             try:
                 payment = payments.start_card_payment(order, form.cleaned_data["card"])
             except payments.PaymentError as exc:
-                order.refresh_from_db()
-                if order.payment_status in SUCCESS_STATUSES:
-                    # A second click while the first one paid: the order is paid, once.
-                    messages.success(request, _("Thank you! Your card payment was received."))
-                    return redirect(order)
-                messages.error(request, exc.message)
-                return redirect("orders:pay-card", token=order.access_token)
+                return _card_refused(request, order, exc)
             if payment.status == Payment.Status.SUCCEEDED:
-                messages.success(request, _("Thank you! Your card payment was received."))
-                return redirect(order)
+                return _card_paid(request, order)
             # Declined or still being processed: the page below says which, from the provider's record.
             return redirect("orders:pay-card", token=order.access_token)
     else:
