@@ -67,7 +67,7 @@ class CheckoutForm(forms.Form):
         )
         self.fields["buyer_name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["buyer_email"].widget.attrs.update({"autocomplete": "email"})
-        self.fields["street_address"].widget.attrs.update({"autocomplete": "street-address"})
+        self.fields["street_address"].widget.attrs.update({"autocomplete": "address-line1"})
         province_code = self.data.get(self.add_prefix("province")) or self.initial.get("province")
         if isinstance(province_code, Province):
             province_code = province_code.pk
