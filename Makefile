@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test fuzz install messages update-messages setup-db lint format bench bench-national serve worker clean
+.PHONY: demo test fuzz install messages update-messages setup-db lint format bench bench-national lighthouse serve worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,14 @@ bench: install messages
 bench-national: install messages
 	NATIONAL_BENCH_DATABASE_URL="$(NATIONAL_BENCH_DATABASE_URL)" NATIONAL_BENCH_REDIS_URL="$(NATIONAL_BENCH_REDIS_URL)" \
 		$(PY) tests/bench/national.py
+
+# Lighthouse's four mobile scores (performance, accessibility, best practices, SEO) of the home,
+# listing, a product and a stall page: tests/lighthouse.py builds the seeded demo in its own SQLite
+# file, serves it with gunicorn (DEBUG off) and runs `npx lighthouse` (npm, fetched on first use;
+# LIGHTHOUSE to use another command) with Debian's Chromium. Fails when a score is under 1.00.
+# Not part of `make test`: the suite never downloads anything. Reports in artifacts/lighthouse/.
+lighthouse: install messages
+	CHROME_PATH="$${CHROME_PATH:-/usr/bin/chromium}" $(PY) tests/lighthouse.py
 
 # Production mode: gunicorn (ocop_market/gunicorn.conf.py; WEB_CONCURRENCY workers, default 2)
 # with DEBUG off, after migrations and collectstatic. Needs SECRET_KEY; see README, Deployment.

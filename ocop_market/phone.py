@@ -41,8 +41,16 @@ def display_vn_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+class PhoneInput(forms.TextInput):
+    """``<input type="tel">``: the type set in ``attrs`` instead would be written twice."""
+
+    input_type = "tel"
+
+
 class VietnamesePhoneField(forms.CharField):
     """A form field whose cleaned value is the E.164 number."""
+
+    widget = PhoneInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
@@ -51,7 +59,7 @@ class VietnamesePhoneField(forms.CharField):
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
+        attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         return attrs
 
     def clean(self, value):

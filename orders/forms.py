@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ocop_market.phone import VietnamesePhoneField, normalize_vn_phone
+from ocop_market.phone import PhoneInput, VietnamesePhoneField, normalize_vn_phone
 from producers.models import Commune, Province
 
 from .models import FulfilmentGroup, Order
@@ -67,7 +67,7 @@ class CheckoutForm(forms.Form):
         )
         self.fields["buyer_name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["buyer_email"].widget.attrs.update({"autocomplete": "email"})
-        self.fields["street_address"].widget.attrs.update({"autocomplete": "street-address"})
+        self.fields["street_address"].widget.attrs.update({"autocomplete": "address-line1"})
         province_code = self.data.get(self.add_prefix("province")) or self.initial.get("province")
         if isinstance(province_code, Province):
             province_code = province_code.pk
@@ -107,11 +107,11 @@ class CheckoutForm(forms.Form):
 
 class LookupForm(forms.Form):
     number = forms.CharField(label=_("Order number"), max_length=20, help_text=_("e.g. OCOP-2026-000123"))
-    phone = forms.CharField(label=_("Phone number used for the order"), max_length=20)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["phone"].widget.attrs.update({"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
+    phone = forms.CharField(
+        label=_("Phone number used for the order"),
+        max_length=20,
+        widget=PhoneInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
 
     def clean_number(self):
         return self.cleaned_data["number"].strip().upper()
