@@ -59,7 +59,10 @@ def sign_in_code_send(*, phone: str, code: str | None = None) -> None:
     with transaction.atomic():
         SignInCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
         SignInCode.objects.create(
-            phone=phone, code_hash=_hash(phone, code), expires_at=now + datetime.timedelta(minutes=CODE_MINUTES)
+            phone=phone,
+            code_hash=_hash(phone, code),
+            created_at=now,
+            expires_at=now + datetime.timedelta(minutes=CODE_MINUTES),
         )
         # Codes a day old are of no use to anyone: the table stays small.
         SignInCode.objects.filter(created_at__lt=now - datetime.timedelta(days=1)).delete()
@@ -79,30 +82,40 @@ def sign_in_code_verify(*, phone: str, code: str) -> BuyerAccount:
     now = timezone.now()
     with transaction.atomic():
         latest = SignInCode.objects.select_for_update().filter(phone=phone, used_at__isnull=True).first()
-        if latest is None or latest.expires_at <= now:
-            raise SignInError(_("This code has expired or was already used: ask for a new one."), code="expired")
-        if latest.attempts >= MAX_ATTEMPTS:
-            raise SignInError(_("Too many wrong codes: ask for a new one."), code="attempts")
-        if not hmac.compare_digest(latest.code_hash, _hash(phone, code)):
-            latest.attempts += 1
-            latest.save(update_fields=["attempts"])
-            left = MAX_ATTEMPTS - latest.attempts
-            if left <= 0:
-                raise SignInError(_("Too many wrong codes: ask for a new one."), code="attempts")
-            raise SignInError(
-                _("The code is not right. Check the message and try again (%(left)s tries left).") % {"left": left},
-                code="wrong",
-            )
-        latest.used_at = now
-        latest.save(update_fields=["used_at"])
-        try:
-            with transaction.atomic():
-                account, _created = BuyerAccount.objects.get_or_create(phone=phone)
-        except IntegrityError:  # the same phone confirmed twice at once
-            account = BuyerAccount.objects.get(phone=phone)
-        account.last_sign_in_at = now
-        account.save(update_fields=["last_sign_in_at", "updated_at"])
+        error = _refusal(latest, phone, code, now)
+        if error is None:
+            latest.used_at = now
+            latest.save(update_fields=["used_at"])
+            try:
+                with transaction.atomic():
+                    account, _created = BuyerAccount.objects.get_or_create(phone=phone)
+            except IntegrityError:  # the same phone confirmed twice at once
+                account = BuyerAccount.objects.get(phone=phone)
+            account.last_sign_in_at = now
+            account.save(update_fields=["last_sign_in_at", "updated_at"])
+    # Raised once the transaction has committed: the wrong try it counted must stay counted.
+    if error is not None:
+        raise error
     return account
+
+
+def _refusal(latest: SignInCode | None, phone: str, code: str, now) -> SignInError | None:
+    """Why ``code`` cannot sign in (a wrong try is counted on ``latest``), or None when it can."""
+    if latest is None or latest.expires_at <= now:
+        return SignInError(_("This code has expired or was already used: ask for a new one."), code="expired")
+    if latest.attempts >= MAX_ATTEMPTS:
+        return SignInError(_("Too many wrong codes: ask for a new one."), code="attempts")
+    if hmac.compare_digest(latest.code_hash, _hash(phone, code)):
+        return None
+    latest.attempts += 1
+    latest.save(update_fields=["attempts"])
+    left = MAX_ATTEMPTS - latest.attempts
+    if left <= 0:
+        return SignInError(_("Too many wrong codes: ask for a new one."), code="attempts")
+    return SignInError(
+        _("The code is not right. Check the message and try again (%(left)s tries left).") % {"left": left},
+        code="wrong",
+    )
 
 
 # --- the session ---------------------------------------------------------------------------------
