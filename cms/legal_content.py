@@ -263,8 +263,8 @@ PAGES = [
             ("h", "Hủy đơn"),
             (
                 "p",
-                "Bạn hủy được phần đơn của một gian hàng khi gian hàng chưa gửi hàng. Gian hàng hủy đơn phải ghi rõ "
-                "lý do, hiện trên trang đơn hàng của bạn.",
+                "Gọi gian hàng hoặc sàn để hủy phần đơn của một gian hàng khi gian hàng chưa gửi hàng. Gian hàng hủy "
+                "đơn phải ghi rõ lý do, hiện trên trang đơn hàng của bạn.",
             ),
             ("h", "Hoàn tiền"),
             (
@@ -288,8 +288,8 @@ PAGES = [
                 ("h", "Cancelling"),
                 (
                     "p",
-                    "You can cancel a stall's part of your order until the stall ships it. A stall that cancels "
-                    "must give its reason, shown on your order's page.",
+                    "Call the stall or the marketplace to cancel a stall's part of your order until the stall ships "
+                    "it. A stall that cancels must give its reason, shown on your order's page.",
                 ),
                 ("h", "Refunds"),
                 (
