@@ -122,3 +122,12 @@ class BaseStreamBlock(blocks.StreamBlock):
     product_carousel = ProductCarouselBlock()
     stall_carousel = StallCarouselBlock()
     call_to_action = CallToActionBlock()
+
+
+class LegalStreamBlock(blocks.StreamBlock):
+    """A policy's text: headings and paragraphs only (no products, no carousels)."""
+
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        label=_("Rich text"), features=RICH_TEXT_FEATURES, icon="pilcrow", template="cms/blocks/paragraph.html"
+    )

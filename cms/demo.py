@@ -31,6 +31,8 @@ from .models import (
     ArticleIndexPage,
     ArticlePage,
     HomePage,
+    LegalIndexPage,
+    LegalPage,
     PromotionIndexPage,
     PromotionPage,
     PromotionProduct,
@@ -356,6 +358,61 @@ def _article(index: ArticleIndexPage, data: dict, *, today, image_size: int, res
     result.add("cms: pages created")
 
 
+def _legal_pages(home: HomePage, result: Result) -> LegalIndexPage:
+    """The policy pages the law requires, under a "Chính sách" index; the operator's details."""
+    from . import legal_content
+
+    index = _existing(home, legal_content.LEGAL_INDEX["slug"])
+    if index is None:
+        index = LegalIndexPage(**legal_content.LEGAL_INDEX, live=False)
+        home.add_child(instance=index)
+        _publish(index)
+        result.add("cms: pages created")
+    for data in legal_content.PAGES:
+        if _existing(index, data["slug"]) is not None or LegalPage.objects.filter(kind=data["kind"]).exists():
+            continue
+        page = LegalPage(
+            kind=data["kind"],
+            title=data["title"],
+            slug=data["slug"],
+            intro=data["intro"],
+            search_description=data["intro"],
+            effective_date=datetime.date.fromisoformat(legal_content.EFFECTIVE),
+            body=legal_content.stream_json(data["body"]),
+            live=False,
+        )
+        index.add_child(instance=page)
+        _publish(page)
+        result.add("cms: pages created")
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        settings = SiteSettings.for_site(site)
+        missing = {name: value for name, value in legal_content.OPERATOR.items() if not getattr(settings, name)}
+        if missing:
+            for name, value in missing.items():
+                setattr(settings, name, value)
+            settings.save()
+            result.add("cms: site settings")
+    return index
+
+
+def _english_legal(index: LegalIndexPage, result: Result) -> None:
+    from . import legal_content
+
+    _translate(index, legal_content.LEGAL_INDEX_EN, result)
+    by_slug = {data["slug"]: data for data in legal_content.PAGES}
+    for child in index.get_children().specific():
+        data = by_slug.get(child.slug)
+        if data is None:
+            continue
+        english = data["en"]
+        _translate(
+            child,
+            {"title": english["title"], "intro": english["intro"], "body": legal_content.stream_json(english["body"])},
+            result,
+        )
+
+
 def _home_body(home: HomePage, promotion_index: PromotionIndexPage, result: Result) -> None:
     """Only when an editor has written no body yet."""
     if home.body.raw_data:
@@ -605,9 +662,11 @@ def seed_cms(*, today: datetime.date, stdout=None, image_size: int = 800) -> dic
         _promotion(promotion_index, data, image_size=image_size, result=result)
     for data in ARTICLES:
         _article(article_index, data, today=today, image_size=image_size, result=result)
+    legal_index = _legal_pages(home, result)
     _home_body(home, promotion_index, result)
     _site_settings(result)
     _english(home, promotion_index, article_index, result)
+    _english_legal(legal_index, result)
     if stdout is not None:
         for key, n in result.counts.items():
             stdout.write(f"  {key:<28} {n}")

@@ -14,7 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
-from .blocks import BaseStreamBlock
+from .blocks import BaseStreamBlock, LegalStreamBlock
 from .forms import FoldedSlugPageForm, fold_slug
 
 
@@ -423,6 +423,87 @@ class ArticlePage(BasePage):
         return context
 
 
+# --- the pages the law requires ------------------------------------------------------------------
+# Decree 52/2013/NĐ-CP on e-commerce, as amended by Decree 85/2021/NĐ-CP, asks a marketplace
+# (sàn giao dịch thương mại điện tử) to publish its operating rules (quy chế hoạt động) and the
+# general terms of its transactions: delivery, payment, returns and refunds, complaint handling,
+# the protection of buyers' personal information (also Decree 13/2023/NĐ-CP on personal data),
+# and its owner's details (name, address, business registration number, phone, e-mail). See
+# docs/legal-pages.md. Each required page is one LegalPage of a known kind, so the footer and the
+# checkout find it whatever editors call it or wherever they move it.
+
+
+class LegalIndexPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.LegalPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("policy index")
+        verbose_name_plural = _("policy indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["policies"] = LegalPage.objects.live().child_of(self).order_by("path")
+        return context
+
+
+class LegalPage(BasePage):
+    class Kind(models.TextChoices):
+        OPERATING_RULES = "operating_rules", _("Operating rules")
+        TERMS = "terms", _("Terms of use")
+        PRIVACY = "privacy", _("Privacy policy")
+        RETURNS = "returns", _("Returns and refunds")
+        DELIVERY = "delivery", _("Delivery")
+        PAYMENT = "payment", _("Payment")
+        COMPLAINTS = "complaints", _("Complaint handling")
+        OPERATOR = "operator", _("About the operator")
+
+    kind = models.CharField(
+        _("kind of policy"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_("Which required page this is: the footer and the checkout link to it by its kind."),
+    )
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+    effective_date = models.DateField(_("in force since"), null=True, blank=True)
+    body = StreamField(LegalStreamBlock(), verbose_name=_("body"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("effective_date")]),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["cms.LegalIndexPage", "cms.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("policy page")
+        verbose_name_plural = _("policy pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        parent = self.get_parent()
+        context["index"] = parent if parent is not None and parent.specific_class is LegalIndexPage else None
+        return context
+
+    def clean(self):
+        super().clean()
+        if self.kind and self.locale_id:
+            others = LegalPage.objects.filter(kind=self.kind, locale_id=self.locale_id).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError(
+                    {"kind": _("There is already a page of this kind in this language: edit that one instead.")}
+                )
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     site_name = models.CharField(_("site name"), max_length=100, default="OCOP Market")
@@ -431,6 +512,16 @@ class SiteSettings(BaseSiteSetting):
     facebook_url = models.URLField(_("Facebook"), blank=True)
     zalo_url = models.URLField(_("Zalo"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
+    # The operator's details, shown in every page's footer (Decree 52/2013/NĐ-CP, art. 29, as
+    # amended by Decree 85/2021/NĐ-CP): name, address, registration, phone, e-mail.
+    operator_name = models.CharField(_("operator's registered name"), max_length=200, blank=True)
+    business_registration = models.CharField(
+        _("business registration"),
+        max_length=300,
+        blank=True,
+        help_text=_("Number, date and issuing office of the business registration certificate."),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     footer_text = models.CharField(_("footer text"), max_length=300, blank=True)
     footer_text_en = models.CharField(
         _("footer text (English)"), max_length=300, blank=True, help_text=_("Shown on the English site (/en/).")

@@ -362,6 +362,42 @@ def site_settings(request):
     return found
 
 
+def legal_links(request) -> list[dict]:
+    """The live policy pages of the request's language, in the order of ``LegalPage.Kind``:
+    ``[{"kind", "title", "url"}]``. Cached per host and language until a page changes."""
+    from .cache import DEFAULT_TIMEOUT, cached
+    from .models import LegalPage
+
+    if request is None:
+        return []
+    found = getattr(request, "_cms_legal_links", None)
+    if found is not None:
+        return found
+
+    def build():
+        language = get_language()
+        chosen = {}
+        pages = (
+            LegalPage.objects.live()
+            .filter(locale__language_code__in={language, settings.LANGUAGE_CODE})
+            .select_related("locale")
+            .order_by("path")
+        )
+        for page in pages:
+            # This language's page of a kind wins; else the Vietnamese one (a policy not translated yet).
+            if page.kind not in chosen or page.locale.language_code == language:
+                chosen[page.kind] = page
+        links = [
+            {"kind": kind, "title": chosen[kind].title, "url": chosen[kind].get_url(request)}
+            for kind in LegalPage.Kind.values
+            if kind in chosen
+        ]
+        return links, DEFAULT_TIMEOUT
+
+    request._cms_legal_links = found = cached(f"legal:{request.get_host()}:{get_language()}", build)
+    return found
+
+
 # --- an article -----------------------------------------------------------------------------------
 
 

@@ -49,6 +49,13 @@ REGISTER_BY_CLIENT = Limit("register-client", 10, HOUR)  # every attempt
 REGISTER_BY_PHONE = Limit("register-phone", 5, HOUR)  # every attempt
 SET_PASSWORD_BY_CLIENT = Limit("set-password-client", 20, MINUTES_15)  # every request
 SET_PASSWORD_BY_TOKEN = Limit("set-password-token", 10, MINUTES_15)  # every request
+# A buyer's one-time sign-in code: each code sent costs an SMS and reaches a person's phone, so
+# sending is limited per client and per phone; wrong codes are limited across codes, so that
+# asking for new codes does not buy new guesses.
+BUYER_CODE_BY_CLIENT = Limit("buyer-code-client", 10, HOUR)  # every code sent
+BUYER_CODE_BY_PHONE = Limit("buyer-code-phone", 5, HOUR)  # every code sent
+BUYER_VERIFY_BY_CLIENT = Limit("buyer-verify-client", 20, MINUTES_15)  # wrong codes
+BUYER_VERIFY_BY_PHONE = Limit("buyer-verify-phone", 10, HOUR)  # wrong codes, whatever the address
 FEED_TOKEN_BY_CLIENT = Limit("feed-client", 30, MINUTES_15)  # wrong tokens
 FEED_TOKEN_BY_PARTNER = Limit("feed-partner", 100, MINUTES_15)  # wrong tokens (the right one still passes)
 

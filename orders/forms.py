@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop_market.phone import PhoneInput, VietnamesePhoneField, normalize_vn_phone
 from producers.models import Commune, Province
@@ -57,10 +58,14 @@ class CheckoutForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     payment_method = forms.ChoiceField(label=_("Payment"), choices=Order.PaymentMethod.choices)
+    # Offered to signed-in buyers only (the view removes it otherwise).
+    save_address = forms.BooleanField(label=_("Save this address in my account"), required=False, initial=True)
 
-    def __init__(self, *args, card_available=True, **kwargs):
+    def __init__(self, *args, card_available=True, signed_in=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.card_available = card_available
+        if not signed_in:
+            del self.fields["save_address"]
         disabled = () if card_available else (Order.PaymentMethod.CARD.value,)
         self.fields["payment_method"].widget = PaymentMethodWidget(
             choices=self.fields["payment_method"].choices, disabled_values=disabled
@@ -151,3 +156,27 @@ class LineBatchForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = batches_of_product(line.product_id)
+
+
+class BuyerSignInForm(forms.Form):
+    phone = VietnamesePhoneField(
+        label=_("Your phone number"), help_text=_("We send a 6-digit code to it by text message.")
+    )
+
+
+class BuyerCodeForm(forms.Form):
+    code = forms.CharField(
+        label=pgettext_lazy("sign-in", "Code"), max_length=12, help_text=_("The 6 digits from the text message.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("The code has 6 digits."))
+        return code

@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from producers.models import TimeStampedModel
@@ -395,3 +396,86 @@ class BankTransaction(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.transaction_id} {self.amount}"
+
+
+# --- buyer accounts ------------------------------------------------------------------------------
+# A buyer who wants their order history signs in with a one-time code sent to their phone. The
+# account is deliberately its own small model, not a Django user: a user's session is what the
+# admin, the stall and officer screens trust, and phone numbers are already the usernames of
+# households and officers (onboarding.accounts). A code-only sign-in that produced a Django user
+# would either collide with those accounts or, worse, open them without their password. A
+# BuyerAccount can see the orders placed with its phone and nothing else, and cannot reach
+# /admin/ however its session is used.
+
+
+class BuyerAccount(TimeStampedModel):
+    phone = models.CharField(_("phone"), max_length=20, unique=True)  # E.164, as orders store it
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    last_sign_in_at = models.DateTimeField(_("last signed in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("buyer account")
+        verbose_name_plural = _("buyer accounts")
+
+    def __str__(self):
+        return self.phone
+
+    @property
+    def phone_display(self) -> str:
+        from ocop_market.phone import display_vn_phone
+
+        return display_vn_phone(self.phone)
+
+
+class BuyerAddress(TimeStampedModel):
+    """A delivery address a signed-in buyer kept from a checkout, offered again at the next one."""
+
+    account = models.ForeignKey(BuyerAccount, on_delete=models.CASCADE, related_name="addresses")
+    recipient_name = models.CharField(_("recipient"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=20)
+    province = models.ForeignKey(
+        "producers.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "producers.Commune", verbose_name=_("commune / ward"), on_delete=models.PROTECT, related_name="+"
+    )
+    street_address = models.CharField(_("street address"), max_length=200)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("saved address")
+        verbose_name_plural = _("saved addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "recipient_name", "phone", "commune", "street_address"],
+                name="one_saved_address_per_place_and_recipient",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_name}, {self.street_address}"
+
+    @property
+    def phone_display(self) -> str:
+        from ocop_market.phone import display_vn_phone
+
+        return display_vn_phone(self.phone)
+
+
+class SignInCode(models.Model):
+    """A one-time sign-in code sent to a phone: only its keyed hash is stored."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+
+    def __str__(self):
+        return f"{self.phone} {self.created_at:%Y-%m-%d %H:%M}"

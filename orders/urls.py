@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import stall_views, views
+from . import buyer_views, stall_views, views
 from .urls_payments import urlpatterns as payment_urlpatterns
 
 app_name = "orders"
@@ -12,6 +12,11 @@ urlpatterns = [
     path("thanh-toan/", views.checkout, name="checkout"),
     path("don-hang/<str:token>/", views.order_detail, name="detail"),
     path("tra-cuu-don-hang/", views.lookup, name="lookup"),
+    path("tai-khoan/", buyer_views.account, name="account"),
+    path("tai-khoan/dang-nhap/", buyer_views.sign_in, name="account-sign-in"),
+    path("tai-khoan/nhap-ma/", buyer_views.enter_code, name="account-code"),
+    path("tai-khoan/dang-xuat/", buyer_views.sign_out, name="account-sign-out"),
+    path("tai-khoan/dia-chi/<int:pk>/xoa/", buyer_views.address_delete, name="account-address-delete"),
     path("gian-hang-cua-toi/don-hang/", stall_views.stall_orders, name="stall-orders"),
     path("gian-hang-cua-toi/don-hang/<int:pk>/", stall_views.stall_order, name="stall-order"),
     path("gian-hang-cua-toi/don-hang/<int:pk>/cap-nhat/", stall_views.group_action, name="group-action"),

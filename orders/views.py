@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from catalog.models import Product
 from ocop_market import throttle
 
-from . import services
+from . import buyer_accounts, services
 from .cart import Cart, CartError, parse_quantity, price_cart
 from .forms import CheckoutForm, LookupForm, card_payments_available
 from .models import Order
@@ -92,13 +92,17 @@ def checkout(request):
         return redirect("orders:cart")
     card_available = card_payments_available()
     refreshing = request.method == "POST" and "refresh" in request.POST
+    buyer = buyer_accounts.current_buyer(request)
+    signed_in = buyer is not None
+    addresses = list(buyer_accounts.addresses_of(buyer)) if signed_in else []
     if request.method == "POST":
-        form = CheckoutForm(request.POST, card_available=card_available)
+        form = CheckoutForm(request.POST, card_available=card_available, signed_in=signed_in)
         if refreshing:
             # No JavaScript: "Show communes" re-renders the form, unbound (no errors yet),
             # with what was typed and the chosen province's communes.
             initial = {k: v for k, v in request.POST.items() if k in form.fields and k != "commune"}
-            form = CheckoutForm(initial=initial, card_available=card_available)
+            initial["save_address"] = "save_address" in request.POST
+            form = CheckoutForm(initial=initial, card_available=card_available, signed_in=signed_in)
         elif form.is_valid():
             try:
                 order = services.place_order(cart, form.cleaned_data)
@@ -108,6 +112,8 @@ def checkout(request):
                 if summary.problems:
                     return redirect("orders:cart")
             else:
+                if signed_in and form.cleaned_data.get("save_address"):
+                    buyer_accounts.buyer_address_save(account=buyer, data=form.cleaned_data)
                 if order.payment_method == Order.PaymentMethod.CARD:
                     return redirect("orders:pay-card", token=order.access_token)
                 if order.payment_method == Order.PaymentMethod.VIETQR:
@@ -115,10 +121,12 @@ def checkout(request):
                 messages.success(request, _("Thank you! Your order is placed: pay in cash on delivery."))
                 return redirect(order)
     else:
-        form = CheckoutForm(
-            card_available=card_available,
-            initial={"payment_method": Order.PaymentMethod.VIETQR if not card_available else None},
-        )
+        initial = {"payment_method": Order.PaymentMethod.VIETQR if not card_available else None}
+        if signed_in:
+            # A saved address the buyer picked (?dia-chi=<id>, only among their own), else the latest.
+            chosen = next((a for a in addresses if str(a.pk) == request.GET.get("dia-chi")), None)
+            initial.update(buyer_accounts.checkout_initial(buyer, chosen or (addresses[0] if addresses else None)))
+        form = CheckoutForm(card_available=card_available, initial=initial, signed_in=signed_in)
     return render(
         request,
         "orders/checkout.html",
@@ -127,6 +135,8 @@ def checkout(request):
             "form": form,
             "refreshing": refreshing,
             "card_available": card_available,
+            "buyer": buyer,
+            "saved_addresses": addresses,
         },
     )
 

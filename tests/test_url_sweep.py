@@ -214,6 +214,7 @@ PUBLIC = {
     "orders:cart",
     "orders:checkout",
     "orders:lookup",
+    "orders:account-sign-in",
     "orders:detail",
     "orders:pay-card",
     "orders:pay-vietqr",
@@ -227,6 +228,8 @@ PUBLIC = {
 BY_TOKEN = {"orders:detail", "orders:pay-card", "orders:pay-vietqr"}
 # Signed by the payment provider (or authenticated by the bank service's key); a GET is not allowed at all.
 POST_ONLY_PUBLIC = {"payments:stripe-webhook", "payments:sepay-webhook"}
+# A buyer's sign-out and address removal: POST only (with CSRF), whoever asks.
+POST_ONLY_PUBLIC |= {"orders:account-sign-out", "orders:account-address-delete"}
 
 
 @pytest.fixture
@@ -293,6 +296,7 @@ def app_urls_for(route, name, world):
         "orders:refund": {"number": order.number},
         "orders:refund-sent": {"number": order.number, "refund_pk": 1},
         "orders:line-batch": {"pk": group.pk, "line_pk": group.lines.first().pk},
+        "orders:account-address-delete": {"pk": 1},
         "traceability:trace": {"code": batch.trace_code},
         "traceability:digital-link": {"gtin": "08935049500018", "code": batch.trace_code},
         "traceability:batch": {"pk": batch.pk},

@@ -35,6 +35,22 @@ def site_settings(context):
     return queries.site_settings(context.get("request"))
 
 
+@register.simple_tag(takes_context=True)
+def legal_links(context):
+    """The policy pages the law requires, in this language: ``[{"kind", "title", "url"}]``."""
+    return queries.legal_links(context.get("request"))
+
+
+# What a buyer agrees to by placing an order, named next to the button.
+CONSENT_KINDS = ("terms", "privacy", "returns")
+
+
+@register.simple_tag(takes_context=True)
+def consent_links(context):
+    links = {link["kind"]: link for link in queries.legal_links(context.get("request"))}
+    return [links[kind] for kind in CONSENT_KINDS if kind in links]
+
+
 @register.filter
 def in_section(page, section) -> bool:
     """Whether ``page`` is ``section`` or below it in the page tree (for aria-current)."""
