@@ -119,9 +119,9 @@ def officers_relaying(app, actor) -> list:
     """For a household without a smartphone: the officers who hear what it is told, to call it.
 
     Its assigned officer (the application's, else the producer's), else every officer of its
-    commune; never the actor, who already knows.
+    commune; never the actor, who already knows, and nobody when the household itself acted.
     """
-    if not app.household_needs[1]:
+    if not app.household_needs[1] or actor.pk == app.household_id:
         return []
     officer_id = app.officer_id or (app.producer.officer_id if app.producer_id else None)
     if officer_id:

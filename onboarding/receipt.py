@@ -244,6 +244,11 @@ def draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> N
     pdf.drawPath(path, stroke=0, fill=1)
 
 
+def _labelled(label: str, value: str) -> str:
+    # Khmer writes its own colon (៖): the separator is translated with the label.
+    return _("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
 def _story(receipt, count, para, width, printed, small, body, strong, title, big) -> list:
     """The receipt's upper part with the first ``count`` products."""
     story = [
@@ -253,12 +258,12 @@ def _story(receipt, count, para, width, printed, small, body, strong, title, big
         Spacer(1, 3 * mm),
     ]
     if receipt.stall_name:
-        story.append(para(f"{_('Stall')}: {receipt.stall_name}", strong))
+        story.append(para(_labelled(_("Stall"), receipt.stall_name), strong))
     if receipt.household_name:
-        story.append(para(f"{_('Household')}: {receipt.household_name}", body))
+        story.append(para(_labelled(_("Household"), receipt.household_name), body))
     story += [
         Spacer(1, 3 * mm),
-        para(f"{_('State')}: {receipt.state_label}", big),
+        para(_labelled(_("State"), receipt.state_label), big),
         para(str(STATE_MEANING[receipt.state]), body),
         Spacer(1, 3 * mm),
         para(_("What was listed"), strong),
