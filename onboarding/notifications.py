@@ -168,7 +168,14 @@ def notify_transition(app, actor, from_state, to_state, *, comment: str = "") ->
     return created
 
 
+def _fit_title(title: str) -> str:
+    # A 150-character stall name inside a sentence can pass the column's 200 characters.
+    limit = Notification._meta.get_field("title").max_length
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
 def _send(user, app, title, body, url, short, phone, to_state) -> Notification:
+    title = _fit_title(title)
     note = Notification.objects.create(user=user, application=app, title=title, body=body, url=url, short=short)
     email = user.email or ""
     if email or phone:
@@ -200,6 +207,7 @@ def notify_user(
     """One in-app notification and its message (the certificate reminders use it); ``short``
     (the SMS text) defaults to the title, cut to 160 characters."""
     short = fit_sms(short or title)
+    title = _fit_title(title)
     note = Notification.objects.create(user=user, application=application, title=title, body=body, url=url, short=short)
     if user.email or phone:
         text = "\n\n".join(p for p in (title, body) if p)
