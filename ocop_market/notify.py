@@ -2,7 +2,8 @@
 
 ``NOTIFY_SENDER`` picks the sender: ``"console"`` logs that a message was sent (development),
 ``"email"`` sends it with Django's mail (EMAIL_BACKEND), and a dotted path names any class
-with a ``send(message: Message)`` method (an SMS gateway, say).
+with a ``send(message: Message)`` method (an SMS gateway, say). An SMS sender sends
+``message.sms_text``: the message's short text, at most 160 characters.
 
 ``notify_on_commit`` is what the apps call: the message leaves only after the current
 transaction commits, and a failing sender is logged, never raised, so a notification can

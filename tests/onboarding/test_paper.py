@@ -428,3 +428,12 @@ def test_khmer_font_comes_from_the_installed_package(settings):
     path = receipt.khmer_font_path()
     assert path.endswith(".ttf") and os.path.exists(path)
     assert receipt.fonts().khmer == "ReceiptKhmer"
+
+
+def test_any_message_has_an_sms_text_of_160_characters_at_most():
+    from ocop_market.notify import Message
+
+    long = Message(subject="Đơn hàng mới từ " + LONG_NAME, body="…", phone="+84912345678")
+    assert len(long.sms_text) <= 160 and long.sms_text.endswith("…")
+    assert Message(subject="Đơn hàng #12 đã thanh toán").sms_text == "Đơn hàng #12 đã thanh toán"
+    assert Message(subject="x", short="Ngắn").sms_text == "Ngắn"
