@@ -435,5 +435,5 @@ def test_any_message_has_an_sms_text_of_160_characters_at_most():
 
     long = Message(subject="Đơn hàng mới từ " + LONG_NAME, body="…", phone="+84912345678")
     assert len(long.sms_text) <= 160 and long.sms_text.endswith("…")
-    assert Message(subject="Đơn hàng #12 đã thanh toán").sms_text == "Đơn hàng #12 đã thanh toán"
-    assert Message(subject="x", short="Ngắn").sms_text == "Ngắn"
+    assert Message(subject="Đơn hàng #12 đã thanh toán", body="").sms_text == "Đơn hàng #12 đã thanh toán"
+    assert Message(subject="x", body="", short="Ngắn").sms_text == "Ngắn"
