@@ -77,6 +77,11 @@ def _publish_producer(app) -> tuple[Producer, Stall]:
         owner_id=app.household_id,
         officer_id=app.officer_id,
         verification=Producer.Verification.VERIFIED,
+        language=app.language,
+        no_smartphone=app.no_smartphone,
+        onboarded_via=(
+            Producer.Onboarding.SELF_SERVICE if app.created_by_id == app.household_id else Producer.Onboarding.ASSISTED
+        ),
     )
     _save(producer)
     stall = Stall(

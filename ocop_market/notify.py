@@ -2,7 +2,8 @@
 
 ``NOTIFY_SENDER`` picks the sender: ``"console"`` logs that a message was sent (development),
 ``"email"`` sends it with Django's mail (EMAIL_BACKEND), and a dotted path names any class
-with a ``send(message: Message)`` method (an SMS gateway, say).
+with a ``send(message: Message)`` method (an SMS gateway, say). An SMS sender sends
+``message.sms_text``: the message's short text, at most 160 characters.
 
 ``notify_on_commit`` is what the apps call: the message leaves only after the current
 transaction commits, and a failing sender is logged, never raised, so a notification can
@@ -29,6 +30,33 @@ class Message:
     email: str = ""  # at least one of email or phone
     phone: str = ""  # E.164
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # The SMS version: one message of at most SMS_MAX characters (an SMS sender sends it
+    # instead of the body); empty when the sender should shorten the subject itself.
+    short: str = ""
+
+    @property
+    def sms_text(self) -> str:
+        return self.short or fit_sms(self.subject)
+
+
+SMS_MAX = 160
+
+
+def fit_sms(template: str, values: dict | None = None, *, shrink: str = "name") -> str:
+    """``template % values`` in at most ``SMS_MAX`` characters: the ``shrink`` value (a stall or
+    product name) is cut short with "…" first, then the whole text if it is still too long."""
+    if values is None:
+        return template if len(template) <= SMS_MAX else template[: SMS_MAX - 1].rstrip() + "…"
+    values = dict(values)
+    text = template % values
+    if len(text) <= SMS_MAX:
+        return text
+    long_value = str(values.get(shrink, ""))
+    if long_value:
+        keep = max(len(long_value) - (len(text) - SMS_MAX) - 1, 1)
+        values[shrink] = long_value[:keep].rstrip() + "…"
+        text = template % values
+    return text if len(text) <= SMS_MAX else text[: SMS_MAX - 1].rstrip() + "…"
 
 
 class ConsoleSender:

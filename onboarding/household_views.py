@@ -56,7 +56,11 @@ PRODUCT_ONLY_STEPS = ("products", "photos", "documents", "payment", "review")
 KEY_TO_FIELD = {"food_safety": "food_safety_number", "ocop_scan": "ocop_scan_upload", "products": "name"}
 
 
-AUDIT_FIELD_TITLES = {**QUICK_TITLES, "data_consent": gettext_lazy("Personal data")}
+AUDIT_FIELD_TITLES = {
+    **QUICK_TITLES,
+    "data_consent": gettext_lazy("Personal data"),
+    "household_needs": gettext_lazy("Household's needs"),
+}
 
 
 def steps_for(app) -> tuple[str, ...]:

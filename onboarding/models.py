@@ -37,6 +37,16 @@ def officer_profile(user):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def with_household_needs(self):
+        """Annotate ``household_language`` and ``household_no_smartphone``: the producer's values
+        once it exists (an officer or editor may have changed them since), else the application's."""
+        from django.db.models.functions import Coalesce
+
+        return self.annotate(
+            household_language=Coalesce("producer__language", "language"),
+            household_no_smartphone=Coalesce("producer__no_smartphone", "no_smartphone"),
+        )
+
     def visible_to(self, user):
         """The one rule of who sees which application (a foreign id is then a 404)."""
         if not user.is_authenticated:
@@ -116,6 +126,14 @@ class Application(TimeStampedModel):
     representative = models.CharField(_("representative"), max_length=120, blank=True)
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     personal_id = models.CharField(_("personal ID number"), max_length=12, blank=True)
+    # The producer's copy until it exists; afterwards the producer's own fields count.
+    language = models.CharField(
+        _("household's language"),
+        max_length=5,
+        choices=Producer.Language.choices,
+        default=Producer.Language.VIETNAMESE,
+    )
+    no_smartphone = models.BooleanField(_("no smartphone"), default=False)
     # Stall part.
     stall_name = models.CharField(_("stall name"), max_length=150, blank=True)
     story = models.TextField(_("story"), blank=True)
@@ -181,6 +199,13 @@ class Application(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("onboarding:detail", kwargs={"pk": self.pk})
+
+    @property
+    def household_needs(self) -> tuple[str, bool]:
+        """``(language, no_smartphone)`` of the household: the producer's once it exists."""
+        if self.producer_id:
+            return self.producer.language, self.producer.no_smartphone
+        return self.language, self.no_smartphone
 
     @property
     def is_open(self) -> bool:
@@ -300,6 +325,8 @@ class AuditEntry(models.Model):
         TRANSITION = "transition", _("State changed")
         COMMENT = "comment", _("Comment")
         CONSENT = "consent", _("Consent recorded")
+        # What the household said on the phone, written down by its officer.
+        PHONE = "phone", _("Said on the phone")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="audit")
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -365,6 +392,8 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # What an SMS carries: one message of at most 160 characters, in the recipient's language.
+    short = models.CharField(_("short text"), max_length=160, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

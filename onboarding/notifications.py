@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ocop_market.notify import Message, notify_on_commit
+from ocop_market.notify import Message, fit_sms, notify_on_commit
 from ocop_market.phone import normalize_vn_phone
 
 from .models import Application, Notification
@@ -45,6 +45,49 @@ def _titles(app, to_state, for_household: bool) -> str:
     }[to_state] % {"name": name}
 
 
+def _short_for_household(app, to_state, officer_phone: str) -> str:
+    """The SMS of a household (at most 160 characters), in the household's language."""
+    from .receipt import household_language
+
+    with translation.override(household_language(app)):
+        name = app.stall_name or app.legal_name or _("application #%(pk)s") % {"pk": app.pk}
+        template = {
+            S.SUBMITTED: _("OCOP Market: your application “%(name)s” was sent for review."),
+            S.IN_REVIEW: _("OCOP Market: an officer is checking your application “%(name)s”."),
+            S.CHANGES_REQUESTED: _("OCOP Market: your application “%(name)s” needs changes."),
+            S.PUBLISHED: _("OCOP Market: “%(name)s” is approved, your products are on sale."),
+            S.REJECTED: _("OCOP Market: your application “%(name)s” was not accepted."),
+            S.WITHDRAWN: _("OCOP Market: your application “%(name)s” was withdrawn."),
+        }[to_state]
+        if officer_phone:
+            template += " " + _("Your officer: %(phone)s")
+        return fit_sms(template, {"name": name, "phone": officer_phone})
+
+
+def _short_for_officer(app, to_state, *, household: str = "", household_phone: str = "") -> str:
+    """An officer's SMS (at most 160 characters); for a household without a smartphone, with
+    its name and phone so that the officer can call it."""
+    name = app.stall_name or app.legal_name or _("application #%(pk)s") % {"pk": app.pk}
+    values = {"name": name, "pk": app.pk, "state": S(to_state).label}
+    if household:
+        values.update(household=household, phone=household_phone or "—")
+        template = _("OCOP Market: tell %(household)s (%(phone)s, no smartphone): #%(pk)s “%(name)s” %(state)s.")
+    else:
+        template = _("OCOP Market: application #%(pk)s “%(name)s”: %(state)s.")
+    return fit_sms(template, values)
+
+
+def _officer_phone(app) -> str:
+    from ocop_market.phone import display_vn_phone
+
+    officer = app.officer if app.officer_id else None
+    raw = getattr(getattr(officer, "officer_profile", None), "phone", "") if officer is not None else ""
+    try:
+        return display_vn_phone(normalize_vn_phone(raw)) if raw else ""
+    except ValidationError:
+        return raw
+
+
 def _phone_of(user, app, for_household: bool) -> str:
     raw = app.phone if for_household else getattr(getattr(user, "officer_profile", None), "phone", "")
     try:
@@ -72,12 +115,30 @@ def recipients(app, actor, to_state) -> list[tuple[object, bool]]:
     return list(found.values())
 
 
+def officers_relaying(app, actor) -> list:
+    """For a household without a smartphone: the officers who hear what it is told, to call it.
+
+    Its assigned officer (the application's, else the producer's), else every officer of its
+    commune; never the actor, who already knows, and nobody when the household itself acted.
+    """
+    if not app.household_needs[1] or actor.pk == app.household_id:
+        return []
+    officer_id = app.officer_id or (app.producer.officer_id if app.producer_id else None)
+    if officer_id:
+        officers = list(get_user_model().objects.filter(pk=officer_id, is_active=True))
+    else:
+        officers = _officers_of_commune(app)
+    return [o for o in officers if o.pk != actor.pk and o.pk != app.household_id]
+
+
 def notify_transition(app, actor, from_state, to_state, *, comment: str = "") -> list[Notification]:
     """In-app rows now, messages after commit. Called by the services inside their transaction."""
     if to_state not in (S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.PUBLISHED, S.REJECTED, S.WITHDRAWN):
         return []
     created = []
-    # Stored in the site's default language: notifications are read by farmers first.
+    officer_phone = _officer_phone(app)
+    # Stored in the site's default language: notifications are read by farmers first. The short
+    # text (what an SMS carries) is in the household's own language.
     with translation.override(settings.LANGUAGE_CODE):
         url = reverse("onboarding:detail", kwargs={"pk": app.pk})
         for user, for_household in recipients(app, actor, to_state):
@@ -85,22 +146,74 @@ def notify_transition(app, actor, from_state, to_state, *, comment: str = "") ->
             body = comment
             if to_state == S.SUBMITTED and actor.pk != app.household_id and for_household:
                 body = _("An officer submitted it for you, with your agreement.")
-            created.append(Notification.objects.create(user=user, application=app, title=title, body=body, url=url))
-            email, phone = user.email or "", _phone_of(user, app, for_household)
-            if email or phone:
-                text = "\n\n".join(p for p in (title, body, settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url) if p)
-                notify_on_commit(
-                    Message(subject=title, body=text, email=email, phone=phone, tags=("onboarding", str(to_state)))
-                )
+            if for_household:
+                short = _short_for_household(app, to_state, officer_phone)
+            else:
+                short = _short_for_officer(app, to_state)
+            created.append(_send(user, app, title, body, url, short, _phone_of(user, app, for_household), to_state))
+        relaying = officers_relaying(app, actor)
+        if relaying:
+            household = full_name_of(app)
+            household_phone = _household_display_phone(app)
+            title = _("For the household %(household)s (no smartphone): %(title)s") % {
+                "household": household,
+                "title": _titles(app, to_state, True),
+            }
+            body = "\n".join(
+                p for p in (comment, _("Call the household: %(phone)s") % {"phone": household_phone or "—"}) if p
+            )
+            short = _short_for_officer(app, to_state, household=household, household_phone=household_phone)
+            for officer in relaying:
+                created.append(_send(officer, app, title, body, url, short, _phone_of(officer, app, False), to_state))
     return created
 
 
-def notify_user(user, *, title: str, body: str = "", url: str = "", application=None, phone: str = "") -> Notification:
-    """One in-app notification and its message (the certificate reminders use it)."""
-    note = Notification.objects.create(user=user, application=application, title=title, body=body, url=url)
+def _fit_title(title: str) -> str:
+    # A 150-character stall name inside a sentence can pass the column's 200 characters.
+    limit = Notification._meta.get_field("title").max_length
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _send(user, app, title, body, url, short, phone, to_state) -> Notification:
+    title = _fit_title(title)
+    note = Notification.objects.create(user=user, application=app, title=title, body=body, url=url, short=short)
+    email = user.email or ""
+    if email or phone:
+        text = "\n\n".join(p for p in (title, body, settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url) if p)
+        notify_on_commit(
+            Message(subject=title, body=text, email=email, phone=phone, short=short, tags=("onboarding", str(to_state)))
+        )
+    return note
+
+
+def full_name_of(app) -> str:
+    return app.representative or " ".join(
+        p for p in (app.household.last_name.strip(), app.household.first_name.strip()) if p
+    )
+
+
+def _household_display_phone(app) -> str:
+    from ocop_market.phone import display_vn_phone
+
+    try:
+        return display_vn_phone(normalize_vn_phone(app.phone)) if app.phone else ""
+    except ValidationError:
+        return app.phone
+
+
+def notify_user(
+    user, *, title: str, body: str = "", url: str = "", application=None, phone: str = "", short: str = ""
+) -> Notification:
+    """One in-app notification and its message (the certificate reminders use it); ``short``
+    (the SMS text) defaults to the title, cut to 160 characters."""
+    short = fit_sms(short or title)
+    title = _fit_title(title)
+    note = Notification.objects.create(user=user, application=application, title=title, body=body, url=url, short=short)
     if user.email or phone:
         text = "\n\n".join(p for p in (title, body) if p)
-        notify_on_commit(Message(subject=title, body=text, email=user.email or "", phone=phone, tags=("onboarding",)))
+        notify_on_commit(
+            Message(subject=title, body=text, email=user.email or "", phone=phone, short=short, tags=("onboarding",))
+        )
     return note
 
 

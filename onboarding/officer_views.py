@@ -71,12 +71,18 @@ def queue(request):
     """Applications of the officer's communes, oldest first, with counts per state."""
     communes = list(_communes_of(request.user))
     form = QueueFilterForm(request.GET or None, communes=communes)
-    scope = Application.objects.in_scope_of(request.user)
-    state = commune = ""
+    scope = Application.objects.in_scope_of(request.user).with_household_needs()
+    state = commune = language = ""
+    no_smartphone = False
     if form.is_bound and form.is_valid():
         state, commune = form.cleaned_data["state"], form.cleaned_data["commune"]
+        language, no_smartphone = form.cleaned_data["language"], form.cleaned_data["no_smartphone"]
     if commune:
         scope = scope.filter(commune_id=commune)
+    if language:
+        scope = scope.filter(household_language=language)
+    if no_smartphone:
+        scope = scope.filter(household_no_smartphone=True)
     counts = dict(scope.order_by().values_list("state").annotate(n=Count("pk")))
     apps = scope.filter(state=state) if state else scope
     apps = apps.select_related("household", "commune__province", "officer", "producer").order_by(
@@ -99,10 +105,19 @@ def queue(request):
             "total": sum(counts.values()),
             "commune": commune,
             "state": state,
+            "needs_filtered": bool(language or no_smartphone),
             "query": query.urlencode(),
+            "keep": _filter_query(query),
             "today": timezone.now(),
         },
     )
+
+
+def _filter_query(query) -> str:
+    """The filters other than the state, for the links of the state counts."""
+    kept = query.copy()
+    kept.pop("state", None)
+    return kept.urlencode()
 
 
 # --- assisted listing ------------------------------------------------------------------
@@ -129,6 +144,8 @@ def assisted_new(request):
                     full_name=form.cleaned_data["full_name"],
                     phone=form.cleaned_data["phone"],
                     commune=commune,
+                    language=form.cleaned_data["language"],
+                    no_smartphone=form.cleaned_data["no_smartphone"],
                 )
                 saved = QuickStallForm(request.POST, instance=app, with_address=False, on_behalf=True)
                 if saved.is_valid() and saved.has_changed():
@@ -301,6 +318,65 @@ def _certificates_in_scope(user):
     )
 
 
+def _producers_in_scope(user):
+    """Producers with a stall in the officer's communes, or assigned to them; all for an editor."""
+    from producers.models import Producer
+
+    if is_editor(user):
+        return Producer.objects.all()
+    profile = officer_profile(user)
+    if profile is None:
+        return Producer.objects.none()
+    return Producer.objects.filter(Q(stall__commune__in=profile.communes.values("pk")) | Q(officer=user))
+
+
+def _household_counts(user):
+    """Households per language and per way of onboarding, and how many have no smartphone.
+
+    A household is a producer in scope, or one whose stall application is still on its way
+    (not rejected or withdrawn, no producer yet); two grouped queries in all.
+    """
+    from django.db.models import Case, Value, When
+
+    from producers.models import Producer
+
+    producers = _producers_in_scope(user).order_by()
+    pending = (
+        Application.objects.in_scope_of(user)
+        .filter(kind=Application.Kind.NEW_STALL, producer__isnull=True)
+        .exclude(state__in=[S.REJECTED, S.WITHDRAWN])
+        .order_by()
+    )
+    languages = dict.fromkeys(Producer.Language.values, 0)
+    ways = dict.fromkeys([*Producer.Onboarding.values, ""], 0)
+    no_phone = 0
+    via = Case(
+        When(created_by=F("household"), then=Value(Producer.Onboarding.SELF_SERVICE)),
+        default=Value(Producer.Onboarding.ASSISTED),
+    )
+    # A household has at most one stall application on its way: counting per pair is exact.
+    rows = [
+        *producers.values_list("language", "onboarded_via").annotate(
+            n=Count("pk", distinct=True), without=Count("pk", filter=Q(no_smartphone=True), distinct=True)
+        ),
+        *pending.annotate(via=via)
+        .values_list("language", "via")
+        .annotate(
+            n=Count("household", distinct=True),
+            without=Count("household", filter=Q(no_smartphone=True), distinct=True),
+        ),
+    ]
+    for language, way, n, without in rows:
+        languages[language] = languages.get(language, 0) + n
+        ways[way] = ways.get(way, 0) + n
+        no_phone += without
+    by_language = [{"value": v, "label": label, "count": languages.get(v, 0)} for v, label in Producer.Language.choices]
+    by_onboarding = [{"value": v, "label": label, "count": ways.get(v, 0)} for v, label in Producer.Onboarding.choices]
+    if ways.get(""):
+        by_onboarding.append({"value": "", "label": _("Not recorded"), "count": ways[""]})
+    return by_language, by_onboarding, no_phone
+
+
 @reviewer_required
 def dashboard(request):
     scope = Application.objects.in_scope_of(request.user)
@@ -333,6 +409,7 @@ def dashboard(request):
         .select_related("product__producer__stall")
         .order_by("expires_on", "pk")
     )
+    by_language, by_onboarding, no_smartphone = _household_counts(request.user)
     expiring_list = list(expiring[:50])
     for cert in expiring_list:
         cert.days_left = (cert.expires_on - today).days
@@ -347,6 +424,9 @@ def dashboard(request):
             "onboarded": list(onboarded),
             "month": month_start,
             "expiring": expiring_list,
+            "by_language": by_language,
+            "by_onboarding": by_onboarding,
+            "no_smartphone": no_smartphone,
             "expiring_more": max(0, expiring.count() - len(expiring_list)) if len(expiring_list) == 50 else 0,
         },
     )

@@ -195,6 +195,8 @@ def create_application(*, household, actor, kind, producer=None, product=None, c
         app.representative = producer.representative
         app.tax_code = producer.tax_code
         app.personal_id = producer.personal_id
+        app.language = producer.language
+        app.no_smartphone = producer.no_smartphone
     if stall is not None:
         app.stall_name = stall.name
         app.phone = stall.phone
@@ -623,14 +625,80 @@ def household_register(*, full_name: str, phone: str, password: str, province=No
 
 
 @transaction.atomic
-def household_assisted_create(*, officer, full_name: str, phone: str, commune=None):
+def household_assisted_create(
+    *, officer, full_name: str, phone: str, commune=None, language: str = "vi", no_smartphone: bool = False
+):
     """An officer creates a household's account and its stall application; returns
     ``(application, set_password_path)``. Raises ValidationError for a taken or invalid phone."""
     from .accounts import create_household_account
 
     household, link = create_household_account(full_name=full_name, phone=phone, created_by=officer)
     app = create_application(household=household, actor=officer, kind=Application.Kind.NEW_STALL, commune=commune)
+    if (language, no_smartphone) != (app.language, app.no_smartphone):
+        app.language, app.no_smartphone = language, no_smartphone
+        app.full_clean(validate_unique=False, validate_constraints=False)
+        app.save(update_fields=["language", "no_smartphone", "updated_at"])
     return app, link
+
+
+# --- households that read little Vietnamese or have no smartphone ------------------------
+
+
+@transaction.atomic
+def household_needs_save(*, application, actor, language: str, no_smartphone: bool) -> Application:
+    """The household's language and whether it has a smartphone, set by a reviewer in scope.
+
+    Kept on the application and, once it exists, on its producer (which then counts for every
+    later application). Allowed in any state: it is about the household, not the listing.
+    """
+    from producers.models import Producer
+
+    locked = _lock(application)
+    if not is_reviewer(locked, actor):
+        raise TransitionError(NOT_ALLOWED)
+    if language not in Producer.Language.values:
+        raise TransitionError(_("Choose one of the languages in the list."))
+    before = locked.household_needs
+    locked.language, locked.no_smartphone = language, bool(no_smartphone)
+    locked.save(update_fields=["language", "no_smartphone", "updated_at"])
+    if locked.producer_id:
+        Producer.objects.filter(pk=locked.producer_id).update(language=language, no_smartphone=bool(no_smartphone))
+    if before != (language, bool(no_smartphone)):
+        summary = _("Language: %(language)s; no smartphone: %(answer)s") % {
+            "language": Producer.Language(language).label,
+            "answer": _("yes") if no_smartphone else _("no"),
+        }
+        _audit(locked, actor, AuditEntry.Action.EDIT, field="household_needs", comment=summary)
+    _refresh(application, locked)
+    return application
+
+
+PHONE_REPLY_KINDS = ("answer", "confirm")
+
+
+@transaction.atomic
+def household_reply_by_phone(*, application, actor, kind: str, text: str = "", comment=None) -> AuditEntry:
+    """What the household said on the phone, written down by a reviewer in scope.
+
+    ``kind`` ``"answer"``: its answer to an officer's ``comment`` (which is then marked answered);
+    ``"confirm"``: it confirms the listing as the officer read it out. The history shows the
+    entry as said by the household on the phone and recorded by the officer on its behalf.
+    """
+    locked = _lock(application)
+    if not is_reviewer(locked, actor) or is_household(locked, actor):
+        raise TransitionError(NOT_ALLOWED)
+    text = (text or "").strip()
+    if kind == "answer":
+        if comment is None or comment.application_id != locked.pk:
+            raise TransitionError(_("Choose the comment the household answered."))
+        if not text:
+            raise TransitionError(_("Write what the household answered."))
+        ReviewComment.objects.filter(pk=comment.pk).update(resolved=True)
+        return _audit(locked, actor, AuditEntry.Action.PHONE, comment=text, field=comment.field or "comment")
+    if kind == "confirm":
+        said = text or _("The household confirms the listing as it was read out to it.")
+        return _audit(locked, actor, AuditEntry.Action.PHONE, comment=said, field="confirm")
+    raise TransitionError(_("Choose what the household said."))
 
 
 @transaction.atomic

@@ -247,6 +247,9 @@ class ProducerForm(WagtailAdminModelForm):
             # before it has a stall in one of their communes.
             if instance.pk is None and hasattr(self.for_user, "officer_profile"):
                 self.fields["officer"].initial = self.for_user.pk
+        # A producer added in the admin was entered by staff for it: assisted, unless said otherwise.
+        if "onboarded_via" in self.fields and instance.pk is None:
+            self.fields["onboarded_via"].initial = Producer.Onboarding.ASSISTED
         if "owner" in self.fields:
             self.fields["owner"].queryset = (
                 User.objects.filter(Q(groups__name="Farmer") | Q(pk=instance.owner_id)).distinct().order_by("username")
@@ -273,11 +276,21 @@ class ProducerViewSet(ScopedSnippetViewSet):
         "officer",
         DateColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
     ]
-    list_filter = ["kind", "verification"]
+    list_filter = ["kind", "verification", "language", "no_smartphone", "onboarded_via"]
     list_select_related = ("stall", "officer")
     search_fields = ["legal_name", "representative", "tax_code", "personal_id"]
     ordering = "legal_name"
-    list_export = ["legal_name", "kind", "representative", "tax_code", "personal_id", "verification"]
+    list_export = [
+        "legal_name",
+        "kind",
+        "representative",
+        "tax_code",
+        "personal_id",
+        "verification",
+        "language",
+        "no_smartphone",
+        "onboarded_via",
+    ]
     chooser_filter_form_class = ProducerFilterForm
     chooser_columns = (Column("stall", label=_("Stall"), accessor="stall"),)
 
@@ -295,6 +308,10 @@ class ProducerViewSet(ScopedSnippetViewSet):
             MultiFieldPanel(
                 [FieldPanel("owner"), FieldPanel("officer"), FieldPanel("verification")],
                 heading=_("Account and assistance"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("language"), FieldPanel("no_smartphone"), FieldPanel("onboarded_via")],
+                heading=_("Household's needs"),
             ),
         ],
         base_form_class=ProducerForm,

@@ -63,8 +63,27 @@ class ProducerQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
 
+class HouseholdLanguage(models.TextChoices):
+    """The language a household reads: its receipts, short messages and status page use it."""
+
+    VIETNAMESE = "vi", _("Vietnamese")
+    KHMER = "km", _("Khmer")
+    ENGLISH = "en", _("English")
+
+
+class Onboarding(models.TextChoices):
+    """How a producer came onto the marketplace."""
+
+    SELF_SERVICE = "self_service", _("By itself (self-service)")
+    ASSISTED = "assisted", _("Assisted by an officer")
+    BULK = "bulk", _("Bulk import")
+
+
 class Producer(TimeStampedModel):
     """An OCOP subject (chủ thể OCOP): who makes and sells the products."""
+
+    Language = HouseholdLanguage
+    Onboarding = Onboarding
 
     class Kind(models.TextChoices):
         HOUSEHOLD = "household", _("Household")
@@ -113,6 +132,23 @@ class Producer(TimeStampedModel):
     )
     verification = models.CharField(
         _("verification"), max_length=12, choices=Verification.choices, default=Verification.PENDING
+    )
+    # For households that read little Vietnamese or have no smartphone: the officer prints their
+    # receipts in their language and hears of their notifications too.
+    language = models.CharField(
+        _("household's language"), max_length=5, choices=HouseholdLanguage.choices, default=HouseholdLanguage.VIETNAMESE
+    )
+    no_smartphone = models.BooleanField(
+        _("no smartphone"),
+        default=False,
+        help_text=_("Ticked when the household has no smartphone: its officer also receives its notifications."),
+    )
+    onboarded_via = models.CharField(
+        _("onboarded"),
+        max_length=12,
+        choices=Onboarding.choices,
+        blank=True,
+        help_text=_("How the producer came onto the marketplace; empty when it was not recorded."),
     )
 
     objects = ProducerQuerySet.as_manager()

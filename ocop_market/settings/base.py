@@ -235,7 +235,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English")), ("km", _("Khmer"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["ocop_market.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -273,7 +273,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
 # Pages exist in Vietnamese (the default tree, served without a prefix) and English (/en/).
 WAGTAIL_I18N_ENABLED = True
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAIL_CONTENT_LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
@@ -302,6 +302,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OCOP Market <no-reply
 # "console" logs them (development), "email" sends mail via EMAIL_BACKEND; a dotted path
 # names any class with ``send(message)``.
 NOTIFY_SENDER = os.environ.get("NOTIFY_SENDER", "console")
+
+# The TrueType font of the Khmer letters on printed receipts; empty: Noto Sans Khmer from the
+# fontpkg-noto-sans-khmer package (onboarding/receipt.py).
+PDF_KHMER_FONT = os.environ.get("PDF_KHMER_FONT", "")
 
 # Uploads (product photos, certificate scans, spreadsheets): content-checked, at most this size.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

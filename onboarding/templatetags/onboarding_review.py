@@ -64,3 +64,11 @@ def password_link_share(user, link):
         "sms": f"sms:{phone}?&body={quote(text)}",
         "zalo": f"https://zalo.me/{digits}" if digits.isdigit() else "",
     }
+
+
+@register.simple_tag
+def household_languages():
+    """``(code, label)`` of the languages a household can be served in."""
+    from producers.models import Producer
+
+    return Producer.Language.choices

@@ -287,6 +287,8 @@ def _stalls(images: dict, users: dict, summary: Summary) -> dict[str, Stall]:
         identity = demo_data.stall_identity(data)
         producer.tax_code, producer.personal_id = identity["tax_code"], identity["personal_id"]
         producer.verification = Producer.Verification.VERIFIED
+        # The demo catalog stands for listings imported in bulk from an existing marketplace.
+        producer.onboarded_via = producer.onboarded_via or Producer.Onboarding.BULK
         if data.slug == demo_data.FARMER_STALL:
             producer.owner = users["farmer"]
         producer.full_clean()

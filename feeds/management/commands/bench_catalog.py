@@ -92,6 +92,7 @@ class Command(BaseCommand):
                     representative="Nguyễn Văn Bench",
                     tax_code=f"{9_000_000_000 + i:010d}",
                     verification=Producer.Verification.VERIFIED,
+                    onboarded_via=Producer.Onboarding.BULK,
                 )
                 province = provinces[i % len(provinces)]
                 stall = Stall.objects.create(
