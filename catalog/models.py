@@ -168,6 +168,14 @@ class Product(ClusterableModel, TimeStampedModel):
     # conditional updates), its certificates, images, category, stall, producer or a promotion
     # covering it. Stamped by save() and by catalog.changes.entries_changed; ``?since=`` reads it.
     feed_changed_at = models.DateTimeField(_("feed entry changed at"), default=timezone.now, editable=False)
+    # Counters the cards show without a query per card. Kept by the services that change
+    # what they count (reviews approved or withdrawn, order parts delivered or refunded),
+    # inside their transaction: never by a signal, since conditional updates send none.
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("published reviews"), default=0, editable=False)
+    sold_count = models.PositiveIntegerField(_("sold (delivered)"), default=0, editable=False)
 
     objects = ProductQuerySet.as_manager()
 

@@ -55,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
     path("", include("onboarding.urls")),
     path("", include("orders.urls")),
+    path("", include("reviews.urls")),
     path("", include("traceability.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

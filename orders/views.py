@@ -119,6 +119,9 @@ def checkout(request):
             card_available=card_available,
             initial={"payment_method": Order.PaymentMethod.VIETQR if not card_available else None},
         )
+    # The delivery estimate of each stall to the province the buyer chose (none chosen yet: none).
+    for group in summary.groups:
+        group.delivery = group.stall.delivery_window(form.province_code) if form.province_code else None
     return render(
         request,
         "orders/checkout.html",
