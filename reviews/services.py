@@ -69,6 +69,13 @@ def _smaller(photo) -> tuple[bytes, str]:
     return buffer.getvalue(), photo.extension
 
 
+def _size(data: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
+
+
 def review_submit(*, line: OrderLine, rating: int, text: str, author_name: str, photos: Iterable = ()) -> Review:
     """The buyer's review of a delivered line, waiting for moderation.
 
@@ -78,31 +85,33 @@ def review_submit(*, line: OrderLine, rating: int, text: str, author_name: str, 
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
         raise ReviewError(_("Add at most %(n)s photos.") % {"n": MAX_PHOTOS})
-    try:
-        with transaction.atomic():
-            line = OrderLine.objects.select_for_update(of=("self",)).select_related("group__stall").get(pk=line.pk)
-            reason = refusal(line)
-            if reason:
-                raise ReviewError(reason)
-            if Review.objects.filter(line=line).exists():
-                raise ReviewError(_("You have already reviewed this product for this order."))
-            review = Review(
-                line=line,
-                product_id=line.product_id,
-                stall=line.group.stall,
-                rating=rating,
-                text=(text or "").strip(),
-                author_name=(author_name or "").strip()[:60],
-            )
-            review.full_clean(exclude=["line"])
-            review.save()
-            for n, photo in enumerate(photos):
-                data, extension = _smaller(photo)
-                item = ReviewPhoto(review=review, sort_order=n)
-                item.image.save(f"photo.{extension}", ContentFile(data), save=False)
-                item.save()
-    except IntegrityError:  # the same line sent twice at once: the one-to-one refused the second
-        raise ReviewError(_("You have already reviewed this product for this order.")) from None
+    with transaction.atomic():
+        line = OrderLine.objects.select_for_update(of=("self",)).select_related("group__stall").get(pk=line.pk)
+        reason = refusal(line)
+        if reason:
+            raise ReviewError(reason)
+        if Review.objects.filter(line=line).exists():
+            raise ReviewError(_("You have already reviewed this product for this order."))
+        review = Review(
+            line=line,
+            product_id=line.product_id,
+            stall=line.group.stall,
+            rating=rating,
+            text=(text or "").strip(),
+            author_name=(author_name or "").strip()[:60],
+        )
+        review.full_clean(exclude=["line"])
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError:  # the same line sent twice at once: the one-to-one refused the second
+            raise ReviewError(_("You have already reviewed this product for this order.")) from None
+        for n, photo in enumerate(photos):
+            data, extension = _smaller(photo)
+            item = ReviewPhoto(review=review, sort_order=n)
+            item.image.save(f"photo.{extension}", ContentFile(data), save=False)
+            item.width, item.height = _size(data)
+            item.save()
     return review
 
 

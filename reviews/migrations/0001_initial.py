@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             name='ReviewPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', upload_to=reviews.models.photo_path, verbose_name='photo', width_field='width')),
+                ('image', models.ImageField(upload_to=reviews.models.photo_path, verbose_name='photo')),
                 ('width', models.PositiveIntegerField(default=0)),
                 ('height', models.PositiveIntegerField(default=0)),
                 ('sort_order', models.PositiveSmallIntegerField(default=0)),
