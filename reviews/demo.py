@@ -62,7 +62,7 @@ def seed_reviews(*, users) -> dict[str, int]:
             line = order.groups.get().lines.get()
             rating, text, answer = REVIEWS[index]
             review = services.review_submit(line=line, rating=rating, text=text, author_name=buyer.split()[-1])
-            if p == len(products) - 1:
+            if p == len(products) - 1 and n == 0:
                 continue  # left waiting, so that the moderation screen has something to show
             services.review_moderate(review=review, approve=True, actor=editor)
             if answer:
