@@ -8,7 +8,7 @@ order page itself); moderation and answers look objects up through ``moderatable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -134,3 +134,17 @@ def reply(request, pk):
     else:
         messages.error(request, " ".join(form.errors.get("reply", [])))
     return redirect("reviews:stall-reviews")
+
+
+def google_product_reviews(request):
+    """Google's product reviews feed of every published review (reviews/google_feed.py)."""
+    from django.conf import settings
+
+    from .google_feed import generate
+
+    publisher = getattr(settings, "WAGTAIL_SITE_NAME", "") or "OCOP Market"
+    response = StreamingHttpResponse(
+        generate(request.build_absolute_uri, publisher=publisher), content_type="application/xml; charset=utf-8"
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

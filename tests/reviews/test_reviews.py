@@ -340,3 +340,34 @@ def test_json_feed_has_rating_and_sold_and_validates(editor, pending, product):
     entry = next(i for i in doc["items"] if i["id"] == str(product.pk))
     assert entry["rating"] == {"average": 4.0, "count": 1}
     assert entry["sold"] == 2
+
+
+def test_google_product_reviews_feed_lists_published_reviews_only(client, editor, pending, product):
+    from lxml import etree
+
+    from tests.factories.orders import OrderFactory as Orders
+
+    other_line = deliver(Orders(items=[(product, 1)], paid=True).groups.get()).lines.get()
+    services.review_submit(line=other_line, rating=1, text="Chưa duyệt nên không được hiện", author_name="X")
+    services.review_moderate(review=pending, approve=True, actor=editor)
+    response = client.get("/feeds/product-reviews.xml")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
+    root = etree.fromstring(b"".join(response.streaming_content))
+    assert root.findtext("version") == "2.3"
+    reviews = root.findall("reviews/review")
+    assert len(reviews) == 1
+    (review,) = reviews
+    assert [child.tag for child in review] == [
+        "review_id",
+        "reviewer",
+        "review_timestamp",
+        "content",
+        "review_url",
+        "ratings",
+        "products",
+        "is_spam",
+    ]
+    assert review.findtext("reviewer/name") == "Bình"
+    assert review.find("ratings/overall").text == "4" and review.find("ratings/overall").get("max") == "5"
+    assert review.findtext("products/product/product_ids/skus/sku") == str(product.pk)
+    assert review.findtext("review_url").endswith(f"{product.get_absolute_url()}#review-{pending.pk}")
