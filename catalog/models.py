@@ -128,6 +128,10 @@ class ProductQuerySet(models.QuerySet):
         )
 
 
+# Kept by services with UPDATE … SET n = n + …: see Product.save().
+COUNTER_FIELDS = frozenset({"rating_average", "rating_count", "sold_count"})
+
+
 class Product(ClusterableModel, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -168,6 +172,14 @@ class Product(ClusterableModel, TimeStampedModel):
     # conditional updates), its certificates, images, category, stall, producer or a promotion
     # covering it. Stamped by save() and by catalog.changes.entries_changed; ``?since=`` reads it.
     feed_changed_at = models.DateTimeField(_("feed entry changed at"), default=timezone.now, editable=False)
+    # Counters the cards show without a query per card. Kept by the services that change
+    # what they count (reviews approved or withdrawn, order parts delivered or refunded),
+    # inside their transaction: never by a signal, since conditional updates send none.
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("published reviews"), default=0, editable=False)
+    sold_count = models.PositiveIntegerField(_("sold (delivered)"), default=0, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -223,9 +235,26 @@ class Product(ClusterableModel, TimeStampedModel):
             self.published_at = timezone.now()
         self.search_text = self.build_search_text()
         self.feed_changed_at = timezone.now()
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # An edit never writes the counters back: the form's copy may be minutes old, and
+            # the services change them in the database meanwhile.
+            kwargs["update_fields"] = self._fields_but_counters()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "feed_changed_at"}
         super().save(*args, **kwargs)
+
+    def _fields_but_counters(self) -> list[str]:
+        from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
+
+        deferred = self.get_deferred_fields()
+        names = [
+            f.name
+            for f in self._meta.concrete_fields
+            if not f.primary_key and f.name not in COUNTER_FIELDS and f.attname not in deferred
+        ]
+        names += [rel.get_accessor_name() for rel in get_all_child_relations(self)]
+        names += [field.name for field in get_all_child_m2m_relations(self)]
+        return names
 
     @property
     def cover(self):

@@ -67,6 +67,9 @@ CARD_FIELDS = (
     "producer__stall__province_id",
     "producer__stall__producer_id",
     "producer__stall__is_published",
+    "rating_average",
+    "rating_count",
+    "sold_count",
 )
 
 

@@ -190,3 +190,73 @@ def publish_application(app) -> dict:
             item.save(update_fields=["product"])
         products.append(product)
     return {"producer": producer, "stall": stall, "bank_account": bank, "products": products}
+
+
+# --- counters the cards show ---------------------------------------------------------------
+
+
+def _counters_changed(product_ids) -> None:
+    """A conditional UPDATE bypassed save() and its signals: the feeds' entries and the cached
+    pages (cards show the counters) are told here, as for any other product change."""
+    from ocop_market.page_cache import storefront_changed
+
+    from .changes import entries_changed
+
+    entries_changed(product_ids=list(product_ids))
+    storefront_changed()
+
+
+def product_sold_add(*, quantities: dict[int, int]) -> None:
+    """Add ``{product_id: quantity}`` (negative to take back) to the products' "sold" counters.
+
+    Called by orders in the transaction that moves a part to or from "delivered", under that
+    part's row lock, so that a part is counted once; the UPDATE adds to the stored value, so
+    two parts delivered at once both count. Never below zero.
+    """
+    from django.db.models import F
+    from django.db.models.functions import Greatest
+
+    changes = {pk: n for pk, n in quantities.items() if pk and n}
+    if not changes:
+        return
+    for product_id in sorted(changes):  # one lock order for every caller
+        Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") + changes[product_id], 0))
+    _counters_changed(changes)
+
+
+def product_rating_set(*, product_id: int, average, count: int) -> None:
+    """Store the product's average rating and number of published reviews (computed by the
+    reviews app under the product's row lock)."""
+    Product.objects.filter(pk=product_id).update(rating_average=average if count else None, rating_count=count)
+    _counters_changed([product_id])
+
+
+def product_lock(product_id: int) -> None:
+    """Hold the product's row until the transaction ends: the writers of one counter queue here."""
+    list(Product.objects.select_for_update().filter(pk=product_id).values_list("pk", flat=True))
+
+
+def sold_counts_rebuild() -> int:
+    """Recount every product's "sold" from the delivered order lines (demo seeds, repairs)."""
+    from django.apps import apps
+    from django.db.models import Sum
+
+    OrderLine = apps.get_model("orders", "OrderLine")
+    totals = dict(
+        OrderLine.objects.filter(group__status="delivered", product__isnull=False)
+        .values_list("product_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("product_id", "n")
+    )
+    changed = 0
+    with transaction.atomic():
+        for product in Product.objects.only("pk", "sold_count").iterator():
+            wanted = totals.get(product.pk, 0)
+            if product.sold_count != wanted:
+                Product.objects.filter(pk=product.pk).update(sold_count=wanted)
+                changed += 1
+        if changed:
+            from ocop_market.page_cache import storefront_changed
+
+            storefront_changed()
+    return changed

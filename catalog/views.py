@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from producers import delivery
 from producers.models import Province, Stall
 
 from . import queries
@@ -18,6 +19,9 @@ from .pricing import attach_prices, live_offers
 
 # A hook: ``fn(request, product) -> str`` of safe HTML (or "") shown on the product page.
 PRODUCT_PANELS_HOOK = "catalog_product_page_panels"
+# A hook: ``fn(request, product) -> {"html": safe HTML, "json_ld": {...}}`` (or None): a section
+# under the description (buyers' reviews), and what it adds to the product's JSON-LD.
+PRODUCT_SECTIONS_HOOK = "catalog_product_page_sections"
 
 
 def _page(request, queryset, per_page=None, paginator_class=Paginator):
@@ -75,18 +79,26 @@ def product_detail(request, slug):
     # Blocks other apps add under the product's facts (the batch's trace link …), through
     # Wagtail's hook registry, so that the catalog imports none of them.
     panels = [html for hook in hooks.get_hooks(PRODUCT_PANELS_HOOK) if (html := hook(request, product))]
+    sections = [section for hook in hooks.get_hooks(PRODUCT_SECTIONS_HOOK) if (section := hook(request, product))]
+    json_ld = _product_json_ld(request, product)
+    for section in sections:
+        json_ld.update(section.get("json_ld") or {})
+    stall = product.producer.stall
     return render(
         request,
         "catalog/product_detail.html",
         {
             "product": product,
-            "stall": product.producer.stall,
+            "stall": stall,
             "images": product.gallery,
             "certificate": product.certificate,
             "certifications": product.other_certifications,
             "related": related,
             "panels": panels,
-            "json_ld": json.dumps(_product_json_ld(request, product), ensure_ascii=False),
+            "sections": [section["html"] for section in sections],
+            "delivery_windows": delivery.windows(stall),
+            "delivery_neighbours": delivery.neighbour_names(stall.province_id),
+            "json_ld": json.dumps(json_ld, ensure_ascii=False),
         },
     )
 
@@ -108,6 +120,14 @@ def _product_json_ld(request, product):
             "availability": "https://schema.org/InStock" if product.in_stock else "https://schema.org/OutOfStock",
         },
     }
+    if product.rating_count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": str(product.rating_average),
+            "reviewCount": product.rating_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
     offer = product.pricing.offer if product.pricing.on_sale else None
     if offer is not None and offer.ends_at:
         data["offers"]["priceValidUntil"] = timezone.localtime(offer.ends_at).date().isoformat()

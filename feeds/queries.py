@@ -44,6 +44,9 @@ PRODUCT_FIELDS = (
     "producer__stall__province__name",
     "origin_province__name",
     "origin_commune__name",
+    "rating_average",
+    "rating_count",
+    "sold_count",
 )
 
 
@@ -85,6 +88,9 @@ class FeedRow:
     images: list[str] = field(default_factory=list)  # storage names, cover first
     certificates: list[dict] = field(default_factory=list)  # active ones, best first
     trace_url: str = ""  # the current production batch's trace page (feeds/trace.py)
+    rating_average: object = None  # Decimal, or None without a published review
+    rating_count: int = 0
+    sold_count: int = 0
 
     @property
     def stars(self) -> int | None:
@@ -241,6 +247,9 @@ def _row(v, producers: dict) -> FeedRow:
         origin_province=v[18] or "",
         origin_commune=v[19] or "",
         producer=producer,
+        rating_average=v[20],
+        rating_count=v[21] or 0,
+        sold_count=v[22] or 0,
     )
 
 

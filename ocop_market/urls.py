@@ -16,6 +16,7 @@ from catalog.sitemaps import sitemaps as catalog_sitemaps
 from cms.sitemaps import PageSitemap
 from ocop_market import admin_scope
 from ocop_market.health import healthz
+from reviews import views as reviews_views
 
 # sitemap.xml is an index of sections (pages, products and stalls per language), each
 # paginated, since the catalog may hold more than a sitemap's 50,000 URLs.
@@ -35,6 +36,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     # Partner feeds are not localized: outside i18n_patterns.
+    path("feeds/product-reviews.xml", reviews_views.google_product_reviews, name="product-reviews-feed"),
     path("feeds/", include("feeds.urls")),
     # The payment provider's webhooks: not localized, no session, signature-checked.
     path("payments/", include("orders.webhook_urls")),
@@ -55,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
     path("", include("onboarding.urls")),
     path("", include("orders.urls")),
+    path("", include("reviews.urls")),
     path("", include("traceability.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -79,8 +79,10 @@ class CheckoutForm(forms.Form):
         if province_code and Province.objects.filter(pk=str(province_code)).exists():
             self.fields["commune"].queryset = Commune.objects.filter(province_id=province_code).order_by("name")
             self.province_chosen = True
+            self.province_code = str(province_code)
         else:
             self.province_chosen = False
+            self.province_code = None
 
     def clean_buyer_name(self):
         name = " ".join(self.cleaned_data["buyer_name"].split())

@@ -24,7 +24,8 @@ class OrderQuerySet(models.QuerySet):
         """Everything the order page needs, in a fixed number of queries."""
         return self.select_related("province", "commune").prefetch_related(
             models.Prefetch("groups", queryset=FulfilmentGroup.objects.select_related("stall").order_by("pk")),
-            "groups__lines",
+            # Each line with its buyer's review, if any (the order page links to the review form).
+            models.Prefetch("groups__lines", queryset=OrderLine.objects.select_related("review")),
             "payments__refunds",
         )
 

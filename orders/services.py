@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.changes import entries_changed
 from catalog.models import Product
+from catalog.services import product_sold_add
 from ocop_market.notify import Message, notify_on_commit
 from ocop_market.page_cache import product_stock_changed
 
@@ -270,7 +271,18 @@ def _move(group: FulfilmentGroup, to: str, *, by=None, comment="") -> None:
             % {"current": group.get_status_display(), "to": Status(to).label}
         )
     GroupStatusChange.objects.create(group=group, from_status=group.status, to_status=to, by=by, comment=comment)
+    if Status.DELIVERED in (to, group.status):
+        _count_sold(group, 1 if to == Status.DELIVERED else -1)
     group.status = to
+
+
+def _count_sold(group: FulfilmentGroup, sign: int) -> None:
+    """The products' "sold" counters follow the parts delivered (and a delivered part refunded):
+    counted here, under the part's row lock every caller of ``_move`` holds, so once per move."""
+    quantities: dict[int, int] = {}
+    for product_id, quantity in group.lines.exclude(product=None).values_list("product_id", "quantity"):
+        quantities[product_id] = quantities.get(product_id, 0) + sign * quantity
+    product_sold_add(quantities=quantities)
 
 
 EXPIRED_MARK = "expired"  # the comment of the status change made by the expiry job

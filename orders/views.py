@@ -127,6 +127,9 @@ def checkout(request):
             chosen = next((a for a in addresses if str(a.pk) == request.GET.get("dia-chi")), None)
             initial.update(buyer_accounts.checkout_initial(buyer, chosen or (addresses[0] if addresses else None)))
         form = CheckoutForm(card_available=card_available, initial=initial, signed_in=signed_in)
+    # The delivery estimate of each stall to the province the buyer chose (none chosen yet: none).
+    for group in summary.groups:
+        group.delivery = group.stall.delivery_window(form.province_code) if form.province_code else None
     return render(
         request,
         "orders/checkout.html",

@@ -359,6 +359,9 @@ class StallViewSet(ScopedSnippetViewSet):
                 [
                     FieldRowPanel([FieldPanel("shipping_fee"), FieldPanel("free_shipping_over")]),
                     FieldPanel("delivers_itself"),
+                    FieldRowPanel([FieldPanel("delivery_local_min"), FieldPanel("delivery_local_max")]),
+                    FieldRowPanel([FieldPanel("delivery_near_min"), FieldPanel("delivery_near_max")]),
+                    FieldRowPanel([FieldPanel("delivery_far_min"), FieldPanel("delivery_far_max")]),
                 ],
                 heading=_("Delivery"),
             ),

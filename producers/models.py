@@ -241,12 +241,29 @@ class Stall(TimeStampedModel):
         help_text=_("Ticked when the household delivers its orders itself instead of a carrier."),
     )
 
+    # Estimated delivery, in days, to the buyer's province: the stall's own, a neighbouring
+    # one (producers/data/province_neighbours.json), any other.
+    delivery_local_min = models.PositiveSmallIntegerField(_("same province: from (days)"), default=1)
+    delivery_local_max = models.PositiveSmallIntegerField(_("same province: to (days)"), default=2)
+    delivery_near_min = models.PositiveSmallIntegerField(_("neighbouring province: from (days)"), default=2)
+    delivery_near_max = models.PositiveSmallIntegerField(_("neighbouring province: to (days)"), default=4)
+    delivery_far_min = models.PositiveSmallIntegerField(_("other provinces: from (days)"), default=3)
+    delivery_far_max = models.PositiveSmallIntegerField(_("other provinces: to (days)"), default=7)
+
     objects = StallQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("stall")
         verbose_name_plural = _("stalls")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(delivery_local_min__lte=models.F("delivery_local_max"))
+                & models.Q(delivery_near_min__lte=models.F("delivery_near_max"))
+                & models.Q(delivery_far_min__lte=models.F("delivery_far_max")),
+                name="stall_delivery_windows_ordered",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -265,8 +282,21 @@ class Stall(TimeStampedModel):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        errors = {}
         if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
-            raise ValidationError({"commune": _("This commune or ward is not in the chosen province.")})
+            errors["commune"] = _("This commune or ward is not in the chosen province.")
+        for zone in ("local", "near", "far"):
+            low, high = getattr(self, f"delivery_{zone}_min"), getattr(self, f"delivery_{zone}_max")
+            if low is not None and high is not None and low > high:
+                errors[f"delivery_{zone}_max"] = _("The longest delivery time cannot be shorter than the shortest.")
+        if errors:
+            raise ValidationError(errors)
+
+    def delivery_window(self, province_code: str | None):
+        """The delivery estimate to a buyer in ``province_code`` (see producers/delivery.py)."""
+        from .delivery import window_for
+
+        return window_for(self, province_code)
 
 
 class OfficerProfile(TimeStampedModel):

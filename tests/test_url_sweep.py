@@ -54,7 +54,7 @@ def walk(patterns, prefix="", namespace=""):
 
 # The pages of households, officers, stall owners and buyers: swept by test_app_url_sweep,
 # which expects logins and private objects rather than a public 200 everywhere.
-APP_NAMESPACES = ("onboarding:", "orders:", "payments:", "traceability:")
+APP_NAMESPACES = ("onboarding:", "orders:", "payments:", "traceability:", "reviews:")
 
 
 def swept_patterns(apps=False):
@@ -218,6 +218,7 @@ PUBLIC = {
     "orders:detail",
     "orders:pay-card",
     "orders:pay-vietqr",
+    "reviews:write",
     "payments:stripe-webhook",
     "payments:sepay-webhook",
     "traceability:trace",
@@ -225,7 +226,7 @@ PUBLIC = {
 }
 # Capability URLs: the order's unguessable token is the permission (the buyer needs no
 # account), so whoever holds the link sees the order.
-BY_TOKEN = {"orders:detail", "orders:pay-card", "orders:pay-vietqr"}
+BY_TOKEN = {"orders:detail", "orders:pay-card", "orders:pay-vietqr", "reviews:write"}
 # Signed by the payment provider (or authenticated by the bank service's key); a GET is not allowed at all.
 POST_ONLY_PUBLIC = {"payments:stripe-webhook", "payments:sepay-webhook"}
 # A buyer's sign-out and address removal: POST only (with CSRF), whoever asks.
@@ -297,6 +298,9 @@ def app_urls_for(route, name, world):
         "orders:refund-sent": {"number": order.number, "refund_pk": 1},
         "orders:line-batch": {"pk": group.pk, "line_pk": group.lines.first().pk},
         "orders:account-address-delete": {"pk": 1},
+        "reviews:write": {"token": order.access_token, "line_pk": group.lines.first().pk},
+        "reviews:moderate": {"pk": 1},
+        "reviews:reply": {"pk": 1},
         "traceability:trace": {"code": batch.trace_code},
         "traceability:digital-link": {"gtin": "08935049500018", "code": batch.trace_code},
         "traceability:batch": {"pk": batch.pk},

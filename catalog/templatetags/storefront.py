@@ -56,6 +56,38 @@ def stars(count):
     )
 
 
+def rating_html(average, count, sold) -> str:
+    """The buyers' average rating (not the OCOP stars) and the number sold, as a card shows them."""
+    from django.utils.formats import number_format
+
+    parts = []
+    if count:
+        avg = number_format(average, 1)
+        parts.append(
+            format_html(
+                '<span class="rt"><span aria-hidden="true">★ {} ({})</span><span class="sr">{}</span></span>',
+                avg,
+                count,
+                _("Rated %(average)s out of 5 by %(count)s buyers") % {"average": avg, "count": count},
+            )
+        )
+    if sold:
+        parts.append(
+            format_html(
+                '<span class="sold">{}</span>',
+                _("%(count)s sold") % {"count": number_format(sold, force_grouping=True)},
+            )
+        )
+    if not parts:
+        return ""
+    return format_html('<span class="trust">{}</span>', mark_safe("".join(parts)))  # noqa: S308 -- format_html
+
+
+@register.simple_tag
+def rating_summary(product):
+    return rating_html(product.rating_average, product.rating_count, product.sold_count)
+
+
 _FILTERS: dict[str, Filter] = {}
 
 
@@ -281,13 +313,14 @@ def _card_html(product, *, url, labels) -> str:
     province = product.origin_province
     return format_html(
         '<li class="card"><a href="{}"><span class="ph">{}{}</span><span class="nm">{}</span></a>'
-        '<span class="st">{}</span>{}<span class="meta">{}{}</span></li>',
+        '<span class="st">{}</span>{}{}<span class="meta">{}{}</span></li>',
         url.replace("__slug__", product.slug),
         card_cover(product),
         tags,
         product.name,
         product.producer.stall.name,
         price,
+        rating_html(product.rating_average, product.rating_count, product.sold_count),
         stars(getattr(product, "stars", None)),
         format_html('<span class="prov">{}</span>', province) if province else "",
     )

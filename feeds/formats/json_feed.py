@@ -106,6 +106,12 @@ def item(row, price, ctx, description: str | None = None) -> str:
         },
         "updated_at": iso(row.updated_at),
         "trace_url": row.trace_url or None,
+        # Buyers' published reviews (1 to 5) and the quantity delivered.
+        "rating": {
+            "average": float(row.rating_average) if row.rating_count else None,
+            "count": row.rating_count,
+        },
+        "sold": row.sold_count,
     }
     return _sep(ctx) + _dumps(value)
 

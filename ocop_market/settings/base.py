@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "orders",
     "feeds",
     "traceability",
+    "reviews",
     # The Wagtail admin's Vietnamese catalogue: after the project's apps, before Wagtail's.
     "admin_vi",
     "wagtail.contrib.forms",

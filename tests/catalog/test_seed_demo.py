@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from catalog.models import Certification, OcopCertificate, Product, ProductImage
 from cms.models import HomeFeaturedProduct, HomeFeaturedStall
 from producers.models import OfficerProfile, Producer, Province, Stall
+from reviews.models import Review
 from traceability.models import Batch
 
 
@@ -34,6 +35,8 @@ def snapshot():
         "featured products": HomeFeaturedProduct.objects.count(),
         "product ids": sorted(Product.objects.values_list("pk", flat=True)),
         "batches": sorted(Batch.objects.values_list("trace_code", flat=True)),
+        "reviews": Review.objects.count(),
+        "sold": sorted(Product.objects.filter(sold_count__gt=0).values_list("pk", "sold_count")),
     }
 
 
@@ -50,6 +53,11 @@ def test_seed_demo_loads_the_catalogue_once_and_a_second_run_changes_nothing():
     assert "images drawn" not in second_out.getvalue()
     assert "products created" not in second_out.getvalue()
     assert "demo12345" in first_out.getvalue() and "http://127.0.0.1:8000/" in first_out.getvalue()
+
+    # The first page of the product list shows buyers' stars and "đã bán"; one review waits.
+    assert Product.objects.filter(rating_count__gt=0, sold_count__gt=0).count() >= 7
+    assert Review.objects.filter(status="pending").count() == 1
+    assert Review.objects.exclude(reply="").exists()
 
     # 30 verified, published stalls; 600 published products, 20 per stall.
     assert Stall.objects.published().count() == 30

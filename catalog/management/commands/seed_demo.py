@@ -124,6 +124,10 @@ def seed(*, image_size: int = 800) -> Summary:
         summary.add(key, n)
     for key, n in seed_orders(today=today, users=users).items():
         summary.add(key, n)
+    from reviews.demo import seed_reviews
+
+    for key, n in seed_reviews(users=users).items():
+        summary.add(key, n)
     from traceability.demo import seed_traceability
 
     for key, n in seed_traceability(today=today, users=users).items():
