@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from feeds.services import partner_create
+from onboarding.receipt import status_token
 from tests.cms.test_home import article, article_index
 from tests.factories.catalog import OcopCertificateFactory, ProductFactory
 from tests.factories.cms import home_page, promotion, promotion_index
@@ -219,14 +220,16 @@ PUBLIC = {
     "orders:pay-card",
     "orders:pay-vietqr",
     "reviews:write",
+    "onboarding:status",
     "payments:stripe-webhook",
     "payments:sepay-webhook",
     "traceability:trace",
     "traceability:digital-link",
 }
 # Capability URLs: the order's unguessable token is the permission (the buyer needs no
-# account), so whoever holds the link sees the order.
-BY_TOKEN = {"orders:detail", "orders:pay-card", "orders:pay-vietqr", "reviews:write"}
+# account), so whoever holds the link sees the order; the same for the signed status link an
+# officer prints on a household's receipt.
+BY_TOKEN = {"orders:detail", "orders:pay-card", "orders:pay-vietqr", "reviews:write", "onboarding:status"}
 # Signed by the payment provider (or authenticated by the bank service's key); a GET is not allowed at all.
 POST_ONLY_PUBLIC = {"payments:stripe-webhook", "payments:sepay-webhook"}
 # A buyer's sign-out and address removal: POST only (with CSRF), whoever asks.
@@ -284,6 +287,7 @@ def app_urls_for(route, name, world):
         "onboarding:bulk-producer": {"producer_pk": world["stall"].producer.pk},
         "onboarding:bulk-template": {"fmt": "csv"},
         "onboarding:notification-open": {"pk": world["notification"].pk},
+        "onboarding:status": {"token": status_token(app)},
         "orders:detail": {"token": order.access_token},
         "orders:pay-card": {"token": order.access_token},
         "orders:pay-vietqr": {"token": order.access_token},

@@ -326,9 +326,9 @@ def test_the_account_page_reads_in_a_fixed_number_of_queries(client, notify_outb
     for _ in range(15):
         OrderFactory(buyer_phone="+84912345678")
     sign_in(client, notify_outbox)
-    # Session, account, count, orders, their stall parts, addresses; the rest is the site's
-    # chrome (settings, menu, policies), cached after the first page. As many for 1 order as for 15.
-    with django_assert_max_num_queries(13):
+    # Session, account, count, orders, their stall parts, addresses, reviews; the rest is the
+    # site's chrome (settings, menu, policies), cached after the first page. As many for 1 order as for 15.
+    with django_assert_max_num_queries(14):
         response = client.get(ACCOUNT)
     assert response.content.decode().count('class="ord-stall"') == 15
 
