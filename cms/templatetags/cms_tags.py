@@ -3,9 +3,8 @@
 from django import template
 from wagtail.templatetags.wagtailcore_tags import pageurl
 
-from ocop_market.i18n import in_interface_language
-
 from catalog.templatetags.storefront import rendition
+from ocop_market.i18n import in_interface_language
 
 from .. import queries
 
