@@ -28,7 +28,7 @@
 
   // What a reader needs to act: the heading, marked instructions, then the labels of what to
   // fill in or press. Text hidden from everyone (hidden, aria-hidden) is skipped.
-  var SELECTOR = "h1, h2, [data-speak], label, legend, .help, button:not([data-listen]), a.btn";
+  var SELECTOR = "h1, h2, [data-speak], p.lead, label, legend, .help, button:not([data-listen]), a.btn";
 
   function textOf(root) {
     var parts = [];
