@@ -95,3 +95,11 @@ def step_icon(step, css_class=""):
     """The icon of a listing step (nothing for an unknown step)."""
     name = STEP_ICONS.get(str(step))
     return icon(name, css_class) if name else ""
+
+
+@register.filter
+def ui_url(url):
+    """A site URL kept in the reader's interface language (``/km/…`` on Khmer pages)."""
+    from ocop_market.i18n import in_interface_language
+
+    return in_interface_language(url)

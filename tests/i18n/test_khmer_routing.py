@@ -147,3 +147,12 @@ def test_each_listing_step_has_its_picture_hidden_from_screen_readers(client):
     steps = body.split('<nav class="steps"', 1)[1].split("</nav>", 1)[0]
     assert steps.count("<li>") == steps.count('<svg class="ic"') == 8
     assert steps.count('aria-hidden="true" focusable="false"') == 8
+
+
+def test_the_ui_url_filter_keeps_khmer_links_in_khmer():
+    from django.template import Context, Template
+
+    template = Template("{% load household %}{{ url|ui_url }}")
+    with translation.override("km"):
+        assert template.render(Context({"url": "/khuyen-mai/tet/"})) == "/km/khuyen-mai/tet/"
+    assert template.render(Context({"url": "/khuyen-mai/tet/"})) == "/khuyen-mai/tet/"
