@@ -301,6 +301,8 @@ def menu_pages(request):
     """
     from wagtail.models import Page, Site
 
+    from ocop_market.i18n import in_interface_language
+
     from .cache import DEFAULT_TIMEOUT, cached
 
     if request is None:
@@ -334,7 +336,7 @@ def menu_pages(request):
             pages = [translated.get(p.translation_key, p) for p in pages]
         for page in pages:
             # Kept with the cached pages: {% pageurl %} would look the site up on every request.
-            page.menu_url = page.get_url(request)
+            page.menu_url = in_interface_language(page.get_url(request))
         return pages, DEFAULT_TIMEOUT
 
     request._cms_menu = found = cached(f"menu:{request.get_host()}:{get_language()}", build)

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
-from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
@@ -15,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from catalog.sitemaps import sitemaps as catalog_sitemaps
 from cms.sitemaps import PageSitemap
 from ocop_market import admin_scope
+from ocop_market import views as ocop_views
 from ocop_market.health import healthz
 from reviews import views as reviews_views
 
@@ -34,7 +34,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # The language switcher; its forms post each language's own URL as "next".
+    path("i18n/setlang/", ocop_views.set_language, name="set_language"),
     # Partner feeds are not localized: outside i18n_patterns.
     path("feeds/product-reviews.xml", reviews_views.google_product_reviews, name="product-reviews-feed"),
     path("feeds/", include("feeds.urls")),

@@ -1,8 +1,10 @@
 """Template helpers for the CMS pages: their picture sizes and the menu from the page tree."""
 
 from django import template
+from wagtail.templatetags.wagtailcore_tags import pageurl
 
 from catalog.templatetags.storefront import rendition
+from ocop_market.i18n import in_interface_language
 
 from .. import queries
 
@@ -62,3 +64,9 @@ def in_section(page, section) -> bool:
 def tag_key(tag) -> str:
     """A tag's key for ``?tag=`` links: its name with diacritics folded."""
     return queries.tag_key(tag.name)
+
+
+@register.simple_tag(takes_context=True)
+def ui_pageurl(context, page):
+    """``{% pageurl %}`` that keeps a Khmer reader on Khmer menus (see ocop_market.i18n)."""
+    return in_interface_language(pageurl(context, page))

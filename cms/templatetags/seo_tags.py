@@ -10,8 +10,12 @@ from django.conf import settings
 from wagtail.models import Page, Site
 
 from catalog.templatetags.storefront import translated_path
+from ocop_market.i18n import in_interface_language, interface_only_languages
 
 register = template.Library()
+
+# Each language named in its own script, so a reader finds theirs without reading the others.
+NATIVE_NAMES = {"vi": "Tiếng Việt", "km": "ភាសាខ្មែរ", "en": "English"}
 
 # Facebook and Zalo crop shared pictures to about 1.91:1.
 OG_RENDITION = "fill-1200x630"
@@ -108,3 +112,22 @@ def language_url(context, language):
         if code == language:
             return url
     return translated_path(context, language)
+
+
+@register.simple_tag(takes_context=True)
+def language_switch_url(context, language):
+    """Where the language switcher sends a reader who picks ``language``.
+
+    For an interface-only language (Khmer, which has no pages of its own): the page's
+    default-language version under that language's prefix, since the prefix alone on an
+    English page's slugs would find no page.
+    """
+    if language in interface_only_languages():
+        return in_interface_language(language_url(context, settings.LANGUAGE_CODE), language)
+    return language_url(context, language)
+
+
+@register.simple_tag
+def language_choices():
+    """[(code, name in its own script)] of the site's languages, in settings order."""
+    return [(code, NATIVE_NAMES.get(code, str(name))) for code, name in settings.LANGUAGES]

@@ -236,7 +236,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English")), ("km", _("Khmer"))]
+# Khmer for the households of the Mekong delta who read little Vietnamese: the interface only.
+LANGUAGES = [("vi", _("Vietnamese")), ("km", _("Khmer")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["ocop_market.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -273,8 +274,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
 # Pages exist in Vietnamese (the default tree, served without a prefix) and English (/en/).
+# Khmer is an interface language only: /km/ serves the Vietnamese pages with Khmer menus
+# and buttons (Locale.get_active() falls back to the default), so no Khmer tree to keep up.
 WAGTAIL_I18N_ENABLED = True
-WAGTAIL_CONTENT_LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+WAGTAIL_CONTENT_LANGUAGES = [(code, name) for code, name in LANGUAGES if code != "km"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 

@@ -1,0 +1,158 @@
+"""Khmer as an interface language: /km/ URLs, Wagtail pages under them, the switcher, the sitemap."""
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+from wagtail.models import Locale
+
+from ocop_market.i18n import in_interface_language, interface_only_languages
+from tests.factories.catalog import ProductFactory
+from tests.factories.cms import home_page, promotion_index
+from tests.factories.onboarding import complete_application
+from tests.factories.producers import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home():
+    return home_page(title="Chợ OCOP", hero_title="Đặc sản OCOP từ nông hộ")
+
+
+def test_khmer_is_an_interface_language_without_wagtail_content():
+    assert [code for code, _name in settings.LANGUAGES] == ["vi", "km", "en"]
+    assert [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES] == ["vi", "en"]
+    assert interface_only_languages() == {"km"}
+
+
+def test_interface_urls_get_the_khmer_prefix_and_nothing_else_does():
+    assert in_interface_language("/gioi-thieu/", "km") == "/km/gioi-thieu/"
+    assert in_interface_language("http://testserver/khuyen-mai/?p=2", "km") == "http://testserver/km/khuyen-mai/?p=2"
+    assert in_interface_language("/en/promotions/", "km") == "/en/promotions/"
+    assert in_interface_language("/km/gio-hang/", "km") == "/km/gio-hang/"
+    assert in_interface_language("/gioi-thieu/", "en") == "/gioi-thieu/"
+    assert in_interface_language(None, "km") is None
+    with translation.override("km"):
+        assert in_interface_language("/") == "/km/"
+
+
+def test_the_wagtail_home_page_is_served_under_km_with_khmer_menus(client, home):
+    index = promotion_index(home, show_in_menus=True)
+    index.save_revision().publish()
+    response = client.get("/km/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "km"
+    assert response.context["page"].locale.language_code == "vi"  # the Vietnamese content
+    body = response.content.decode()
+    assert '<html lang="km">' in body and "Đặc sản OCOP từ nông hộ" in body
+    assert 'href="/km/khuyen-mai/"' in body  # the menu keeps the reader in Khmer
+    assert "កន្ត្រក" in body  # "Cart"
+    # The page's address for search engines stays the Vietnamese one.
+    assert '<link rel="canonical" href="http://testserver/">' in body
+    sub = client.get("/km/khuyen-mai/")
+    assert sub.status_code == 200 and '<html lang="km">' in sub.content.decode()
+    # Vietnamese and English pages are unchanged.
+    assert 'href="/khuyen-mai/"' in client.get("/").content.decode()
+
+
+def test_there_is_no_khmer_locale_in_wagtail(home):
+    assert not Locale.objects.filter(language_code="km").exists()
+    with translation.override("km"):
+        assert Locale.get_active().language_code == "vi"
+
+
+def test_the_switcher_names_each_language_in_its_own_script_and_posts_to_set_language(client):
+    body = client.get("/products/").content.decode()
+    for code, name in (("vi", "Tiếng Việt"), ("km", "ភាសាខ្មែរ"), ("en", "English")):
+        assert f'<button type="submit" name="language" value="{code}" lang="{code}"' in body
+        assert f">{name}</button>" in body
+    assert body.count('action="/i18n/setlang/"') == 3
+    assert '<input type="hidden" name="next" value="/km/products/">' in body
+    assert '<input type="hidden" name="next" value="/en/products/">' in body
+    assert 'value="vi" lang="vi" aria-current="true"' in body
+
+
+def test_choosing_khmer_is_remembered_and_lands_on_the_same_page(client):
+    response = client.post("/i18n/setlang/", {"language": "km", "next": "/km/dang-ky/"})
+    assert response.status_code == 302 and response["Location"] == "/km/dang-ky/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "km"
+    back = client.post("/i18n/setlang/", {"language": "vi", "next": "/dang-ky/"})
+    assert back["Location"] == "/dang-ky/" and back.cookies[settings.LANGUAGE_COOKIE_NAME].value == "vi"
+    english = client.post("/i18n/setlang/", {"language": "en", "next": "/en/products/?q=mat+ong"})
+    assert english["Location"] == "/en/products/?q=mat+ong"
+    # Never to another site.
+    away = client.post("/i18n/setlang/", {"language": "km", "next": "https://example.com/"})
+    assert away["Location"] == "/km/"  # the home page, in the language chosen
+
+
+def test_from_an_english_wagtail_page_khmer_goes_to_the_vietnamese_page_under_km(home, rf):
+    from django.template import Context, Template
+
+    index = promotion_index(home)
+    english = Locale.objects.get(language_code="en")
+    home.copy_for_translation(english).save_revision().publish()
+    translated = index.copy_for_translation(english)
+    translated.slug = "promotions"
+    translated.save_revision().publish()
+    template = Template("{% load seo_tags %}{% language_switch_url 'km' %}")
+    with translation.override("en"):
+        url = template.render(Context({"request": rf.get("/en/promotions/"), "page": translated}))
+    assert url == "http://testserver/km/khuyen-mai/"
+
+
+def test_the_khmer_font_loads_on_khmer_pages_only(client):
+    assert "css/km.css" in client.get("/km/products/").content.decode()
+    assert "css/km.css" not in client.get("/products/").content.decode()
+    assert "css/km.css" not in client.get("/en/products/").content.decode()
+    css = (settings.BASE_DIR / "static/css/km.css").read_text()
+    assert css.count("font-display:swap") == 2 and "unicode-range:U+1780-17FF" in css
+    fonts = settings.BASE_DIR / "static/fonts/noto-sans-khmer"
+    assert (fonts / "OFL.txt").read_text().count("SIL Open Font License") >= 1
+    assert all(f.stat().st_size < 30_000 for f in fonts.glob("*.woff2"))
+
+
+def test_the_sitemap_lists_the_khmer_storefront_next_to_the_others(client, home):
+    product = ProductFactory()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-products-km.xml" in index and "sitemap-stalls-km.xml" in index
+    body = client.get("/sitemap-products-km.xml").content.decode()
+    assert f"<loc>http://testserver/km/products/{product.slug}/</loc>" in body
+    assert f'hreflang="vi" href="http://testserver/products/{product.slug}/"' in body
+    assert client.get(f"/km/products/{product.slug}/").status_code == 200
+    # Wagtail's pages keep their two trees: no /km/ copy of them in the pages section.
+    pages = client.get("/sitemap-pages.xml", HTTP_ACCEPT_LANGUAGE="km").content.decode()
+    assert "/km/" not in pages and "<loc>http://testserver/</loc>" in pages
+
+
+def test_household_screens_have_a_hidden_listen_button_and_no_inline_script(client):
+    household = UserFactory(groups=["Farmer"])
+    app = complete_application(household=household, created_by=household)
+    client.force_login(household)
+    for url in ("/km/ho-so/", f"/km/ho-so/{app.pk}/", f"/km/ho-so/{app.pk}/quick-product/", "/ho-so/"):
+        body = client.get(url).content.decode()
+        assert body.count("data-listen=") == 1, url
+        assert 'aria-pressed="false" hidden>' in body
+        assert '<script src="/static/js/listen.js" defer></script>' in body
+        assert "<script>" not in body
+    km = client.get("/km/ho-so/").content.decode()
+    assert "ស្តាប់" in km
+    assert "Nghe" in client.get("/ho-so/").content.decode()
+
+
+def test_each_listing_step_has_its_picture_hidden_from_screen_readers(client):
+    household = UserFactory(groups=["Farmer"])
+    app = complete_application(household=household, created_by=household)
+    client.force_login(household)
+    body = client.get(f"/km/ho-so/{app.pk}/products/").content.decode()
+    steps = body.split('<nav class="steps"', 1)[1].split("</nav>", 1)[0]
+    assert steps.count("<li>") == steps.count('<svg class="ic"') == 8
+    assert steps.count('aria-hidden="true" focusable="false"') == 8
+
+
+def test_the_ui_url_filter_keeps_khmer_links_in_khmer():
+    from django.template import Context, Template
+
+    template = Template("{% load household %}{{ url|ui_url }}")
+    with translation.override("km"):
+        assert template.render(Context({"url": "/khuyen-mai/tet/"})) == "/km/khuyen-mai/tet/"
+    assert template.render(Context({"url": "/khuyen-mai/tet/"})) == "/khuyen-mai/tet/"
