@@ -112,7 +112,7 @@ def _demo_catalogue():
             status=Product.Status.PUBLISHED,
             published_at=now - datetime.timedelta(days=plan.published_at_days_ago, minutes=plan.published_at_minutes),
         )
-        product.search_text = product.build_search_text()
+        product.search_text, product.search_title = product.build_search_text(), product.build_search_title()
         products.append(product)
     Product.objects.bulk_create(products)
 
