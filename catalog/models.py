@@ -221,7 +221,7 @@ class Product(ClusterableModel, TimeStampedModel):
         return fold(" ".join(p for p in parts if p))
 
     def build_search_title(self) -> str:
-        """" banh pia soc trang hop 400g | thuc pham che bien ": the name's words, then the
+        """ " banh pia soc trang hop 400g | thuc pham che bien ": the name's words, then the
         category's (with its parent group's) after a bar, so that the ranking tells them apart."""
         category = title_words(str(self.category)) if self.category_id else ""
         return f"{title_words(self.name) or ' '}|{category or ' '}"
@@ -415,9 +415,9 @@ class SearchSynonym(models.Model):
 
     def clean(self):
         self.typed, self.means = fold(self.typed), fold(self.means)
-        if not self.typed.strip():
+        if not any(c.isalnum() for c in self.typed):
             raise ValidationError({"typed": _("Type at least one letter or digit.")})
-        if not self.means.strip():
+        if not any(c.isalnum() for c in self.means):
             raise ValidationError({"means": _("Type at least one letter or digit.")})
         if self.typed == self.means:
             raise ValidationError({"means": _("This is what shoppers already type: write the words to search for.")})

@@ -163,10 +163,18 @@ class ListingPaginator(CountCachedPaginator):
     """
 
     def __init__(self, queryset, per_page, **kwargs):
-        super().__init__(queryset.values_list("pk", flat=True), per_page, **kwargs)
+        # A search's relevance comes with the ids (no extra query): a page whose best is 0
+        # holds only PostgreSQL's trigram guesses, and the view then tries a correction.
+        self.ranked = "relevance" in queryset.query.annotations
+        rows = queryset.values_list("pk", "relevance") if self.ranked else queryset.values_list("pk", flat=True)
+        super().__init__(rows, per_page, **kwargs)
 
-    def _get_page(self, ids, number, paginator):
-        return super()._get_page(cards_in_order(ids), number, paginator)
+    def _get_page(self, rows, number, paginator):
+        rows = list(rows)
+        ids = [pk for pk, _relevance in rows] if self.ranked else rows
+        page = super()._get_page(cards_in_order(ids), number, paginator)
+        page.best_relevance = max((relevance for _pk, relevance in rows), default=None) if self.ranked else None
+        return page
 
 
 def _cover_columns():

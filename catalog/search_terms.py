@@ -55,8 +55,8 @@ def rewrite(folded: str) -> str:
 
 
 def variants(word: str) -> list[str]:
-    """The word, then its variants with two neighbouring letters swapped, then ("." a
-    wildcard) with one letter wrong; only the word itself when it is not plain letters."""
+    """The word, then its variants with two neighbouring letters swapped, then (``[a-z]``
+    for any letter) with one letter wrong; only the word itself when it is not plain letters."""
     if not _LETTERS.match(word):
         return [word]
     found = [word]
@@ -66,7 +66,7 @@ def variants(word: str) -> list[str]:
             if swapped not in found:
                 found.append(swapped)
     if len(word) >= 5:
-        found += [word[:i] + "." + word[i + 1 :] for i in range(len(word))]
+        found += [word[:i] + "[a-z]" + word[i + 1 :] for i in range(len(word))]
     return found
 
 

@@ -45,10 +45,14 @@ def product_list(request):
     page, page_error = _page(request, filterset.qs, paginator_class=queries.ListingPaginator)
     no_result = {}
     query = filterset.form.cleaned_data.get("q", "") if hasattr(filterset.form, "cleaned_data") else ""
-    if query and not page.paginator.count:
-        no_result = _no_result_help(request, query)
+    # Nothing found, or (PostgreSQL) only trigram guesses that match no word: help.
+    guesses_only = page.number == 1 and getattr(page, "best_relevance", None) == 0
+    if query and (not page.paginator.count or guesses_only):
+        no_result = _no_result_help(request, query, corrections_only=guesses_only)
         if no_result.get("page") is not None:
             filterset, page = no_result["filterset"], no_result["page"]
+        elif guesses_only:
+            no_result = {}
     # Promotions change the price shown, but sorting by price and the price filters still
     # use the base price (Product.price): acceptable for now, a known limitation.
     products = attach_prices(page.object_list)
@@ -82,7 +86,7 @@ def _with_query(request, query: str) -> ProductFilter:
     return ProductFilter(data, queryset=queries.listing_products())
 
 
-def _no_result_help(request, query: str) -> dict:
+def _no_result_help(request, query: str, *, corrections_only=False) -> dict:
     """What a search that found nothing shows instead of an empty page.
 
     - a typo corrected ("banh pai" -> "bánh pía"): that query's results, and the question
@@ -106,6 +110,8 @@ def _no_result_help(request, query: str) -> dict:
             hint.update(suggestion=named, filterset=corrected, page=page, corrected=True)
             hint["categories"] = queries.closest_categories(corrected.qs)
             return hint
+    if corrections_only:
+        return hint
     _text, _folded, words = queries.search_words(query)
     candidates = []
     if len(words) > 1:
