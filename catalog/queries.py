@@ -339,6 +339,12 @@ def closest_categories(queryset, limit: int = 4):
 
 
 SUGGESTION_LIMIT = 8
+
+
+def _starts_words(words, name: str) -> bool:
+    """Every word of the query starts a word of the name (folded)."""
+    title = title_words(name)
+    return all(f" {word}" in title for word in words)
 SUGGEST_TIMEOUT = 300
 
 
@@ -366,10 +372,12 @@ def suggestions(query: str) -> list[dict]:
     stalls = []
     for name, stall_name, stall_slug in rows:
         label = name.split(" – ")[0].strip()
-        if label.lower() not in seen and len(found) < SUGGESTION_LIMIT - 3:
+        # The name itself must hold the words (a stall's or category's name would match
+        # every product of it), each as the start of a word: "ca ph" offers "Cà phê".
+        if label.lower() not in seen and len(found) < SUGGESTION_LIMIT - 3 and _starts_words(words, label):
             seen.add(label.lower())
             found.append({"label": label, "kind": "product"})
-        if stall_slug not in seen and all(word in fold(stall_name) for word in words):
+        if stall_slug not in seen and _starts_words(words, stall_name):
             seen.add(stall_slug)
             stalls.append(
                 {"label": stall_name, "kind": "stall", "url": reverse("catalog:stall-detail", args=[stall_slug])}
@@ -377,7 +385,7 @@ def suggestions(query: str) -> list[dict]:
     for category in Category.objects.select_related("parent"):
         if len(found) >= SUGGESTION_LIMIT - 1:
             break
-        if all(f" {word} " in title_words(category.display_name) for word in words):
+        if _starts_words(words, category.display_name):
             url = reverse("catalog:product-list") + f"?category={category.slug}"
             found.append({"label": category.display_name, "kind": "category", "url": url})
     found += stalls[:2]
