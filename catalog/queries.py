@@ -345,6 +345,8 @@ def _starts_words(words, name: str) -> bool:
     """Every word of the query starts a word of the name (folded)."""
     title = title_words(name)
     return all(f" {word}" in title for word in words)
+
+
 SUGGEST_TIMEOUT = 300
 
 
