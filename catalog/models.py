@@ -223,8 +223,7 @@ class Product(ClusterableModel, TimeStampedModel):
     def build_search_title(self) -> str:
         """ " banh pia soc trang hop 400g | thuc pham che bien ": the name's words, then the
         category's (with its parent group's) after a bar, so that the ranking tells them apart."""
-        category = title_words(str(self.category)) if self.category_id else ""
-        return f"{title_words(self.name) or ' '}|{category or ' '}"
+        return search_title(self.name, str(self.category) if self.category_id else "")
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -278,6 +277,11 @@ def _producer_saved(sender, instance, created=False, raw=False, **kwargs):
 def _category_saved(sender, instance, created=False, raw=False, **kwargs):
     if not raw and not created:
         refresh_search_text(Product.objects.filter(Q(category=instance) | Q(category__parent=instance)))
+
+
+def search_title(name: str, category: str) -> str:
+    """``Product.search_title`` for a name and a category's ``str()`` (bulk loaders use it)."""
+    return f"{title_words(name) or ' '}|{title_words(category) or ' '}"
 
 
 class ProductImage(Orderable):

@@ -308,7 +308,10 @@ def correct_typos(queryset, query: str):
     if not words or not search_terms.has_variants(words):
         return None
     for word in words:
-        queryset = queryset.filter(search_text__regex=search_terms.typo_pattern(word))
+        if len(search_terms.variants(word)) > 1:
+            queryset = queryset.filter(search_text__regex=search_terms.typo_pattern(word))
+        else:  # digits, punctuation: as typed (and never read as a regular expression)
+            queryset = queryset.filter(search_text__contains=word)
     rows = list(queryset.order_by()[:20].values_list("search_text", "name"))
     corrected = search_terms.best_correction(words, [text for text, _name in rows])
     if corrected is None:

@@ -86,7 +86,8 @@ def best_correction(words, texts) -> list[str] | None:
     for text in texts:
         corrected = []
         for word in words:
-            for variant in variants(word):
+            options = variants(word)
+            for variant in options if len(options) > 1 else [re.escape(word)]:
                 found = re.search(variant, text)
                 if found:
                     corrected.append(found.group(0))

@@ -206,3 +206,9 @@ def test_an_officer_cannot_change_the_spellings(client, officer):
     response = client.post(reverse(f"{SYNONYMS}:add"), {"typed": "abc", "means": "xyz"})
     assert response.status_code in (302, 403)
     assert not SearchSynonym.objects.filter(typed="abc").exists()
+
+
+@pytest.mark.parametrize("query", ["banh (pai", "c++ pia", "banh pai [", "\\d+ xoai", "banh pai %_"])
+def test_a_misspelt_query_with_punctuation_is_no_error(client, shelf, query):
+    _names, response = found(client, query)
+    assert response.status_code == 200
