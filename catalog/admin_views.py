@@ -14,7 +14,7 @@ from producers.admin_views import ChooserSearchForm, ProducerScopedForm, SafeExp
 from producers.models import Province
 
 from . import queries
-from .models import Category, Product
+from .models import Category, Product, SearchSynonym
 from .money import format_vnd
 
 
@@ -165,3 +165,17 @@ class CategoryViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Category.objects.select_related("parent").annotate(product_count=Count("products"))
+
+
+class SearchSynonymViewSet(SnippetViewSet):
+    """Shoppers' spellings the storefront search reads as other words: editors keep the list."""
+
+    model = SearchSynonym
+    icon = "search"
+    menu_order = 340
+    copy_view_enabled = False
+    search_backend_name = None
+    list_display = ["typed", "means"]
+    search_fields = ["typed", "means"]
+    ordering = "typed"
+    panels = [FieldPanel("typed"), FieldPanel("means")]

@@ -216,7 +216,5 @@ class ProductFilter(django_filters.FilterSet):
         if sort in self.SORTS:
             return queryset.order_by(*self.SORTS[sort])
         if data.get("q") and "relevance" in queryset.query.annotations:
-            if "text_rank" in queryset.query.annotations:  # PostgreSQL's full-text rank breaks ties
-                return queryset.order_by("-relevance", "-text_rank", "-published_at", "-pk")
             return queryset.order_by("-relevance", "-published_at", "-pk")
         return queryset.order_by(*self.SORTS["newest"])

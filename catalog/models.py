@@ -7,7 +7,7 @@ from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
-from ocop_market.text import fold, unique_slug
+from ocop_market.text import fold, title_words, unique_slug
 from producers.models import Commune, Producer, Province, Stall, TimeStampedModel
 
 
@@ -168,6 +168,10 @@ class Product(ClusterableModel, TimeStampedModel):
     # Lower-case ASCII copy of name, descriptions, producer and category, so that
     # "duong thot not" finds "Đường thốt nốt" on every database.
     search_text = models.TextField(editable=False, blank=True)
+    # The folded name and category as whole words between spaces (" tra atiso tui loc |
+    # che va san pham tu che "): the ranking prefers " tra " found here over "tra" inside
+    # another word ("tram") or in a description, and the name over the category.
+    search_title = models.TextField(editable=False, blank=True, default="")
     # When what a feed shows of the product last changed: its own fields, its stock (orders'
     # conditional updates), its certificates, images, category, stall, producer or a promotion
     # covering it. Stamped by save() and by catalog.changes.entries_changed; ``?since=`` reads it.
@@ -228,19 +232,25 @@ class Product(ClusterableModel, TimeStampedModel):
         ]
         return fold(" ".join(p for p in parts if p))
 
+    def build_search_title(self) -> str:
+        """ " banh pia soc trang hop 400g | thuc pham che bien ": the name's words, then the
+        category's (with its parent group's) after a bar, so that the ranking tells them apart."""
+        return search_title(self.name, str(self.category) if self.category_id else "")
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Product, self.name, instance_pk=self.pk, max_length=100)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.search_text = self.build_search_text()
+        self.search_title = self.build_search_title()
         self.feed_changed_at = timezone.now()
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             # An edit never writes the counters back: the form's copy may be minutes old, and
             # the services change them in the database meanwhile.
             kwargs["update_fields"] = self._fields_but_counters()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "feed_changed_at"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_title", "feed_changed_at"}
         super().save(*args, **kwargs)
 
     def _fields_but_counters(self) -> list[str]:
@@ -270,11 +280,11 @@ def refresh_search_text(products) -> int:
     """Rebuild the folded search copy of `products`; returns how many changed."""
     changed = []
     for product in products.select_related("producer__stall", "category__parent"):
-        text = product.build_search_text()
-        if text != product.search_text:
-            product.search_text = text
+        text, title = product.build_search_text(), product.build_search_title()
+        if text != product.search_text or title != product.search_title:
+            product.search_text, product.search_title = text, title
             changed.append(product)
-    Product.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    Product.objects.bulk_update(changed, ["search_text", "search_title"], batch_size=500)
     return len(changed)
 
 
@@ -296,6 +306,11 @@ def _producer_saved(sender, instance, created=False, raw=False, **kwargs):
 def _category_saved(sender, instance, created=False, raw=False, **kwargs):
     if not raw and not created:
         refresh_search_text(Product.objects.filter(Q(category=instance) | Q(category__parent=instance)))
+
+
+def search_title(name: str, category: str) -> str:
+    """``Product.search_title`` for a name and a category's ``str()`` (bulk loaders use it)."""
+    return f"{title_words(name) or ' '}|{title_words(category) or ' '}"
 
 
 class ProductImage(Orderable):
@@ -398,3 +413,56 @@ class Certification(Orderable):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}".strip()
+
+
+class SearchSynonym(models.Model):
+    """A shopper's spelling and what the search looks for instead ("cafe" -> "cà phê").
+
+    Both sides are stored folded (lower-case, without diacritics), as the search compares
+    them; editors extend the list in the admin (catalog/search_terms.py applies it).
+    """
+
+    typed = models.CharField(
+        _("what shoppers type"),
+        max_length=100,
+        unique=True,
+        help_text=_("One or more words, e.g. “cafe” or “nuoc nam”. Diacritics and capitals do not matter."),
+    )
+    means = models.CharField(
+        _("search for"),
+        max_length=200,
+        help_text=_("The words to search for instead, e.g. “cà phê” or “nước mắm”."),
+    )
+
+    class Meta:
+        ordering = ["typed"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return f"{self.typed} → {self.means}"
+
+    def save(self, *args, **kwargs):
+        self.typed, self.means = fold(self.typed), fold(self.means)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.typed, self.means = fold(self.typed), fold(self.means)
+        if not any(c.isalnum() for c in self.typed):
+            raise ValidationError({"typed": _("Type at least one letter or digit.")})
+        if not any(c.isalnum() for c in self.means):
+            raise ValidationError({"means": _("Type at least one letter or digit.")})
+        if self.typed == self.means:
+            raise ValidationError({"means": _("This is what shoppers already type: write the words to search for.")})
+        if SearchSynonym.objects.filter(typed=self.typed).exclude(pk=self.pk).exists():
+            raise ValidationError({"typed": _("These words already have a synonym.")})
+
+
+def _forget_synonyms(sender, **kwargs):
+    from .search_terms import forget_synonyms
+
+    forget_synonyms()
+
+
+post_save.connect(_forget_synonyms, sender=SearchSynonym, dispatch_uid="catalog_synonym_saved")
+post_delete.connect(_forget_synonyms, sender=SearchSynonym, dispatch_uid="catalog_synonym_deleted")

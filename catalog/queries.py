@@ -10,9 +10,10 @@ from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Pre
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from ocop_market.precompiled import Precompiled
-from ocop_market.text import fold, normalize
+from ocop_market.text import fold, normalize, title_words
 from producers.models import Stall
 
 from .models import Category, Product, ProductImage
@@ -165,10 +166,18 @@ class ListingPaginator(CountCachedPaginator):
     """
 
     def __init__(self, queryset, per_page, **kwargs):
-        super().__init__(queryset.values_list("pk", flat=True), per_page, **kwargs)
+        # A search's relevance comes with the ids (no extra query): a page whose best is 0
+        # holds only PostgreSQL's trigram guesses, and the view then tries a correction.
+        self.ranked = "relevance" in queryset.query.annotations
+        rows = queryset.values_list("pk", "relevance") if self.ranked else queryset.values_list("pk", flat=True)
+        super().__init__(rows, per_page, **kwargs)
 
-    def _get_page(self, ids, number, paginator):
-        return super()._get_page(cards_in_order(ids), number, paginator)
+    def _get_page(self, rows, number, paginator):
+        rows = list(rows)
+        ids = [pk for pk, _relevance in rows] if self.ranked else rows
+        page = super()._get_page(cards_in_order(ids), number, paginator)
+        page.best_relevance = max((relevance for _pk, relevance in rows), default=None) if self.ranked else None
+        return page
 
 
 def _cover_columns():
@@ -208,38 +217,188 @@ def packed_rendition(image_id, spec):
     return Subquery(renditions.values("packed")[:1])
 
 
-def search(queryset, query: str):
-    """Filter by every word of the query, folded, and rank exact-diacritics matches first.
+def search_words(query: str) -> tuple[str, str, list[str]]:
+    """The query as typed (NFC, spaces collapsed), folded and rewritten, and its words."""
+    from .search_terms import rewrite
 
-    Ranking: the name contains the query as typed (diacritics and all), then the
-    folded name starts with it, then the folded text contains the phrase, then the
-    words are found anywhere. On PostgreSQL the words are matched by full-text search
-    (``search_backends.postgres_search``), which also finds misspelt queries.
-    """
     text = normalize(query)
-    folded = fold(text)
-    words = folded.split()
+    folded = rewrite(fold(text))
+    return text, folded, folded.split()
+
+
+def search(queryset, query: str):
+    """Filter by every word of the query, folded, and rank the closest matches first.
+
+    The query is folded and rewritten first (shoppers' spellings, pack sizes:
+    ``search_terms.rewrite``). Ranking (``_ranking``): the name and category start with
+    the query as whole words, then hold it as whole words, then hold every word whole,
+    then the name starts with the first word, then the folded text holds the phrase; the
+    name holding the query as typed with diacritics breaks ties. On PostgreSQL the words
+    are matched by full-text search (``search_backends.postgres_search``), which also
+    finds some misspelt queries; :func:`correct_typos` is the same on both databases.
+    """
+    text, folded, words = search_words(query)
     if not words:
         return queryset
     from django.db import connections
 
+    ranking = _ranking(text, folded, words)
     if connections[queryset.db].vendor == "postgresql":
         from .search_backends import postgres_search
 
-        return postgres_search(queryset, text=text, folded=folded, words=words, ranking=_ranking(text, folded))
+        return postgres_search(queryset, text=text, folded=folded, words=words, ranking=ranking)
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
-    return queryset.annotate(relevance=_ranking(text, folded))
+    return queryset.annotate(relevance=ranking)
 
 
-def _ranking(text, folded, default=1):
-    return Case(
-        When(name__icontains=text, then=Value(8)),
-        When(search_text__startswith=folded, then=Value(4)),
-        When(search_text__contains=folded, then=Value(2)),
-        default=Value(default),
-        output_field=IntegerField(),
+class Like(models.Lookup):
+    """``field LIKE pattern ESCAPE '\\'`` with the pattern's own wildcards (SQLite and PostgreSQL
+    alike); :func:`like_escape` the typed parts."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs} ESCAPE '\\'", [*lhs_params, *rhs_params]
+
+
+Product._meta.get_field("search_title").register_lookup(Like)
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _ranking(text, folded, words):
+    """A sum of points over ``search_title`` (" <name words> | <category words> "), so
+    that each signal counts whatever the others say: the name beats the category, whole
+    words beat a part of a word ("tra" in "tram"), the start of the name beats its end."""
+
+    def points(condition, value):
+        return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
+
+    phrase = f" {' '.join(words)} "
+    in_name = Q(search_title__like=f"%{like_escape(phrase)}%|%")
+    every_word_in_name, every_word = Q(), Q()
+    for word in words:
+        every_word_in_name &= Q(search_title__like=f"% {like_escape(word)} %|%")
+        every_word &= Q(search_title__contains=f" {word} ")
+    total = (
+        points(Q(search_title__startswith=phrase), 16)
+        + points(in_name, 8)
+        + points(Q(search_title__like=f"%|%{like_escape(phrase)}%"), 4)
+        + points(every_word_in_name, 4)
+        + points(every_word, 2)
+        + points(Q(search_title__startswith=f" {words[0]} "), 2)
+        + points(Q(search_text__contains=folded), 2)
+        + Value(1)
     )
+    if text != folded and text.lower() != folded:
+        # Diacritics typed: the name holding them exactly breaks a tie ("bánh pía" before "Banh pia").
+        total = total + points(Q(name__icontains=text), 1)
+    return total
+
+
+def correct_typos(queryset, query: str):
+    """``(folded words, words as the name spells them)`` of the likeliest reading of a
+    query with one swapped or wrong letter in a word, or None. One query, 20 rows at most.
+    """
+    from . import search_terms
+
+    _text, _folded, words = search_words(query)
+    if not words or not search_terms.has_variants(words):
+        return None
+    for word in words:
+        if len(search_terms.variants(word)) > 1:
+            queryset = queryset.filter(search_text__regex=search_terms.typo_pattern(word))
+        else:  # digits, punctuation: as typed (and never read as a regular expression)
+            queryset = queryset.filter(search_text__contains=word)
+    rows = list(queryset.order_by()[:20].values_list("search_text", "name"))
+    corrected = search_terms.best_correction(words, [text for text, _name in rows])
+    if corrected is None:
+        return None
+    return corrected, _as_named(corrected, [name for _text, name in rows])
+
+
+def _as_named(words, names) -> str:
+    """The words with the diacritics a product's name gives them ("banh pia" -> "bánh pía")."""
+    spelt = {}
+    for name in names:
+        for token in name.split():
+            spelt.setdefault(fold(token), token.lower())
+    return " ".join(spelt.get(word, word) for word in words)
+
+
+def closest_categories(queryset, limit: int = 4):
+    """The categories most of these products are filed under (from 100 of them), or the
+    top-level groups when there is none: a search page always offers somewhere to go."""
+    from collections import Counter
+
+    counts = Counter(queryset.order_by().values_list("category_id", flat=True)[:100])
+    if counts:
+        chosen = [pk for pk, _n in counts.most_common(limit)]
+        by_id = {c.pk: c for c in Category.objects.filter(pk__in=chosen)}
+        return [by_id[pk] for pk in chosen if pk in by_id]
+    return list(Category.objects.filter(parent=None).order_by("sort_order", "name"))
+
+
+SUGGESTION_LIMIT = 8
+
+
+def _starts_words(words, name: str) -> bool:
+    """Every word of the query starts a word of the name (folded)."""
+    title = title_words(name)
+    return all(f" {word}" in title for word in words)
+
+
+SUGGEST_TIMEOUT = 300
+
+
+def suggestions(query: str) -> list[dict]:
+    """What to offer while a shopper types: product names (without the pack size),
+    categories and stalls whose folded names hold every word. Cached per query until the
+    storefront changes; two queries otherwise."""
+    from ocop_market.page_cache import storefront_generation
+
+    _text, folded, words = search_words(query)
+    if not words or len(folded) < 2:
+        return []
+    digest = hashlib.sha256(folded.encode()).hexdigest()
+    key = f"catalog:suggest:{storefront_generation()}:{get_language()}:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    from django.urls import reverse
+
+    found, seen = [], set()
+    products = search(listing_products(), query)
+    if "relevance" in products.query.annotations:
+        products = products.order_by("-relevance", "-published_at", "-pk")
+    rows = products.values_list("name", "producer__stall__name", "producer__stall__slug")[:40]
+    stalls = []
+    for name, stall_name, stall_slug in rows:
+        label = name.split(" – ")[0].strip()
+        # The name itself must hold the words (a stall's or category's name would match
+        # every product of it), each as the start of a word: "ca ph" offers "Cà phê".
+        if label.lower() not in seen and len(found) < SUGGESTION_LIMIT - 3 and _starts_words(words, label):
+            seen.add(label.lower())
+            found.append({"label": label, "kind": "product"})
+        if stall_slug not in seen and _starts_words(words, stall_name):
+            seen.add(stall_slug)
+            stalls.append(
+                {"label": stall_name, "kind": "stall", "url": reverse("catalog:stall-detail", args=[stall_slug])}
+            )
+    for category in Category.objects.select_related("parent"):
+        if len(found) >= SUGGESTION_LIMIT - 1:
+            break
+        if _starts_words(words, category.display_name):
+            url = reverse("catalog:product-list") + f"?category={category.slug}"
+            found.append({"label": category.display_name, "kind": "category", "url": url})
+    found += stalls[:2]
+    cache.set(key, found, SUGGEST_TIMEOUT)
+    return found
 
 
 def _detail_queryset(slug):

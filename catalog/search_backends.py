@@ -16,7 +16,7 @@ The embedded default (SQLite) matches every folded word as a substring of
 Both are served by GIN indexes (migrations 0005 and 0006). Reading the stored vector
 rather than computing it matters at scale: a common word matches an eighth of the
 catalog, and the index recheck and the rank computed it again for every one of them. The ranking is the embedded
-default's (exact diacritics in the name first, ...), then the full-text rank. Another
+default's (catalog.queries._ranking: whole words of the name and category first). Another
 engine (Wagtail's OpenSearch/Elasticsearch backend) would plug in here, behind the same
 ``catalog.queries.search``, without touching the views.
 """
@@ -24,7 +24,7 @@ engine (Wagtail's OpenSearch/Elasticsearch backend) would plug in here, behind t
 import re
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 
 CONFIG = "vietnamese_unaccent"
@@ -63,7 +63,7 @@ def postgres_search(queryset, *, text, folded, words, ranking):
     phrase = Q(search_text__contains=folded)
     tsquery = prefix_query(words)
     if not tsquery:  # only punctuation ("%", "&"): nothing for full text or trigrams
-        return queryset.filter(phrase).annotate(relevance=ranking, text_rank=Value(0.0))
+        return queryset.filter(phrase).annotate(relevance=ranking)
     query = SearchQuery(tsquery, search_type="raw", config=CONFIG)
     found = Q(search_document=query) | phrase
     matched = queryset.alias(search_document=StoredDocument()).filter(
@@ -71,4 +71,6 @@ def postgres_search(queryset, *, text, folded, words, ranking):
     )
     # A typo match (neither the words nor the phrase) ranks below everything they find.
     relevance = Case(When(found, then=ranking), default=Value(0), output_field=IntegerField())
-    return matched.annotate(relevance=relevance, text_rank=SearchRank(F("search_document"), query))
+    # No ts_rank: the ranking is the embedded default's, so that both databases order a
+    # query's results alike (and a common word's eighth of the catalogue is not ranked twice).
+    return matched.annotate(relevance=relevance)

@@ -3,7 +3,7 @@ import json
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.forms.utils import ErrorList
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +47,16 @@ def product_list(request):
     filterset = ProductFilter(request.GET, queryset=queries.listing_products())
     # The page's ids first, then its cards; the count is cached (ListingPaginator).
     page, page_error = _page(request, filterset.qs, paginator_class=queries.ListingPaginator)
+    no_result = {}
+    query = filterset.form.cleaned_data.get("q", "") if hasattr(filterset.form, "cleaned_data") else ""
+    # Nothing found, or (PostgreSQL) only trigram guesses that match no word: help.
+    guesses_only = page.number == 1 and getattr(page, "best_relevance", None) == 0
+    if query and (not page.paginator.count or guesses_only):
+        no_result = _no_result_help(request, query, corrections_only=guesses_only)
+        if no_result.get("page") is not None:
+            filterset, page = no_result["filterset"], no_result["page"]
+        elif guesses_only:
+            no_result = {}
     # Promotions change the price shown, but sorting by price and the price filters still
     # use the base price (Product.price): acceptable for now, a known limitation.
     products = attach_prices(page.object_list)
@@ -64,8 +74,68 @@ def product_list(request):
             "filter_errors": filter_errors,
             "page_error": page_error,
             "querystring": _query_without_page(request),
+            "no_result": no_result,
         },
     )
+
+
+# At most this many shorter queries are tried for "did you mean" (one query each).
+SHORTER_QUERIES = 4
+
+
+def _with_query(request, query: str) -> ProductFilter:
+    data = request.GET.copy()
+    data["q"] = query
+    data.pop("page", None)
+    return ProductFilter(data, queryset=queries.listing_products())
+
+
+def _no_result_help(request, query: str, *, corrections_only=False) -> dict:
+    """What a search that found nothing shows instead of an empty page.
+
+    - a typo corrected ("banh pai" -> "bánh pía"): that query's results, and the question
+      "did you mean" linking to it;
+    - otherwise the closest shorter query that has results (a word left out), as a link;
+    - and always the closest categories (those of the suggested query's products, or the
+      top-level groups).
+    The other filters stay as they were.
+    """
+    others = request.GET.copy()
+    others.pop("q", None)
+    others.pop("page", None)
+    unsearched = ProductFilter(others, queryset=queries.listing_products()).qs
+    hint = {"query": query}
+    correction = queries.correct_typos(unsearched, query)
+    if correction is not None:
+        _words, named = correction
+        corrected = _with_query(request, named)
+        page, _error = _page(request, corrected.qs, paginator_class=queries.ListingPaginator)
+        if page.paginator.count:
+            hint.update(suggestion=named, filterset=corrected, page=page, corrected=True)
+            hint["categories"] = queries.closest_categories(corrected.qs)
+            return hint
+    if corrections_only:
+        return hint
+    _text, _folded, words = queries.search_words(query)
+    candidates = []
+    if len(words) > 1:
+        candidates += [" ".join(words[:i] + words[i + 1 :]) for i in reversed(range(len(words)))]
+        candidates += sorted(words, key=len, reverse=True)
+    for candidate in list(dict.fromkeys(candidates))[:SHORTER_QUERIES]:
+        found = _with_query(request, candidate).qs
+        if found.exists():
+            hint.update(suggestion=candidate, categories=queries.closest_categories(found))
+            return hint
+    hint["categories"] = queries.closest_categories(queries.Product.objects.none())
+    return hint
+
+
+def search_suggestions(request):
+    """GET ?q=: what the search box offers while a shopper types (JSON)."""
+    query = request.GET.get("q", "")[:200]
+    response = JsonResponse({"query": query, "suggestions": queries.suggestions(query)})
+    response["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 def product_detail(request, slug):

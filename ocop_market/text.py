@@ -42,6 +42,18 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", anyascii(normalize(text)).lower()).strip()
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def title_words(*texts: str) -> str:
+    """Folded words between single spaces, with a space at each end: " tra atiso tui loc ".
+
+    A whole word ``w`` is then the substring " w ", which every database's LIKE can test.
+    """
+    words = _NOT_WORD.sub(" ", fold(" ".join(t for t in texts if t))).split()
+    return f" {' '.join(words)} " if words else ""
+
+
 def vi_slugify(text: str, max_length: int = 80) -> str:
     # Django's slugify keeps "_" ("banh_pia-__-soc"), and a cut could end a slug on one
     # that a second pass removes: an underscore separates words like a space here.

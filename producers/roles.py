@@ -23,6 +23,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("catalog", "add_product"),
         ("catalog", "change_product"),
         ("catalog", "delete_product"),
+        # Shoppers' spellings and synonyms the storefront search applies.
+        ("catalog", "view_searchsynonym"),
+        ("catalog", "add_searchsynonym"),
+        ("catalog", "change_searchsynonym"),
+        ("catalog", "delete_searchsynonym"),
         ("wagtailimages", "add_image"),
         ("wagtailimages", "change_image"),
         ("wagtailimages", "choose_image"),

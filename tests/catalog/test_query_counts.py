@@ -175,3 +175,8 @@ def test_stall_list_queries_do_not_grow_with_the_number_of_stalls(client, shop):
         counts.append(count_queries(client, "/stalls/")[0])
     assert counts[0] == counts[1], counts
     assert counts[0][1] < MAX_QUERIES and counts[0][0] < MAX_QUERIES_EMPTY_CACHE, counts
+
+
+def test_a_misspelt_search_and_its_correction_cost_the_same_for_every_catalogue_size(client, shop):
+    # "dac sna": nothing matches; the page shows the results of "đặc sản" instead.
+    assert_same_cost(client, "/products/?q=dac+sna", shop)

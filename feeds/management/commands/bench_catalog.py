@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog.models import Category, OcopCertificate, Product, ProductImage
+from catalog.models import Category, OcopCertificate, Product, ProductImage, search_title
 from ocop_market.text import fold
 from producers.models import Producer, Province, Stall
 
@@ -161,6 +161,7 @@ class Command(BaseCommand):
                         status=Product.Status.PUBLISHED,
                         published_at=now,
                         search_text=fold(f"{name} {short} {stall.name} {stall.producer.legal_name}"),
+                        search_title=search_title(name, str(categories[i % len(categories)])),
                     )
                 )
             with transaction.atomic():
