@@ -127,22 +127,43 @@ def _enabled() -> bool:
     return settings.STOREFRONT_CACHE_SECONDS > 0
 
 
+_views: dict[tuple, str | None] = {}
+_VIEWS_LIMIT = 4096
+
+
+def _view_name(request) -> str | None:
+    """The name of the view the path resolves to, remembered: the handler resolves it again
+    later, and every request asks (the answer depends on the path, the URLconf and, through
+    i18n_patterns, the language only)."""
+    urlconf = getattr(request, "urlconf", None)
+    key = (request.path_info, urlconf, request.LANGUAGE_CODE)
+    try:
+        return _views[key]
+    except KeyError:
+        pass
+    try:
+        name = resolve(request.path_info, urlconf).view_name
+    except Resolver404:
+        name = None
+    if len(_views) >= _VIEWS_LIMIT:
+        _views.clear()
+    _views[key] = name
+    return name
+
+
 def _cacheable(request):
-    """The URL's match when the request may be answered from the cache, else None."""
+    """The view's name when the request may be answered from the cache, else None."""
     if request.method not in ("GET", "HEAD"):
         return None
-    try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
-    except Resolver404:
-        return None
-    if match.view_name not in settings.STOREFRONT_CACHED_VIEWS:
+    name = _view_name(request)
+    if name not in settings.STOREFRONT_CACHED_VIEWS:
         return None
     if "messages" in request.COOKIES:  # a flash message waiting in the messages cookie
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         # A session with anything in it (a signed-in user, a cart, a message) shows on the page.
-        return None if request.session.keys() else match
-    return match
+        return None if request.session.keys() else name
+    return name
 
 
 def _key(request) -> str:
@@ -179,8 +200,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _enabled():
             return self.get_response(request)
-        match = _cacheable(request)
-        if match is None:
+        view_name = _cacheable(request)
+        if view_name is None:
             return self.get_response(request)
         key = _key(request)
         hit, generation = _lookup(request, key)
@@ -192,12 +213,12 @@ class PageCacheMiddleware:
                 hit, generation = _collapsing.wait(key, lambda: _lookup(request, key))
                 if hit is not None:
                     return hit
-            return self._render(request, match, key, generation)
+            return self._render(request, view_name, key, generation)
         finally:
             if leader:
                 _collapsing.done(key)
 
-    def _render(self, request, match, key, generation):
+    def _render(self, request, view_name, key, generation):
         found = page_tags.index()
         try:
             clock = found.clock() if found is not None else 0
@@ -208,7 +229,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         finally:
             tags = page_tags.finish(token)
-        if match.view_name == "wagtail_serve":
+        if view_name == "wagtail_serve":
             tags.update(_WAGTAIL_TAGS)
         if found is not False and _store(request, key, generation, response, tags, found, clock):
             response[HEADER] = "miss"
