@@ -165,25 +165,6 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         return response
 
 
-class AxesMiddleware:
-    """django-axes' middleware for this (synchronous) site: it only turns a login its
-    backend locked out into the lockout page, so a request that attempted no login costs a
-    look at one attribute (axes' own asks whether it is a coroutine on every request)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if getattr(request, "axes_locked_out", None):
-            from axes.helpers import get_lockout_response
-            from django.conf import settings
-
-            if settings.AXES_ENABLED:
-                response = get_lockout_response(request, response, getattr(request, "axes_credentials", None))
-        return response
-
-
 # Only the site's own files: no inline script or style, no third-party origin. Images may
 # be data: URIs (QR codes, the placeholder), or come from where media is stored (settings.
 # MEDIA_ORIGINS: an S3 endpoint or a custom domain, see ocop_market/storage_settings.py).
