@@ -481,6 +481,7 @@ def _warm_set(pages):
         f"/products/?category={product.category.slug}",
         f"/products/?producer={stall.slug}",
         stall.get_absolute_url(),
+        product.get_absolute_url(),  # the changed product's own page
     ]
     urls += [p.get_absolute_url() for p in queries.product_cards().order_by("-published_at", "-pk")[:24]]
     return product, list(dict.fromkeys(urls))
