@@ -525,3 +525,21 @@ def connect() -> None:
     from wagtail.models import Page
 
     post_init.connect(_loaded, sender=Page, dispatch_uid="page_tags_loaded_page")
+    _forget_snapshot_on_refresh(apps.get_model("catalog.product"))
+    _forget_snapshot_on_refresh(apps.get_model("producers.stall"))
+
+
+def _forget_snapshot_on_refresh(model) -> None:
+    """A row refreshed from the database may have been changed by another process since it
+    was loaded: its snapshot no longer says what the pages show, so the next save assumes
+    anything changed (more pages dropped, never too few)."""
+    refresh = model.refresh_from_db
+    if getattr(refresh, "forgets_page_tags_snapshot", False):
+        return
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_page_tags_loaded", None)
+        return refresh(self, *args, **kwargs)
+
+    refresh_from_db.forgets_page_tags_snapshot = True
+    model.refresh_from_db = refresh_from_db
