@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from ocop_market.page_tags import record
 from producers import delivery
 from producers.models import Province, Stall
 
@@ -43,6 +44,26 @@ def _query_without_page(request) -> str:
     return params.urlencode()
 
 
+def _record_listing(filterset) -> None:
+    """What can change this listing without being on it: see ocop_market.page_tags."""
+    from ocop_market.page_tags import listing_tags, record
+
+    data = getattr(filterset.form, "cleaned_data", {})
+    category, province, stall = data.get("category"), data.get("province"), data.get("producer")
+    record(
+        *listing_tags(
+            category=category.pk if category else None,
+            province=province.pk if province else None,
+            producer_id=stall.producer_id if stall else None,
+            in_stock=bool(data.get("in_stock")),
+            by_price=data.get("min_price") is not None
+            or data.get("max_price") is not None
+            or data.get("sort") in ("price_asc", "price_desc"),
+            search=bool(data.get("q")),
+        )
+    )
+
+
 def product_list(request):
     filterset = ProductFilter(request.GET, queryset=queries.listing_products())
     # The page's ids first, then its cards; the count is cached (ListingPaginator).
@@ -57,6 +78,7 @@ def product_list(request):
             filterset, page = no_result["filterset"], no_result["page"]
         elif guesses_only:
             no_result = {}
+    _record_listing(filterset)
     # Promotions change the price shown, but sorting by price and the price filters still
     # use the base price (Product.price): acceptable for now, a known limitation.
     products = attach_prices(page.object_list)
@@ -146,6 +168,8 @@ def product_detail(request, slug):
     offers = live_offers()
     (product,) = attach_prices([product], offers=offers)
     related = attach_prices(queries.related_products(product), offers=offers)
+    # The number left (cards only say whether it is sold out), and the stall's other products.
+    record(f"stock:{product.pk}", f"m:producer:{product.producer_id}")
     # Blocks other apps add under the product's facts (the batch's trace link …), through
     # Wagtail's hook registry, so that the catalog imports none of them.
     panels = [html for hook in hooks.get_hooks(PRODUCT_PANELS_HOOK) if (html := hook(request, product))]
@@ -221,6 +245,8 @@ def stall_list(request):
         else:
             stalls = stalls.filter(province=province)
     page, page_error = _page(request, stalls)
+    # The directory, and each stall's count of products.
+    record("stalls", *(f"m:producer:{stall.producer_id}" for stall in page.object_list))
     return render(
         request,
         "catalog/stall_list.html",
@@ -242,6 +268,7 @@ def stall_detail(request, slug):
     except Stall.DoesNotExist:
         raise Http404(_("This stall does not exist.")) from None
     page, page_error = _page(request, queries.stall_products(stall).order_by("-published_at", "-pk"))
+    record(f"m:producer:{stall.producer_id}")
     return render(
         request,
         "catalog/stall_detail.html",

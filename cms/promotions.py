@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from catalog.pricing import AMOUNT, PERCENT, Offer
 from catalog.queries import STALL_COVER_RENDITION
+from ocop_market.page_tags import products_where_changed
 
 from .cache import DEFAULT_TIMEOUT, cached, cached_until
 from .models import PromotionIndexPage, PromotionPage, PromotionProduct
@@ -190,6 +191,7 @@ def promotion_before_save(sender, instance, raw=False, **kwargs):
             from catalog.changes import entries_changed
 
             entries_changed(where=instance._feed_covered_before)
+            products_where_changed(instance._feed_covered_before)
 
 
 def promotion_saved(sender, instance, raw=False, **kwargs):
@@ -208,6 +210,7 @@ def promotion_saved(sender, instance, raw=False, **kwargs):
     if instance.live:
         condition |= covered(**page_targets(instance))
     entries_changed(where=condition)
+    products_where_changed(condition)  # the prices their pages and cards show
 
 
 def offers(at: datetime.datetime | None = None) -> list[Offer]:

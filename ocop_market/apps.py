@@ -11,10 +11,10 @@ class OcopMarketConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from . import checks  # noqa: F401 -- registers the checks
-        from .page_cache import connect_signals
+        from .page_tags import connect as connect_page_tags
         from .text import clean_typed_text
 
-        connect_signals()
+        connect_page_tags()
         pre_save.connect(clean_typed_text, dispatch_uid="ocop_market_clean_typed_text")
         _chooser_creates_only_with_a_form()
         _redirect_import_checks_its_fields()

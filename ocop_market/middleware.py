@@ -1,11 +1,19 @@
-"""One structured log line per request, and a request id that follows every log record."""
+"""One structured log line per request, and a request id that follows every log record.
+
+Every request pays for each middleware, cached page or not: each one here does the least
+it can for a request that needs nothing from it (see tests/bench/run.py's middleware ratio).
+"""
 
 import contextvars
 import functools
 import logging
+import os
+import random
 import re
 import time
-import uuid
+
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils.cache import patch_vary_headers
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -57,31 +65,104 @@ def _user_id(request) -> str:
     return str(cached.get(SESSION_KEY, "-")) if isinstance(cached, dict) else "-"
 
 
+class _RequestIds:
+    """32 hex digits unique to each request: a random prefix per process (made again in a
+    forked child) and a counter, cheaper than a random UUID for each request."""
+
+    def __init__(self):
+        self.reset()
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self):
+        import itertools
+
+        self.prefix = os.urandom(10).hex()
+        self.counter = itertools.count(random.SystemRandom().randrange(1 << 40))
+
+    def __call__(self) -> str:
+        return f"{self.prefix}{next(self.counter) & 0xFFFFFFFFFFFF:012x}"
+
+
+_new_request_id = _RequestIds()
+
+
 class RequestLogMiddleware:
+    """The request's id (the proxy's ``X-Request-ID`` when plain, else a random one), echoed
+    in the response, and one line per request.
+
+    Every error (4xx, 5xx) and every request slower than ``LOG_REQUESTS_SLOW_MS`` is logged;
+    of the other ones, the share ``LOG_REQUESTS_SAMPLE`` (1 by default: all). The line is
+    built only when it is written.
+    """
+
     def __init__(self, get_response):
+        from django.conf import settings
+
         self.get_response = get_response
+        self.sample = float(getattr(settings, "LOG_REQUESTS_SAMPLE", 1.0))
+        self.slow = float(getattr(settings, "LOG_REQUESTS_SLOW_MS", 1000.0)) / 1000
 
     def __call__(self, request):
-        given = request.headers.get("X-Request-ID", "")
-        request_id = given if _SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = given if given and _SANE_REQUEST_ID.fullmatch(given) else _new_request_id()
         request.request_id = request_id
         token = request_id_var.set(request_id)
         start = time.perf_counter()
         try:
             response = self.get_response(request)
-            response["X-Request-ID"] = request_id
-            fields = {
-                "request_id": request_id,
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - start) * 1000, 1),
-                "user_id": _user_id(request),
-            }
-            logger.info(format_fields(fields), extra=fields)
+            response.headers["X-Request-ID"] = request_id
+            if logger.isEnabledFor(logging.INFO):
+                duration = time.perf_counter() - start
+                status = response.status_code
+                if status >= 400 or duration >= self.slow or self.sample >= 1 or random.random() < self.sample:  # noqa: S311 -- sampling, not security
+                    fields = {
+                        "request_id": request_id,
+                        "method": request.method,
+                        "path": request.path,
+                        "status": status,
+                        "duration_ms": round(duration * 1000, 1),
+                        "user_id": _user_id(request),
+                    }
+                    logger.info(format_fields(fields), extra=fields)
             return response
         finally:
             request_id_var.reset(token)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, without the work its answer does not use here: with i18n_patterns that do not
+    prefix the default language, a path without a language prefix is in LANGUAGE_CODE, so the
+    cookie and ``Accept-Language`` need not be read (Django reads and then overrides them)."""
+
+    def process_request(self, request):
+        from django.conf import settings
+        from django.conf.urls.i18n import is_language_prefix_patterns_used
+        from django.utils import translation
+
+        used, prefixed_default = is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))
+        if not used or prefixed_default:
+            return super().process_request(request)
+        from_path = translation.get_language_from_path(request.path_info)
+        request._language_from_path = from_path
+        language = from_path or settings.LANGUAGE_CODE
+        if translation.get_language() != language:  # a worker serves mostly one language
+            translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if not hasattr(request, "_language_from_path"):
+            return super().process_response(request, response)
+        from django.utils import translation
+
+        # Django's answer when the default language has no prefix (no redirect to add one).
+        if not request._language_from_path:
+            if "Vary" in response:
+                patch_vary_headers(response, ("Accept-Language",))
+            else:
+                response.headers["Vary"] = "Accept-Language"
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 # Only the site's own files: no inline script or style, no third-party origin. Images may
@@ -214,13 +295,18 @@ class HostileInputMiddleware:
         from django.core.exceptions import BadRequest
         from django.http import Http404
 
-        path = _raw_path(request)
-        if _invalid_bytes(path) or any(len(segment) > MAX_SEGMENT_LENGTH for segment in path.split(b"/")):
-            raise Http404("invalid path")
-        if _invalid_encoded(request.META.get("QUERY_STRING", "")):
-            raise BadRequest("invalid query string")
-        if _out_of_range_ids(request.GET):
-            raise BadRequest("id out of range")
+        path = request.META.get("PATH_INFO", "")
+        # Most paths are short plain ASCII: nothing to decode, no segment can be too long.
+        if not (len(path) <= MAX_SEGMENT_LENGTH and path.isascii() and "\x00" not in path):
+            raw = _raw_path(request)
+            if _invalid_bytes(raw) or any(len(segment) > MAX_SEGMENT_LENGTH for segment in raw.split(b"/")):
+                raise Http404("invalid path")
+        query = request.META.get("QUERY_STRING", "")
+        if query:
+            if _invalid_encoded(query):
+                raise BadRequest("invalid query string")
+            if _out_of_range_ids(request.GET):
+                raise BadRequest("id out of range")
         if request.content_type == "application/x-www-form-urlencoded" and (
             _invalid_encoded(request.body) or _out_of_range_ids(request.POST)
         ):

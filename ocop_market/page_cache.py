@@ -3,20 +3,21 @@
 A buyer who is not signed in and holds nothing in a session (no cart, no message) sees
 the same listing, product, stall and CMS page as every other such buyer: the first one
 renders it, the next ones get the stored HTML (in Redis when ``REDIS_URL`` is set), with
-no SQL query.
+no SQL query. While one request renders a page, the others asking for it wait for it
+(``STOREFRONT_COLLAPSE_SECONDS`` at most, then they render it themselves) instead of all
+rendering it at once.
 
 Never stale:
 
-- every entry carries the *generation* it was rendered under, which
-  :func:`storefront_changed` replaces. It is
-  called by the signals connected in :func:`connect_signals` (any save or delete of a
-  model of ``catalog``, ``producers``, ``cms`` or ``traceability``, any Wagtail page or image, page
-  publishing and moving) and by the services that change rows without signals (stock
-  reserved and released by orders, certificates expired by the daily job); once at
-  once, once more when the transaction commits, so a page rendered in between from the
-  old rows is not kept. A product page also carries its product's own version, which an
-  order's stock change replaces alone (:func:`product_stock_changed`), unless the product
-  sells out or comes back;
+- each page records what it shows (the products, stalls, pages it loaded, the listings it
+  is), and a change drops exactly the pages that showed it or whose list it can change:
+  see :mod:`ocop_market.page_tags`, whose receivers (:func:`page_tags.connect`) and
+  the services that change rows without signals (stock reserved and released by orders,
+  certificates expired by the daily job) say what changed; once at once, once more when
+  the transaction commits, so a page rendered in between from the old rows is not kept;
+- every entry also carries the *generation* it was rendered under, which
+  :func:`storefront_changed` replaces, for what cannot be narrowed to some pages
+  (categories, provinces, images, site settings, menus) and when Redis cannot take a change;
 - an entry is kept no longer than ``STOREFRONT_CACHE_SECONDS``, nor past the moment the
   offers on sale change by the clock alone (a promotion starting or ending: see
   ``cms.promotions.offers_valid_until``), nor past midnight, when certificates expire.
@@ -29,18 +30,21 @@ drop pages when the catalog changes.
 
 Only the views named in ``STOREFRONT_CACHED_VIEWS`` are cached, and only complete 200
 responses to GET or HEAD that neither touched the session nor asked not to be cached.
-``X-Page-Cache: hit`` or ``miss`` tells which one answered. Each process also keeps the
-pages it served last (256), so that a hit reads only the versions from Redis; the copy is
-served only while its versions are the current ones.
+``X-Page-Cache: hit`` or ``miss`` tells which one answered. A page is stored as a small
+stub (generation, expiry, a random tag of this rendering) and its body; each process also
+keeps the pages it served last (256), so that a hit reads the generation and the stub
+only (one round trip, a few bytes) and serves its own copy while the stub names it.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import re
 import threading
 import time
+import uuid
 from collections import OrderedDict
 
 from django.conf import settings
@@ -52,10 +56,10 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from . import page_tags
 from .cache_generation import Generation
 
 GENERATION_KEY = "pages:generation"
-WATCHED_APPS = frozenset({"catalog", "producers", "cms", "traceability"})
 HEADER = "X-Page-Cache"
 # What the template's {% csrf_token %} writes, and what stands for it in a stored page.
 _TOKEN_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(">)')
@@ -68,12 +72,23 @@ _KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Frame-Options")
 
 
 _generation = Generation(GENERATION_KEY)
-_bump = _generation.bump
+_counts = Generation("pages:counts")
+
+
+def bump_generation() -> None:
+    _generation.bump()
+
+
+def counts_changed() -> None:
+    _counts.bump()
 
 
 def storefront_generation() -> str:
-    """The current generation: key other storefront caches (counts, fragments) with it."""
-    return _generation.current()
+    """Key other storefront caches by it (listing counts): replaced by every change to what a
+    listing holds (a product published, sold out, repriced, recategorised …) and by
+    :func:`storefront_changed`."""
+    found = cache.get_many([GENERATION_KEY, _counts.key])
+    return f"{found.get(GENERATION_KEY) or _generation.current()}.{found.get(_counts.key) or _counts.current()}"
 
 
 def storefront_changed(*args, **kwargs) -> None:
@@ -82,47 +97,27 @@ def storefront_changed(*args, **kwargs) -> None:
     Now, so this very transaction's later reads do not find an old page, and again after
     the commit, so a page another request rendered from the old rows meanwhile is dropped.
     """
-    _bump()
-    transaction.on_commit(_bump)
+    from .page_tags import counts
+
+    _bump_all()
+    transaction.on_commit(_bump_all)
+    counts["everything"] = counts.get("everything", 0) + 1
 
 
-def product_stock_changed(slug: str, *, sold_out_changed: bool) -> None:
-    """Stock reserved or released by an order: only the product's own page shows the number
-    left; every card shows "out of stock", so all pages go when the product sells out or
-    comes back."""
-    if sold_out_changed:
-        storefront_changed()
-        return
-    version = _product_version(slug)
-    version.bump()
-    transaction.on_commit(version.bump)
+def _bump_all() -> None:
+    _generation.bump()
+    _counts.bump()
 
 
-def _product_version(slug: str) -> Generation:
-    return Generation(f"pages:product:{slug}")
+def product_stock_changed(product_id: int, *, sold_out_changed: bool) -> None:
+    """Stock reserved or released by an order (a conditional UPDATE, no signal): the pages
+    showing the product, and the "in stock" listings it enters or leaves."""
+    from .page_tags import invalidate, products_changed
 
-
-def _model_changed(sender, instance=None, created=False, **kwargs) -> None:
-    from wagtail.contrib.settings.models import BaseSiteSetting
-    from wagtail.images.models import AbstractImage, AbstractRendition
-    from wagtail.models import Page
-
-    # Made while rendering a page, from what it shows already: a rendition of an image, the
-    # site's settings with their defaults on their first reading.
-    if issubclass(sender, AbstractRendition) or (created and issubclass(sender, BaseSiteSetting)):
-        return
-    if sender._meta.app_label in WATCHED_APPS or isinstance(instance, Page | AbstractImage):
-        storefront_changed()
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_model_changed, dispatch_uid=f"page_cache_{signal!r}")
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(storefront_changed, dispatch_uid=f"page_cache_{signal!r}")
+    if sold_out_changed:  # every card of it says whether it is sold out
+        products_changed([product_id], kinds=("s",), kind="stock")
+    else:  # the number left shows on its own page only
+        invalidate({f"stock:{product_id}"}, kind="stock")
 
 
 # --- the middleware ------------------------------------------------------------------------
@@ -132,22 +127,43 @@ def _enabled() -> bool:
     return settings.STOREFRONT_CACHE_SECONDS > 0
 
 
+_views: dict[tuple, str | None] = {}
+_VIEWS_LIMIT = 4096
+
+
+def _view_name(request) -> str | None:
+    """The name of the view the path resolves to, remembered: the handler resolves it again
+    later, and every request asks (the answer depends on the path, the URLconf and, through
+    i18n_patterns, the language only)."""
+    urlconf = getattr(request, "urlconf", None)
+    key = (request.path_info, urlconf, request.LANGUAGE_CODE)
+    try:
+        return _views[key]
+    except KeyError:
+        pass
+    try:
+        name = resolve(request.path_info, urlconf).view_name
+    except Resolver404:
+        name = None
+    if len(_views) >= _VIEWS_LIMIT:
+        _views.clear()
+    _views[key] = name
+    return name
+
+
 def _cacheable(request):
-    """The URL's match when the request may be answered from the cache, else None."""
+    """The view's name when the request may be answered from the cache, else None."""
     if request.method not in ("GET", "HEAD"):
         return None
-    try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
-    except Resolver404:
-        return None
-    if match.view_name not in settings.STOREFRONT_CACHED_VIEWS:
+    name = _view_name(request)
+    if name not in settings.STOREFRONT_CACHED_VIEWS:
         return None
     if "messages" in request.COOKIES:  # a flash message waiting in the messages cookie
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         # A session with anything in it (a signed-in user, a cart, a message) shows on the page.
-        return None if request.session.keys() else match
-    return match
+        return None if request.session.keys() else name
+    return name
 
 
 def _key(request) -> str:
@@ -165,6 +181,10 @@ def _valid_until() -> float:
     return min(now + settings.STOREFRONT_CACHE_SECONDS, offers_valid_until(), midnight.timestamp())
 
 
+# Every Wagtail page may list the newest products, stalls, promotions and articles.
+_WAGTAIL_TAGS = ("cms", "m:all", "s:all", "p:all", "stalls")
+
+
 class PageCacheMiddleware:
     """Serve and store the storefront's anonymous pages.
 
@@ -178,70 +198,169 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        hit = self._lookup(request) if _enabled() else None
+        if not _enabled():
+            return self.get_response(request)
+        view_name = _cacheable(request)
+        if view_name is None:
+            return self.get_response(request)
+        key = _key(request)
+        hit, generation = _lookup(request, key)
         if hit is not None:
             return hit
-        response = self.get_response(request)
-        missed = getattr(request, "_page_cache_miss", None)
-        if missed is not None and self._store(request, *missed, response):
+        leader = _collapsing.lead(key)
+        try:
+            if not leader:
+                hit, generation = _collapsing.wait(key, lambda: _lookup(request, key))
+                if hit is not None:
+                    return hit
+            return self._render(request, view_name, key, generation)
+        finally:
+            if leader:
+                _collapsing.done(key)
+
+    def _render(self, request, view_name, key, generation):
+        found = page_tags.index()
+        try:
+            clock = found.clock() if found is not None else 0
+        except page_tags.Unavailable:
+            found, clock = False, 0  # no index: nothing is stored
+        token = page_tags.start()
+        try:
+            response = self.get_response(request)
+        finally:
+            tags = page_tags.finish(token)
+        if view_name == "wagtail_serve":
+            tags.update(_WAGTAIL_TAGS)
+        if found is not False and _store(request, key, generation, response, tags, found, clock):
             response[HEADER] = "miss"
         return response
 
-    @staticmethod
-    def _lookup(request):
-        match = _cacheable(request)
-        if match is None:
-            return None
-        key = _key(request)
-        versions = [_generation]
-        if match.view_name == "catalog:product-detail":
-            versions.append(_product_version(match.kwargs.get("slug", "")))
-        # One round trip: the versions the page depends on, and the page unless this process
-        # holds a copy. Pages are stored with the versions they were rendered under and their
-        # own expiry (checked by this process's clock, see cms.cache). A version missing from
-        # the cache is made anew: nothing matches it.
-        local = _recent.get(key)
-        names = [v.key for v in versions]
-        found = cache.get_many(names if local else [*names, key])
-        current = tuple(found.get(v.key) or v.current() for v in versions)
-        entry = local or found.get(key)
-        if entry is None or entry[0] != current or time.time() >= entry[1]:
-            request._page_cache_miss = (key, current)
-            return None
-        if local is None:
-            _recent.put(key, entry)
-        _rendered_under, _expires, content, headers = entry
-        response = HttpResponse(content, headers=headers)
-        if _PLACEHOLDER in content:  # this visitor's own token, and its cookie on the way out
-            response.content = content.replace(_PLACEHOLDER, get_token(request).encode())
-            patch_vary_headers(response, ("Cookie",))
-        response[HEADER] = "hit"
-        return response
+
+def _lookup(request, key):
+    """The page from the cache for this request, or None; and the current generation."""
+    # One round trip: the generation and the page's stub, and its body unless this process
+    # holds a copy. A generation missing from the cache is made anew: nothing matches it.
+    local = _recent.get(key)
+    body_key = f"{key}:body"
+    found = cache.get_many([GENERATION_KEY, key] if local else [GENERATION_KEY, key, body_key])
+    generation = found.get(GENERATION_KEY) or _generation.current()
+    stub = found.get(key)
+    # The entry carries its own expiry, checked by this process's clock (see cms.cache).
+    if stub is None or stub[0] != generation or time.time() >= stub[1]:
+        return None, generation
+    rendering = stub[2]
+    if local is not None and local[0] == rendering:
+        entry = local
+    else:
+        entry = found.get(body_key) if local is None else cache.get(body_key)
+        if entry is None or entry[0] != rendering:
+            return None, generation
+        _recent.put(key, entry)
+    _rendering, content, headers = entry
+    response = HttpResponse(content, headers=headers)
+    if _PLACEHOLDER in content:  # this visitor's own token, and its cookie on the way out
+        response.content = content.replace(_PLACEHOLDER, get_token(request).encode())
+        patch_vary_headers(response, ("Cookie",))
+    response[HEADER] = "hit"
+    return response, generation
+
+
+def _store(request, key, generation, response, tags, found, clock) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if any(word in response.get("Cache-Control", "") for word in ("private", "no-store", "no-cache")):
+        return False
+    if request.session.modified:  # the view wrote to the (empty) session: a page for this buyer
+        return False
+    expires = _valid_until()
+    timeout = int(expires - time.time())
+    if timeout <= 0:
+        return False
+    content = _TOKEN_FIELD.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
+    headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+    rendering = uuid.uuid4().hex
+    body = (rendering, content, headers)
+    tags = sorted(tags)
+    try:
+        if found is not None:  # listed before it is stored: a change from now on finds it
+            found.register(key, tags, timeout)
+        if cache.set_many({key: (generation, expires, rendering), f"{key}:body": body}, timeout):
+            return False  # Redis did not take it
+        if found is not None and found.changed_since(tags, clock):
+            cache.delete(key)  # rendered from rows a change replaced meanwhile
+            return False
+    except page_tags.Unavailable:
+        cache.delete(key)
+        return False
+    _recent.put(key, body)
+    return True
+
+
+# --- request collapsing ----------------------------------------------------------------------
+
+
+class _Collapsing:
+    """One rendering of a page at a time: a lock in the cache (``add``), which the others
+    poll for the stored page; within a process they are woken as soon as it is stored."""
+
+    def __init__(self):
+        self._events: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
 
     @staticmethod
-    def _store(request, key, versions, response) -> bool:
-        if response.status_code != 200 or response.streaming or response.cookies:
-            return False
-        if any(word in response.get("Cache-Control", "") for word in ("private", "no-store", "no-cache")):
-            return False
-        if request.session.modified:  # the view wrote to the (empty) session: a page for this buyer
-            return False
-        expires = _valid_until()
-        timeout = int(expires - time.time())
-        if timeout <= 0:
-            return False
-        content = _TOKEN_FIELD.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
-        headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-        entry = (versions, expires, content, headers)
-        cache.set(key, entry, timeout)
-        _recent.put(key, entry)
-        return True
+    def _seconds() -> float:
+        return getattr(settings, "STOREFRONT_COLLAPSE_SECONDS", 0)
+
+    def lead(self, key: str) -> bool:
+        """May this request render the page (nobody else is rendering it)?"""
+        seconds = self._seconds()
+        if seconds <= 0:
+            return True
+        breaker = getattr(cache, "breaker", None)
+        if breaker is not None and breaker.is_open:
+            return True  # without Redis, no lock: everybody renders
+        if cache.add(f"{key}:rendering", 1, max(1, math.ceil(seconds))):
+            with self._lock:
+                self._events[key] = threading.Event()
+            return True
+        return breaker is not None and breaker.is_open
+
+    def done(self, key: str) -> None:
+        cache.delete(f"{key}:rendering")
+        with self._lock:
+            event = self._events.pop(key, None)
+        if event is not None:
+            event.set()
+
+    def wait(self, key: str, lookup):
+        """The page once another request stored it; (None, generation) when it did not
+        (it was not cacheable, or it took longer than STOREFRONT_COLLAPSE_SECONDS)."""
+        deadline = time.monotonic() + self._seconds()
+        pause = 0.002
+        generation = None
+        while (left := deadline - time.monotonic()) > 0:
+            with self._lock:
+                event = self._events.get(key)
+            if event is not None:
+                event.wait(min(left, 0.05))
+            else:
+                time.sleep(min(left, pause))
+                pause = min(pause * 2, 0.025)
+            hit, generation = lookup()
+            if hit is not None:
+                return hit, generation
+            if cache.get(f"{key}:rendering") is None:
+                break
+        return None, generation if generation is not None else _generation.current()
+
+
+_collapsing = _Collapsing()
 
 
 class _Recent:
-    """The pages this process served last, so that a hit reads only the versions from Redis
-    (a few bytes) rather than the page too (tens of KB). Always checked against the
-    current versions: a copy is never served after a change."""
+    """The pages this process served last, so that a hit reads only the stub from Redis
+    (a few bytes) rather than the page too (tens of KB). Served only while the stub names
+    this very rendering: a copy is never served after a change."""
 
     def __init__(self, size: int):
         self.size = size

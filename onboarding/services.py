@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ocop_market.page_cache import storefront_changed
+from ocop_market.page_tags import products_changed
 
 from .checklist import missing
 from .models import Application, ApplicationPhoto, ApplicationProduct, AuditEntry, ReviewComment, is_editor
@@ -528,7 +528,9 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
                 if created:
                     _remind(cert, expired=False)
                     counts[f"reminded_{days}"] += 1
+    expired_products = set()
     for cert in active.filter(expires_on__lt=today):
+        expired_products.add(cert.product_id)
         with transaction.atomic():
             OcopCertificate.objects.filter(pk=cert.pk).update(status=OcopCertificate.Status.EXPIRED)
             _, created = CertificateReminder.objects.get_or_create(
@@ -538,7 +540,8 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
                 _remind(cert, expired=True)
             counts["expired"] += 1
     if counts["expired"]:
-        storefront_changed()  # the star badges leave the storefront
+        # The star badges leave the products' pages and cards, and the stars filter.
+        products_changed(expired_products, kinds=("m",), kind="certificate")
     return counts
 
 

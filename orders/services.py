@@ -137,9 +137,9 @@ def _stock_changed(changes: dict[int, int]) -> None:
     if not changes:
         return
     entries_changed(product_ids=changes)  # the conditional UPDATE bypassed save(): the feeds' availability
-    for product_id, stock, slug in Product.objects.filter(pk__in=changes).values_list("pk", "stock", "slug"):
+    for product_id, stock in Product.objects.filter(pk__in=changes).values_list("pk", "stock"):
         change = changes[product_id]
-        product_stock_changed(slug, sold_out_changed=stock == 0 if change < 0 else stock == change)
+        product_stock_changed(product_id, sold_out_changed=stock == 0 if change < 0 else stock == change)
 
 
 def place_order(cart, data: Mapping) -> Order:

@@ -88,7 +88,8 @@ MIDDLEWARE = [
     "ocop_market.middleware.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, minus reading a language it then overrides (ocop_market/middleware.py).
+    "ocop_market.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # After sessions, locale and CSRF, before the rest: anonymous storefront pages from the
@@ -345,6 +346,14 @@ TAX_WITHHOLDING_PIT_RATE = os.environ.get("TAX_WITHHOLDING_PIT_RATE", "0.005")
 # itself is withheld at 3% VAT and 1.5% PIT; a fee passed on to a carrier is not its revenue.
 TAX_WITHHOLDING_TRANSPORT_VAT_RATE = os.environ.get("TAX_WITHHOLDING_TRANSPORT_VAT_RATE", "0.03")
 TAX_WITHHOLDING_TRANSPORT_PIT_RATE = os.environ.get("TAX_WITHHOLDING_TRANSPORT_PIT_RATE", "0.015")
+
+# Of the successful requests faster than LOG_REQUESTS_SLOW_MS, the share logged (errors and
+# slow ones always are): 0.1 keeps one line in ten on a busy site (ocop_market/middleware.py).
+LOG_REQUESTS_SAMPLE = float(os.environ.get("LOG_REQUESTS_SAMPLE", "1"))
+LOG_REQUESTS_SLOW_MS = float(os.environ.get("LOG_REQUESTS_SLOW_MS", "1000"))
+# While one request renders a storefront page, the others asking for it wait this long at
+# most for it instead of rendering it too (ocop_market/page_cache.py); 0: no waiting.
+STOREFRONT_COLLAPSE_SECONDS = float(os.environ.get("STOREFRONT_COLLAPSE_SECONDS", "2"))
 
 # Every line carries the request id (``-`` outside a request); ``ocop_market.request`` logs
 # one key=value line per request unless LOG_REQUESTS is off.

@@ -459,6 +459,133 @@ def mixed_load(server, port):
     }
 
 
+# --- what each kind of change invalidates ------------------------------------------------------
+
+MAX_MIX_P99_MS = 100.0
+
+
+def _warm_set(pages):
+    """The measured pages, plus the listings a change can reach and the first page's products."""
+    from catalog import queries
+    from catalog.models import Product
+
+    product = Product.objects.published().exclude(slug__startswith="scale-").order_by("pk").first()
+    stall = product.producer.stall
+    urls = [url for _label, url in pages]
+    urls += [
+        "/",
+        "/stalls/",
+        "/products/?page=2",
+        "/products/?in_stock=on",
+        "/products/?sort=price_asc",
+        f"/products/?category={product.category.slug}",
+        f"/products/?producer={stall.slug}",
+        stall.get_absolute_url(),
+        product.get_absolute_url(),  # the changed product's own page
+    ]
+    urls += [p.get_absolute_url() for p in queries.product_cards().order_by("-published_at", "-pk")[:24]]
+    return product, list(dict.fromkeys(urls))
+
+
+def _changes(product):
+    """(kind, function): each one change as the site's services make it."""
+    from django.db.models import F
+
+    from catalog.models import Product
+    from ocop_market.page_cache import product_stock_changed
+
+    def price():
+        product.refresh_from_db()
+        product.price += 1000
+        product.save()
+
+    def stock_changed():  # an order's conditional UPDATE, then what orders.services tells the cache
+        Product.objects.filter(pk=product.pk).update(stock=F("stock") + 5)
+        product_stock_changed(product.pk, sold_out_changed=False)
+
+    def sold_out():
+        Product.objects.filter(pk=product.pk).update(stock=0)
+        product_stock_changed(product.pk, sold_out_changed=True)
+
+    def back_in_stock():
+        Product.objects.filter(pk=product.pk).update(stock=10)
+        product_stock_changed(product.pk, sold_out_changed=True)
+
+    def unpublish():
+        product.refresh_from_db()
+        product.status = Product.Status.DRAFT
+        product.save()
+
+    def publish():
+        product.refresh_from_db()
+        product.status = Product.Status.PUBLISHED
+        product.save()
+
+    def stall_edit():
+        stall = product.producer.stall
+        stall.refresh_from_db()
+        stall.story = f"<p>{stall.story[:50]} {time.time():.0f}</p>"
+        stall.save()
+
+    return [
+        ("price", price),
+        ("stock (not sold out)", stock_changed),
+        ("sold out", sold_out),
+        ("back in stock", back_in_stock),
+        ("unpublished", unpublish),
+        ("published", publish),
+        ("stall edited", stall_edit),
+    ]
+
+
+def invalidations(port, pages):
+    """For each kind of change: the pages it dropped from the page cache (counted by the index
+    as it deletes them), and how many of a warmed set of pages then missed."""
+    from django.db import connections
+
+    from ocop_market import page_tags
+
+    connections.close_all()
+    product, urls = _warm_set(pages)
+    print(f"Invalidations: {len(urls)} pages warmed before each change ...", flush=True)
+    results = {}
+    for kind, change in _changes(product):
+        for url in urls:
+            page_cache_header(port, url)
+        page_tags.counts.clear()
+        change()
+        dropped = sum(page_tags.counts.values())
+        missed = sum(1 for url in urls if page_cache_header(port, url) == "miss")
+        results[kind] = {"dropped": dropped, "warmed": len(urls), "missed_of_warmed": missed}
+    return results
+
+
+def report_invalidations(invalidated, mix, checks):
+    if invalidated:
+        print(
+            "\nPages each kind of change invalidated (dropped: by the index, all pages in the cache; missed: of "
+            "the warmed set)"
+        )
+        for kind, row in invalidated.items():
+            print(f"  {kind:<22} dropped {row['dropped']:>5}   missed {row['missed_of_warmed']:>3} of {row['warmed']}")
+            checks.append(
+                (
+                    row["missed_of_warmed"] < row["warmed"],
+                    f"{kind}: {row['missed_of_warmed']} of {row['warmed']} warmed pages dropped (target: not all)",
+                )
+            )
+    if mix is not None:
+        checks.append(
+            (
+                mix["p99_ms"] <= MAX_MIX_P99_MS,
+                f"mixed load p99 {mix['p99_ms']:.0f} ms, max {mix['max_ms']:.0f} ms (target p99 <= {MAX_MIX_P99_MS:g})",
+            )
+        )
+    added = len(invalidated or {}) + (mix is not None)
+    for ok, text in checks[len(checks) - added :]:
+        print(f"{'PASS' if ok else 'FAIL'}  {text}")
+
+
 # --- report ------------------------------------------------------------------------------
 
 
@@ -614,11 +741,13 @@ def main():
         large_pages = page_urls(picked, min(DEEP_PAGE, listing_pages()))
         large, server, port = measure_phase(f"{PRODUCTS:,}", large_pages, script.name, keep_cached_server=True)
         mix = mixed_load(server, port) if MIX_SECONDS > 0 else None
+        invalidated = invalidations(port, large_pages)
     finally:
         if server is not None:
             run.stop(server)
         os.unlink(script.name)
     rows, checks = report(small, large, mix)
+    report_invalidations(invalidated, mix, checks)
     load_after = os.getloadavg()
     data = {
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -633,6 +762,7 @@ def main():
         "load_average": {"before": load_before, "after": load_after},
         "pages": rows,
         "mixed_load": mix,
+        "invalidations": invalidated,
         "phases": {"600": small, "large": large},
     }
     return run.finish(RESULTS, data, checks, started, f"; load average {load_before[0]:.2f} -> {load_after[0]:.2f}")

@@ -302,7 +302,7 @@ def start_gunicorn(port, extra_env=None):
         sys.executable,
         "-m",
         "gunicorn",
-        "ocop_market.wsgi:application",
+        "tests.bench.wsgi:application",  # the project, and the default stack's minimal view
         "--workers",
         str(WORKERS),
         "--bind",
@@ -583,15 +583,21 @@ def main():
             return measure_load(server, port, url, script.name, load_fn)
 
         first = measure("/bench/minimal/")
+        stack_first = measure(DEFAULT_STACK_MINIMAL)
         for label, url in urls:
             load[label] = measure(url)
+        stack_last = measure(DEFAULT_STACK_MINIMAL)
         last = measure("/bench/minimal/")
     finally:
         stop(server)
-        os.unlink(script.name)
     load["minimal"] = baseline_of(first, last)
     baseline = load["minimal"]["rps"]
     rows, checks = report(urls, load, baseline, in_process, tool)
+    middleware = middleware_ratio(load["minimal"], baseline_of(stack_first, stack_last), checks)
+    try:
+        cached = measure_cached(urls, script.name, load_fn, checks) if CACHED_REDIS_URL else None
+    finally:
+        os.unlink(script.name)
     data = {
         "tool": tool,
         "workers": WORKERS,
@@ -601,8 +607,92 @@ def main():
         "load_average": {"before": load1, "after": os.getloadavg()[0]},
         "minimal": load["minimal"],
         "pages": rows,
+        "middleware": middleware,
+        "cached": cached,
     }
     return finish(RESULTS, data, checks, started)
+
+
+# --- the middleware's own cost, and cached hits --------------------------------------------------
+
+# The minimal view behind Django's default middleware stack (tests/bench/wsgi.py).
+DEFAULT_STACK_MINIMAL = "/bench/default-stack/minimal/"
+MIN_MIDDLEWARE_RATIO = 0.9  # the project's stack: within 10 % of Django's default one
+MIN_CACHED_HIT_PCT = 80.0  # a page from the page cache: % of the minimal view
+# The cached phase's Redis (flushed first); empty: no cached phase.
+CACHED_REDIS_URL = os.environ.get("STOREFRONT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def middleware_ratio(project, default_stack, checks):
+    """The minimal view through the project's middleware over the same view through Django's
+    default stack, both served by the same workers in the same run."""
+    ratio = project["rps"] / default_stack["rps"]
+    by_cpu = None
+    if project["server_cpu_ms"] and default_stack["server_cpu_ms"]:
+        by_cpu = default_stack["server_cpu_ms"] / project["server_cpu_ms"]
+    print(
+        f"Middleware: minimal view {project['rps']:.0f} req/s through the project's stack, "
+        f"{default_stack['rps']:.0f} through Django's default stack: ratio {ratio:.2f}"
+        f" (by cpu {_fmt(by_cpu, '.2f')}; target >= {MIN_MIDDLEWARE_RATIO:g})"
+    )
+    checks.append((ratio >= MIN_MIDDLEWARE_RATIO, f"middleware ratio {ratio:.2f} (target >= {MIN_MIDDLEWARE_RATIO:g})"))
+    return {"project": project, "default_stack": default_stack, "ratio": ratio, "ratio_by_cpu": by_cpu}
+
+
+def measure_cached(urls, script, load_fn, checks):
+    """The same pages from the page cache (Redis, STOREFRONT_BENCH_REDIS_URL), against the
+    minimal view of the same server: the share of a hit."""
+    import redis
+
+    try:
+        redis.Redis.from_url(CACHED_REDIS_URL).flushdb()
+    except redis.exceptions.RedisError as error:
+        print(f"No cached phase: {CACHED_REDIS_URL} does not answer ({error})")
+        return None
+    port = free_port()
+    server = start_gunicorn(port, {"REDIS_URL": CACHED_REDIS_URL, "STOREFRONT_CACHE_SECONDS": "600"})
+    try:
+        warm_up(port, [("minimal", "/bench/minimal/"), *urls])
+
+        def measure(url):
+            return measure_load(server, port, url, script, load_fn)
+
+        # Only the pages the cache answers (not the cart, the checkout, an order).
+        cached_urls = [(label, url) for label, url in urls if _cache_header(port, url) == "hit"]
+        first = measure("/bench/minimal/")
+        pages = {label: {**measure(url), "header": _cache_header(port, url)} for label, url in cached_urls}
+        last = measure("/bench/minimal/")
+    finally:
+        stop(server)
+    minimal = baseline_of(first, last)
+    print(f"\nPage cache on (Redis): minimal view {minimal['rps']:.0f} req/s")
+    for label, row in pages.items():
+        row["share_pct"] = 100 * row["rps"] / minimal["rps"]
+        if row["server_cpu_ms"] and minimal["server_cpu_ms"]:
+            row["share_by_cpu_pct"] = 100 * minimal["server_cpu_ms"] / row["server_cpu_ms"]
+        print(
+            f"{label:<10} {row['rps']:>7.0f} req/s {row['share_pct']:>5.1f}% of minimal"
+            f" (by cpu {_fmt(row.get('share_by_cpu_pct'), '.1f')}%) p99 {row['p99_ms']:.1f} ms"
+            f" X-Page-Cache: {row['header']}"
+        )
+        checks.append(
+            (
+                row["share_pct"] >= MIN_CACHED_HIT_PCT,
+                f"{label} cached hit {row['share_pct']:.0f}% of minimal (target >= {MIN_CACHED_HIT_PCT:g}%)",
+            )
+        )
+    return {"minimal": minimal, "pages": pages}
+
+
+def _cache_header(port, url):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", url)
+        response = connection.getresponse()
+        response.read()
+        return response.getheader("X-Page-Cache", "-")
+    finally:
+        connection.close()
 
 
 def finish(path, data, checks, started, summary="") -> int:

@@ -12,4 +12,9 @@ def minimal_view(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/minimal/", minimal_view), *project_urlpatterns]
+# The same view behind Django's default middleware stack (tests/bench/wsgi.py).
+urlpatterns = [
+    path("bench/minimal/", minimal_view),
+    path("bench/default-stack/minimal/", minimal_view),
+    *project_urlpatterns,
+]
