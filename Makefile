@@ -59,21 +59,25 @@ format: install
 # measures on PostgreSQL, in a database it creates (FEEDS_BENCH_DATABASE_URL to change it); the
 # national one (also `make bench-national`) drops and recreates its own PostgreSQL database
 # (NATIONAL_BENCH_DATABASE_URL) and flushes Redis db 14 (NATIONAL_BENCH_REDIS_URL), measures the
-# storefront at 600 and 100,000 products with and without the page cache, then a mixed load.
+# storefront at 600 and 100,000 products with and without the page cache, then a mixed load,
+# then grows the catalog to NATIONAL_BENCH_PRODUCTS (250,000 by default, a developer's run;
+# `make bench-national NATIONAL_BENCH_PRODUCTS=1000000` for the national size, about half an
+# hour) and measures the pages, searches and the feed of every product again (0 skips it).
 FEEDS_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop_bench
 NATIONAL_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop_bench_national
 NATIONAL_BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+NATIONAL_BENCH_PRODUCTS ?= 250000
 bench: install messages
 	status=0; \
 	DATABASE_URL="$(STOREFRONT_BENCH_DATABASE_URL)" $(PY) tests/bench/run.py || status=1; \
 	DATABASE_URL="$(FEEDS_BENCH_DATABASE_URL)" $(PY) tests/bench/feeds.py || status=1; \
 	NATIONAL_BENCH_DATABASE_URL="$(NATIONAL_BENCH_DATABASE_URL)" NATIONAL_BENCH_REDIS_URL="$(NATIONAL_BENCH_REDIS_URL)" \
-		$(PY) tests/bench/national.py || status=1; \
+		NATIONAL_BENCH_PRODUCTS="$(NATIONAL_BENCH_PRODUCTS)" $(PY) tests/bench/national.py || status=1; \
 	exit $$status
 
 bench-national: install messages
 	NATIONAL_BENCH_DATABASE_URL="$(NATIONAL_BENCH_DATABASE_URL)" NATIONAL_BENCH_REDIS_URL="$(NATIONAL_BENCH_REDIS_URL)" \
-		$(PY) tests/bench/national.py
+		NATIONAL_BENCH_PRODUCTS="$(NATIONAL_BENCH_PRODUCTS)" $(PY) tests/bench/national.py
 
 # Lighthouse's four mobile scores (performance, accessibility, best practices, SEO) of the home,
 # listing, a product and a stall page: tests/lighthouse.py builds the seeded demo in its own SQLite

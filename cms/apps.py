@@ -31,7 +31,7 @@ class CmsConfig(AppConfig):
         )
 
     def _connect_cache_invalidation(self):
-        """Any change to pages, site settings or categories drops the cached reference data."""
+        """Any change to pages, site settings, categories or view restrictions drops the cached reference data."""
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -44,6 +44,8 @@ class CmsConfig(AppConfig):
             signal.connect(cache.bump, dispatch_uid=f"cms_cache_{signal!r}")
         post_save.connect(cache.page_saved, dispatch_uid="cms_cache_page_saved")
         post_delete.connect(cache.page_saved, dispatch_uid="cms_cache_page_deleted")
-        for model in (SiteSettings, Category):
+        from wagtail.models import PageViewRestriction
+
+        for model in (SiteSettings, Category, PageViewRestriction):
             post_save.connect(cache.bump, sender=model, dispatch_uid=f"cms_cache_save_{model.__name__}")
             post_delete.connect(cache.bump, sender=model, dispatch_uid=f"cms_cache_delete_{model.__name__}")

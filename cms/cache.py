@@ -58,3 +58,14 @@ def cached_until(name: str, build: Callable[[], tuple[T, int]]) -> tuple[T, floa
     if timeout > 0:
         cache.set(key, (expires, value), timeout)
     return value, expires
+
+
+def any_view_restriction() -> bool:
+    """Whether any page has a view restriction (a password, a login, groups)."""
+
+    def build():
+        from wagtail.models import PageViewRestriction
+
+        return PageViewRestriction.objects.exists(), DEFAULT_TIMEOUT
+
+    return cached("view-restrictions", build)

@@ -37,6 +37,21 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    def get_view_restrictions(self):
+        """Wagtail's check, skipped while no page of the site has a view restriction at all.
+
+        Wagtail looks the page's ancestors and their restrictions up (two queries) on every
+        page served; whether any restriction exists is cached until one is saved or deleted
+        (cms.cache). An empty queryset keeps what the admin chains onto the answer working.
+        """
+        from wagtail.models import PageViewRestriction
+
+        from .cache import any_view_restriction
+
+        if not any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     def _fold_slug(self) -> None:
         """Slugs folded the storefront's way ("Đặc sản" → "dac-san"), in every language.
 

@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -207,7 +208,9 @@ def home_sections(page: HomePage, request) -> dict:
     # Products: the chosen ones, the newest (the fallback) and the carousels' in one query.
     chosen = _chosen(page, "featured_products", HomeFeaturedProduct, "product_id", request)
     newest = catalog_queries.product_cards().order_by("-published_at", "-pk").values("pk")[:HOME_PRODUCTS]
-    products = _cards_without_renditions().filter(Q(pk__in=chosen) | Q(pk__in=newest) | Q(pk__in=carousel_products))
+    # Cards carry their cover's rendition as a column (catalog.queries.product_cards): no
+    # image rows or rendition objects are loaded for them.
+    products = catalog_queries.product_cards().filter(Q(pk__in=chosen) | Q(pk__in=newest) | Q(pk__in=carousel_products))
     if not isinstance(chosen, list):
         products = products.annotate(featured_order=_order_subquery(HomeFeaturedProduct, page, "product_id"))
     products = list(products)
@@ -215,30 +218,13 @@ def home_sections(page: HomePage, request) -> dict:
 
     chosen_stalls = _chosen(page, "featured_stalls", HomeFeaturedStall, "stall_id", request)
     newest_stalls = catalog_queries.stall_cards().order_by("-created_at", "-pk").values("pk")[:HOME_STALLS]
-    stalls = (
-        catalog_queries.stall_cards()
-        .prefetch_related(None)
-        .select_related("logo")
-        .filter(Q(pk__in=chosen_stalls) | Q(pk__in=newest_stalls) | Q(pk__in=carousel_stalls))
-    )
+    stalls = _stall_cards().filter(Q(pk__in=chosen_stalls) | Q(pk__in=newest_stalls) | Q(pk__in=carousel_stalls))
     if not isinstance(chosen_stalls, list):
         stalls = stalls.annotate(featured_order=_order_subquery(HomeFeaturedStall, page, "stall_id"))
     stalls = list(stalls)
     featured_stalls = _featured(stalls, chosen_stalls, HOME_STALLS, newest_key=lambda s: (s.created_at, s.pk))
 
-    promotions = list(live_promotions(limit=HOME_PROMOTIONS, locale_id=page.locale_id))
-    articles = list(latest_articles(locale_id=page.locale_id))
-
-    attach_renditions(
-        [p.cover for p in products]
-        + [s.logo for s in stalls]
-        + [p.banner for p in promotions]
-        + [a.cover for a in articles],
-        catalog_queries.CARD_RENDITION,
-        catalog_queries.STALL_LOGO_RENDITION,
-        PROMOTION_CARD_RENDITION,
-        ARTICLE_CARD_RENDITION,
-    )
+    promotions, articles = home_editorial(page)
     priced(products, request)
     product_by_id = {p.pk: p for p in products}
     stall_by_id = {s.pk: s for s in stalls}
@@ -258,13 +244,67 @@ def home_sections(page: HomePage, request) -> dict:
     }
 
 
-def _cards_without_renditions():
-    """Product cards whose cover renditions the caller loads with the page's other pictures."""
-    from catalog import queries as catalog_queries
-    from catalog.models import ProductImage
+def _stall_cards():
+    """Stall cards with their logo's rendition as a column and their product count as a subquery.
 
-    images = ProductImage.objects.select_related("image").order_by("sort_order", "pk")
-    return catalog_queries.product_cards().prefetch_related(None).prefetch_related(Prefetch("images", queryset=images))
+    The listing's ``stall_cards()`` counts with a GROUP BY over every selected column and
+    prefetches the logo's renditions: for the home page's dozen stalls, a subquery per row
+    and a packed rendition column cost one query and no rendition objects.
+    """
+    from catalog import queries as catalog_queries
+    from catalog.models import Product
+    from producers.models import Stall
+
+    count = (
+        Product.objects.filter(producer_id=OuterRef("producer_id"), status=Product.Status.PUBLISHED)
+        .order_by()
+        .values("producer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Stall.objects.published()
+        .select_related("province", "logo")
+        .annotate(
+            product_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+            logo_rendition=catalog_queries.packed_rendition(OuterRef("logo_id"), catalog_queries.STALL_LOGO_RENDITION),
+        )
+    )
+
+
+def home_editorial(page) -> tuple[list, list]:
+    """The home page's live promotions and latest articles, their pictures' renditions attached.
+
+    Cached (cms.cache: any page change drops it) until the set of promotions on sale can change
+    by the clock alone: the end or expiry of one shown, or the start of the next one.
+    """
+    from .cache import DEFAULT_TIMEOUT, cached
+
+    def build():
+        now = timezone.now()
+        promotions = list(live_promotions(limit=HOME_PROMOTIONS, at=now, locale_id=page.locale_id))
+        articles = list(latest_articles(locale_id=page.locale_id))
+        attach_renditions(
+            [p.banner for p in promotions] + [a.cover for a in articles],
+            PROMOTION_CARD_RENDITION,
+            ARTICLE_CARD_RENDITION,
+        )
+        moments = [p.ends_at for p in promotions] + [p.expire_at for p in promotions if p.expire_at]
+        upcoming = _upcoming_start(now, page.locale_id)
+        if upcoming is not None:
+            moments.append(upcoming)
+        timeout = DEFAULT_TIMEOUT
+        if moments:
+            timeout = max(0, min(timeout, int((min(moments) - now).total_seconds())))
+        return (promotions, articles), timeout
+
+    return cached(f"home-editorial:{page.pk}", build)
+
+
+def _upcoming_start(now, locale_id):
+    from .promotions import upcoming_promotions
+
+    return upcoming_promotions(now).filter(locale_id=locale_id).values_list("starts_at", flat=True).first()
 
 
 def _order_subquery(model, page, column):

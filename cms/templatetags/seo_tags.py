@@ -52,24 +52,33 @@ def _alternates(request, page):
     # single language served there is nothing to look up.
     if len({root.language_code for root in Site.get_site_root_paths()}) < 2:
         return []
-    versions = (
-        Page.objects.filter(translation_key=page.translation_key)
-        .live()
-        .select_related("locale")
-        .only("url_path", "translation_key", "locale__language_code")
-        .order_by("locale__language_code")
-    )
-    found = []
-    for version in versions:
-        url = version.get_url(request)
-        if url:
-            found.append((version.locale.language_code, _absolute(request, url)))
+    found = [(code, _absolute(request, url)) for code, url in _translation_urls(request, page.translation_key)]
     if len(found) < 2:
         return []
     default = next((url for code, url in found if code == settings.LANGUAGE_CODE), None)
     if default:
         found.append(("x-default", default))
     return found
+
+
+def _translation_urls(request, translation_key):
+    """[(language code, URL)] of the live pages sharing ``translation_key``: one query, then
+    cached per host (cms.cache: any page change drops it)."""
+    from cms.cache import DEFAULT_TIMEOUT, cached
+
+    def build():
+        versions = (
+            Page.objects.filter(translation_key=translation_key)
+            .live()
+            .select_related("locale")
+            .only("url_path", "translation_key", "locale__language_code")
+            .order_by("locale__language_code")
+        )
+        urls = [(version.locale.language_code, version.get_url(request)) for version in versions]
+        return [(code, url) for code, url in urls if url], DEFAULT_TIMEOUT
+
+    host = request.get_host() if request is not None else ""
+    return cached(f"translations:{host}:{translation_key}", build)
 
 
 @register.simple_tag(takes_context=True)

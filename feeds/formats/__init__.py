@@ -12,12 +12,13 @@ import datetime
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import filepath_to_uri
 
 from ..models import FeedRunExclusion
 
@@ -89,6 +90,8 @@ class FeedContext:
 
     def __post_init__(self):
         self.base_url = (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://localhost").rstrip("/")
+        self._origin_only = urlsplit(self.base_url).path == ""
+        self._media_prefix = _media_prefix()
         # Reversed once in the default language (served without a prefix); slugs are
         # substituted per product, so 100,000 links cost no 100,000 reverse() calls.
         with translation.override(settings.LANGUAGE_CODE):
@@ -96,7 +99,13 @@ class FeedContext:
             self._stall_url = self.absolute(reverse("catalog:stall-detail", kwargs={"slug": _SLUG_MARK}))
 
     def absolute(self, url: str) -> str:
-        return url if url.startswith(("http://", "https://")) else urljoin(self.base_url + "/", url)
+        if url.startswith(("http://", "https://")):
+            return url
+        if self._origin_only and url.startswith("/") and not url.startswith("//") and "/." not in url:
+            # What urljoin gives for a plain absolute path on a bare origin, without its
+            # parsing: a feed asks this once or more per product.
+            return self.base_url + url
+        return urljoin(self.base_url + "/", url)
 
     def product_url(self, slug: str) -> str:
         return self._product_url.replace(_SLUG_MARK, slug)
@@ -105,6 +114,9 @@ class FeedContext:
         return self._stall_url.replace(_SLUG_MARK, slug) if slug else ""
 
     def image_url(self, name: str) -> str:
+        if self._media_prefix and "/." not in name and ":" not in name and not name.startswith(("/", ".")):
+            # FileSystemStorage.url() without its urljoin: the same URL for a stored name.
+            return self.absolute(self._media_prefix + filepath_to_uri(name))
         return self.absolute(default_storage.url(name))
 
     def category_path(self, category_id: int) -> list[str]:
@@ -155,3 +167,17 @@ def get_format(fmt: str):
     from . import csv_meta, google, json_feed
 
     return {"google": google, "csv": csv_meta, "json": json_feed}[fmt]
+
+
+def _media_prefix() -> str:
+    """The media URL prefix when files are on the local file system storage (else "")."""
+    from django.core.files.storage import FileSystemStorage
+    from django.utils.functional import empty
+
+    if default_storage._wrapped is empty:
+        default_storage._setup()
+    storage = default_storage._wrapped
+    if not isinstance(storage, FileSystemStorage):
+        return ""
+    prefix = storage.base_url or ""
+    return prefix if prefix.endswith("/") and ":" not in prefix else ""

@@ -24,9 +24,18 @@ target is missed: at 100,000 every page at least half its own throughput at 600 
 under 15 SQL queries, and served from the cache at >= 60 % of the minimal view; the mixed
 load without an error (a status other than 200/301/302/304, or a socket error).
 
+Then the large phase, when NATIONAL_BENCH_PRODUCTS (250000; 1000000 for the national size) is
+above NATIONAL_PRODUCTS: ``seed_scale`` tops the catalog up to it (timed), VACUUM ANALYZE, the
+six pages again with the page cache off, the searches of the mixed load one after another
+(uncached), the Google XML feed of every product in its own process (seconds, peak RSS) and
+the database's size. Targets there: each page at least half its throughput at
+NATIONAL_PRODUCTS and under 15 queries, search p99 under 200 ms, the feed under 120 s and
+the seed under 900 s per million products, the feed's peak RSS under 250 MB.
+
 Environment: BENCH_SECONDS (5 per URL), BENCH_CONNECTIONS (8), NATIONAL_PRODUCTS (100000),
-NATIONAL_STALLS (5000), NATIONAL_MIX_SECONDS (60), NATIONAL_RESULTS (JSON output path).
-Develop with small numbers: NATIONAL_PRODUCTS=5000 NATIONAL_STALLS=250 BENCH_SECONDS=2
+NATIONAL_STALLS (5000), NATIONAL_MIX_SECONDS (60), NATIONAL_BENCH_PRODUCTS (250000; 0 skips
+the large phase), NATIONAL_RESULTS (JSON output path). Develop with small numbers:
+NATIONAL_PRODUCTS=5000 NATIONAL_STALLS=250 NATIONAL_BENCH_PRODUCTS=10000 BENCH_SECONDS=2
 NATIONAL_MIX_SECONDS=10.
 """
 
@@ -586,6 +595,236 @@ def report_invalidations(invalidated, mix, checks):
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
 
 
+# --- the million-product phase (NATIONAL_BENCH_PRODUCTS) ----------------------------------
+# After the mixed load, the catalog grows again (seed_scale tops it up) and the six pages are
+# measured once more, against the phase above (same run, same machine: ratios, not absolute
+# req/s, are what compare). Also: the seed's time, search latency over several queries
+# uncached, the Google XML feed of every product (own process: time and peak RSS) and the
+# database's size.
+
+LARGE = int(os.environ.get("NATIONAL_BENCH_PRODUCTS", "250000"))
+LARGE_MIN_RATIO = 0.5  # each page at the large size: at least half its throughput at NATIONAL_PRODUCTS
+SEARCH_P99_MS = 200.0  # uncached, over the SEARCHES below, at the large size
+FEED_SECONDS_PER_MILLION = 120.0  # the Google XML feed of every product
+FEED_MAX_RSS_MB = 250.0
+SEED_SECONDS_PER_MILLION = 900.0
+
+SEARCH_SCRIPT = r"""
+-- One search of the list after another, each connection starting at its own place.
+local searches = @SEARCHES@
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+function init(args)
+  n = id * 7
+end
+function request()
+  n = n + 1
+  return wrk.format("GET", "/products/?q=" .. searches[n % #searches + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, '
+    .. '"p99_us": %d, "max_us": %d, "socket_errors": %d, "status_errors": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def seed_to(products):
+    """seed_scale up to ``products`` (then VACUUM ANALYZE); the seconds of each step."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("seed_scale", products=products, stalls=STALLS, stdout=run._devnull())
+    seeded = time.perf_counter() - started
+    print(f"  seed_scale --products {products} --stalls {STALLS}: {seeded:.1f} s", flush=True)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    vacuumed = time.perf_counter() - started
+    print(f"  VACUUM ANALYZE: {vacuumed:.1f} s", flush=True)
+    return {"seed_seconds": seeded, "vacuum_seconds": vacuumed}
+
+
+def search_latency(port, seconds):
+    """Every search of SEARCHES in turn, page cache off: requests per second and latency percentiles."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(SEARCH_SCRIPT.replace("@SEARCHES@", lua_list(quote_plus(q) for q in SEARCHES)))
+    try:
+        data = run.run_wrk(port, "/products/", script.name, seconds=seconds)
+    finally:
+        os.unlink(script.name)
+    duration = data["duration_us"] / 1e6
+    return {
+        "searches": len(SEARCHES),
+        "requests": data["requests"],
+        "rps": data["requests"] / duration,
+        "p50_ms": data["p50_us"] / 1000,
+        "p90_ms": data["p90_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "max_ms": data["max_us"] / 1000,
+        "errors": data["socket_errors"] + data["status_errors"],
+    }
+
+
+def feed_every_product():
+    """The Google XML feed of a partner every producer opted in to, exported in its own process."""
+    from feeds.models import Partner, ProducerOptIn
+    from producers.models import Producer
+    from tests.bench.feeds import export
+
+    partner, _ = Partner.objects.update_or_create(
+        slug="national-all", defaults={"name": "National bench", "active": True, "format_google": True}
+    )
+    have = set(partner.opt_ins.values_list("producer_id", flat=True))
+    ProducerOptIn.objects.bulk_create(
+        ProducerOptIn(partner=partner, producer_id=pk)
+        for pk in Producer.objects.values_list("pk", flat=True)
+        if pk not in have
+    )
+    # Fresh opt-in rows have no planner statistics: PostgreSQL would then start every chunk
+    # from the opt-ins and sort every product of the partner, seconds a chunk at 1,000,000.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {ProducerOptIn._meta.db_table}")
+    result = export(partner, "google")
+    print(
+        f"  Google XML feed: {result['items']:,} items in {result['seconds']:.1f} s, peak RSS "
+        f"{result['peak_rss_mb']:.0f} MB",
+        flush=True,
+    )
+    return result
+
+
+def database_size():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return cursor.fetchone()[0]
+
+
+def large_phase(picked, script):
+    """Grow to LARGE products and measure again: pages, searches, the feed, the database's size."""
+    from django.db import connections
+
+    print(f"Growing the catalog to {LARGE:,} products ...", flush=True)
+    grown = seed_to(LARGE)
+    pages = page_urls(picked, min(DEEP_PAGE, listing_pages()))
+    phase, _server, _port = measure_phase(f"{LARGE:,}", pages, script)
+    connections.close_all()
+    print(f"Measuring {LARGE:,}: searches, page cache off ...", flush=True)
+    port = run.free_port()
+    server = run.start_gunicorn(port, {"STOREFRONT_CACHE_SECONDS": "0"})
+    try:
+        run.warm_up(port, [(q, f"/products/?q={quote_plus(q)}") for q in SEARCHES])
+        searches = search_latency(port, max(10.0, 2 * run.SECONDS))
+    finally:
+        run.stop(server)
+    print(f"Measuring {LARGE:,}: the feed of every product ...", flush=True)
+    feed = feed_every_product()
+    size = database_size()
+    print(f"  database size: {size / 2**20:,.0f} MB", flush=True)
+    return {**phase, **grown, "products": LARGE, "searches": searches, "feed": feed, "database_bytes": size}
+
+
+def large_report(base, large):
+    """The large size against NATIONAL_PRODUCTS (same run): a table, then the checks."""
+    if large is None:
+        return []
+    if "error" in large:
+        return [(False, f"the {LARGE:,}-product phase did not finish: {large['error']}")]
+    small, big = f"{PRODUCTS // 1000}k", f"{LARGE // 1000}k"
+    print()
+    print(f"At {LARGE:,} products against {PRODUCTS:,} (page cache off; the same run, so ratios compare):")
+    header = (
+        f"{'page':<11} {small + ' r/s':>9} {big + ' r/s':>9} {'ratio':>5} {'norm':>5} "
+        f"{'q ' + small:>6} {'q ' + big:>7} {'p50 ' + big:>8} {'p99 ' + big:>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    min_base, min_large = base["uncached"]["minimal"]["rps"], large["uncached"]["minimal"]["rps"]
+    print(f"{'minimal':<11} {min_base:>9.0f} {min_large:>9.0f} {min_large / min_base:>5.2f}")
+    checks = []
+    rows = {}
+    for label in large["pages"]:
+        before, after = base["uncached"][label], large["uncached"][label]
+        row = {
+            "rps_base": before["rps"],
+            "rps_large": after["rps"],
+            "ratio": after["rps"] / before["rps"],
+            "ratio_vs_minimal": (after["rps"] / min_large) / (before["rps"] / min_base),
+            "queries_base": base["in_process"][label]["queries"],
+            "queries_large": large["in_process"][label]["queries"],
+            "p50_ms_large": after["p50_ms"],
+            "p99_ms_large": after["p99_ms"],
+        }
+        rows[label] = row
+        print(
+            f"{label:<11} {row['rps_base']:>9.1f} {row['rps_large']:>9.1f} {row['ratio']:>5.2f} "
+            f"{row['ratio_vs_minimal']:>5.2f} {row['queries_base']:>6} {row['queries_large']:>7} "
+            f"{row['p50_ms_large']:>8.1f} {row['p99_ms_large']:>8.1f}"
+        )
+        checks.append(
+            (
+                row["ratio"] >= LARGE_MIN_RATIO,
+                f"{label} at {big} {row['rps_large']:.1f} req/s uncached, {row['ratio']:.2f} of {small}'s "
+                f"{row['rps_base']:.1f} (target >= {LARGE_MIN_RATIO:.2f}; against the minimal view "
+                f"{row['ratio_vs_minimal']:.2f})",
+            )
+        )
+        checks.append(
+            (
+                row["queries_large"] < run.MAX_QUERIES,
+                f"{label} {row['queries_large']} queries at {big} (target < {run.MAX_QUERIES})",
+            )
+        )
+    large["rows"] = rows
+    searches, feed = large["searches"], large["feed"]
+    seed_target = SEED_SECONDS_PER_MILLION * LARGE / 1e6
+    feed_target = FEED_SECONDS_PER_MILLION * LARGE / 1e6
+    print(
+        f"Seed to {LARGE:,}: {large['seed_seconds']:.0f} s (then VACUUM ANALYZE {large['vacuum_seconds']:.0f} s); "
+        f"database {large['database_bytes'] / 2**20:,.0f} MB"
+    )
+    print(
+        f"Searches ({searches['searches']} queries in turn, uncached, {searches['requests']} requests): "
+        f"{searches['rps']:.1f} req/s, p50 {searches['p50_ms']:.0f} ms, p90 {searches['p90_ms']:.0f} ms, "
+        f"p99 {searches['p99_ms']:.0f} ms, max {searches['max_ms']:.0f} ms"
+    )
+    print(
+        f"Google XML feed: {feed['items']:,} items in {feed['seconds']:.1f} s ({feed['items_per_second']:,} items/s), "
+        f"peak RSS {feed['peak_rss_mb']:.0f} MB"
+    )
+    checks += [
+        (
+            large["seed_seconds"] < seed_target,
+            f"seed_scale to {LARGE:,} in {large['seed_seconds']:.0f} s (target < {seed_target:.0f} s)",
+        ),
+        (
+            searches["p99_ms"] < SEARCH_P99_MS and searches["errors"] == 0,
+            f"search p99 {searches['p99_ms']:.0f} ms uncached at {big}, {searches['errors']} errors "
+            f"(target < {SEARCH_P99_MS:.0f} ms)",
+        ),
+        (
+            feed["seconds"] < feed_target and feed["status"] == "succeeded",
+            f"Google XML feed of {feed['items']:,} products in {feed['seconds']:.1f} s, {feed['status']} "
+            f"(target < {feed_target:.0f} s)",
+        ),
+        (
+            feed["peak_rss_mb"] < FEED_MAX_RSS_MB,
+            f"Google XML feed peak RSS {feed['peak_rss_mb']:.0f} MB (target < {FEED_MAX_RSS_MB:.0f} MB)",
+        ),
+    ]
+    return checks
+
+
 # --- report ------------------------------------------------------------------------------
 
 
@@ -742,12 +981,27 @@ def main():
         large, server, port = measure_phase(f"{PRODUCTS:,}", large_pages, script.name, keep_cached_server=True)
         mix = mixed_load(server, port) if MIX_SECONDS > 0 else None
         invalidated = invalidations(port, large_pages)
+        run.stop(server)
+        server = None
+        large_run = None
+        if LARGE > PRODUCTS:
+            try:
+                large_run = large_phase(picked, script.name)
+            except (SystemExit, OSError) as exc:
+                # A page too slow to answer at the large size (gunicorn's 30 s timeout, a
+                # refused warm-up) fails that phase alone: the tables above are still reported.
+                print(f"The {LARGE:,}-product phase failed: {exc!r}", flush=True)
+                large_run = {"error": repr(exc)}
     finally:
         if server is not None:
             run.stop(server)
         os.unlink(script.name)
     rows, checks = report(small, large, mix)
     report_invalidations(invalidated, mix, checks)
+    large_checks = large_report(large, large_run)
+    for ok, text in large_checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {text}")
+    checks += large_checks
     load_after = os.getloadavg()
     data = {
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -764,6 +1018,8 @@ def main():
         "mixed_load": mix,
         "invalidations": invalidated,
         "phases": {"600": small, "large": large},
+        "large_products": LARGE,
+        "large_phase": large_run,
     }
     return run.finish(RESULTS, data, checks, started, f"; load average {load_before[0]:.2f} -> {load_after[0]:.2f}")
 

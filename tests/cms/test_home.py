@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -170,3 +171,68 @@ def test_home_page_queries_do_not_grow_with_the_carousel(client):
         home.save_revision().publish()
         counts[size] = _count(client, "/")
     assert counts[5] == counts[20], counts
+
+
+def _full_home():
+    """A home page with an editor's pick, a featured stall with a logo, a live promotion with
+    a banner, an upcoming one, and an article with a cover."""
+    images = ImageFactory.create_batch(2)
+    stall = StallFactory(name="Gian hàng được chọn", logo=images[1])
+    picked = ProductFactory(name="Trà Shan tuyết chọn", producer=stall.producer)
+    other = ProductFactory(name="Cà phê mới")
+    for product in (picked, other):
+        ProductImageFactory(product=product, image=images[0])
+    home = home_page()
+    HomeFeaturedProduct.objects.create(page=home, product=picked, sort_order=0)
+    HomeFeaturedStall.objects.create(page=home, stall=stall, sort_order=0)
+    index = promotion_index(home)
+    promotion(index, title="Đang giảm giá", products=[picked], banner=images[0], ends_in=datetime.timedelta(hours=2))
+    promotion(index, title="Sắp giảm giá", starts_in=datetime.timedelta(hours=1), ends_in=datetime.timedelta(days=3))
+    article(article_index(home), days_ago=1, title="Mùa chè Shan tuyết", cover=images[1])
+    return home
+
+
+def test_home_page_shows_picks_promotions_and_articles_in_at_most_eight_queries(
+    client, settings, django_assert_max_num_queries
+):
+    settings.STOREFRONT_CACHE_SECONDS = 0  # what a render costs, not a page-cache hit
+    _full_home()
+    for _ in range(2):  # the first visits make the renditions and fill the menu, settings and offers
+        client.get("/")
+    with django_assert_max_num_queries(8):
+        response = client.get("/")
+    content = response.content.decode()
+    assert [p.name for p in response.context["featured_products"]] == ["Trà Shan tuyết chọn"]
+    assert "Gian hàng được chọn" in content and "1 sản phẩm" in content
+    assert "Đang giảm giá" in content and "Mùa chè Shan tuyết" in content
+    # Banner, cover, logo and product photo as renditions, never the original upload.
+    assert content.count(".webp") >= 4 and "original_images" not in content
+
+
+def test_home_page_promotions_follow_the_clock_and_new_articles_show_at_once(client, settings):
+    settings.STOREFRONT_CACHE_SECONDS = 0
+    home = _full_home()
+    content = client.get("/").content.decode()
+    assert "Đang giảm giá" in content and "Sắp giảm giá" not in content
+    # Cached, yet the upcoming campaign shows as soon as it starts ...
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1, minutes=1), tick=False):
+        content = client.get("/").content.decode()
+        assert "Đang giảm giá" in content and "Sắp giảm giá" in content
+    # ... and the running one goes when it ends.
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2, minutes=1), tick=False):
+        content = client.get("/").content.decode()
+        assert "Đang giảm giá" not in content and "Sắp giảm giá" in content
+    index = ArticleIndexPage.objects.child_of(home).get()
+    article(index, days_ago=0, title="Tin mới đăng")
+    assert "Tin mới đăng" in client.get("/").content.decode()
+
+
+def test_a_view_restriction_added_later_is_enforced_on_the_next_request(client, settings):
+    from wagtail.models import PageViewRestriction
+
+    settings.STOREFRONT_CACHE_SECONDS = 0
+    home = _full_home()
+    assert client.get("/").status_code == 200
+    PageViewRestriction.objects.create(page=home, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/")
+    assert response.status_code == 302 and "login" in response["Location"]
