@@ -197,13 +197,14 @@ def publish_application(app) -> dict:
 
 def _counters_changed(product_ids) -> None:
     """A conditional UPDATE bypassed save() and its signals: the feeds' entries and the cached
-    pages (cards show the counters) are told here, as for any other product change."""
-    from ocop_market.page_cache import storefront_changed
+    pages are told here. Only the pages that show these products' cards or pages: no listing is
+    filtered or sorted by rating or sold count, so none changes membership or order."""
+    from ocop_market.page_tags import products_changed
 
     from .changes import entries_changed
 
     entries_changed(product_ids=list(product_ids))
-    storefront_changed()
+    products_changed(product_ids, kind="counters")
 
 
 def product_sold_add(*, quantities: dict[int, int]) -> None:
@@ -255,7 +256,7 @@ def sold_counts_rebuild() -> int:
             if product.sold_count != wanted:
                 Product.objects.filter(pk=product.pk).update(sold_count=wanted)
                 changed += 1
-        if changed:
+        if changed:  # a repair of many products at once: every page
             from ocop_market.page_cache import storefront_changed
 
             storefront_changed()

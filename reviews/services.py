@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import product_lock, product_rating_set
-from ocop_market.page_cache import storefront_changed
+from ocop_market.page_tags import products_changed
 from ocop_market.phone import normalize_vn_phone
 from orders.models import FulfilmentGroup, OrderLine
 
@@ -169,7 +169,7 @@ def review_reply(*, review: Review, text: str, actor) -> Review:
         review.replied_at = timezone.now()
         review.replied_by = actor
         review.save(update_fields=["reply", "replied_at", "replied_by", "updated_at"])
-        storefront_changed()  # the answer shows on the product's page
+        products_changed([review.product_id], kind="review answer")  # it shows on the product's page
     return review
 
 

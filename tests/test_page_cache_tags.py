@@ -337,3 +337,24 @@ def test_a_change_counts_the_pages_it_dropped(shop):
     shop["pia"].price = 1000
     shop["pia"].save()
     assert page_tags.counts["product"] == 1  # its own page; the tea pages stay
+
+
+def test_a_rating_or_sold_count_change_drops_only_the_pages_showing_the_product(shop):
+    """The counters change by conditional UPDATEs (no signal): their services name the product."""
+    from catalog import services
+
+    pia, tra_sen = shop["pia"], shop["tra_sen"]
+    untouched = [tra_sen.get_absolute_url(), shop["chu_tu"].get_absolute_url(), "/products/?category=tra"]
+    touched = [pia.get_absolute_url(), "/products/", shop["co_ba"].get_absolute_url()]
+    for url in untouched + touched:
+        served(url)
+    services.product_rating_set(product_id=pia.pk, average=4.5, count=2)
+    for url in touched:
+        state, html = served(url)
+        assert state == "miss" and "4,5" in html, url
+    for url in untouched:
+        assert served(url)[0] == "hit", url
+    services.product_sold_add(quantities={pia.pk: 3})
+    state, html = served(pia.get_absolute_url())
+    assert state == "miss" and "Đã bán 3" in html
+    assert served(tra_sen.get_absolute_url())[0] == "hit"
