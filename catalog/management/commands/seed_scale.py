@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from catalog.models import OcopCertificate, Product, ProductImage
 from feeds.management.commands import bench_catalog
-from ocop_market.text import fold
+from ocop_market.text import fold, title_words
 from producers.models import Producer, Province, Stall
 
 CHUNK = 100_000  # products per INSERT … SELECT: progress shows, and each statement stays short
@@ -154,6 +154,8 @@ class Command(BaseCommand):
             "short": SHORT,
             "folded_short": fold(SHORT),
             "categories": [c.pk for c in categories],
+            "title_names": [title_words(name) for name in bench_catalog.NAMES],
+            "title_categories": [title_words(str(c)) or " " for c in categories],
             "producers": [s.producer_id for s in stalls],
             "provinces": [s.province_id for s in stalls],
             "stall_text": [fold(f"{s.name} {s.legal_name}") for s in stalls],
@@ -237,6 +239,11 @@ PRODUCT_COLUMNS = {
     "search_text": (
         "(%(folded_names)s::text[])[g.i %% cardinality(%(folded_names)s::text[]) + 1] || ' ' || g.i"
         " || ' ' || %(folded_short)s || ' ' || s.stall_text"
+    ),
+    # Product.search_title: the name's words (the number last) | the category's words.
+    "search_title": (
+        "(%(title_names)s::text[])[g.i %% cardinality(%(title_names)s::text[]) + 1] || g.i || ' |'"
+        " || (%(title_categories)s::text[])[g.i %% cardinality(%(categories)s::bigint[]) + 1]"
     ),
     "feed_changed_at": "%(now)s",
     "created_at": "%(now)s",
