@@ -1,4 +1,6 @@
-"""Lighthouse's four mobile scores of the storefront: home, listing, a product, a stall.
+"""Lighthouse's four mobile scores of the storefront (home, listing, a product, a stall) and of
+the screens a household opens before it has an account (registration, login) in Vietnamese,
+Khmer and English.
 
     make lighthouse                 # or: .venv/bin/python tests/lighthouse.py [BASE_URL]
 
@@ -47,12 +49,18 @@ def first_link(base, path, pattern):
 
 
 def pages(base):
-    return {
+    storefront = {
         "home": "/",
         "listing": "/products/",
         "product": first_link(base, "/products/", r"/products/[^/?]+/"),
         "stall": first_link(base, "/stalls/", r"/stalls/[^/?]+/"),
     }
+    household = {
+        f"{screen}-{language or 'vi'}": f"{'/' + language if language else ''}/{path}/"
+        for screen, path in (("register", "dang-ky"), ("login", "dang-nhap"))
+        for language in ("", "km", "en")
+    }
+    return storefront | household
 
 
 def lighthouse(url, name):
