@@ -33,6 +33,19 @@ HOUSEHOLD_SOURCES = [
     "traceability/forms.py",
     "traceability/views.py",
     "ocop_market/templatetags/household.py",
+    # the buyer's account (sign in by a texted code, her orders, saved addresses)
+    "orders/templates/orders/account/*.html",
+    "orders/buyer_views.py",
+    "orders/buyer_accounts.py",
+    # reviews: the buyer's form and list, the product page's block, the stall's answers
+    "reviews/templates/reviews/[!m]*.html",  # not moderation.html (officers and editors)
+    "reviews/templates/reviews/_*.html",
+    "reviews/forms.py",
+    "reviews/views.py",
+    "reviews/services.py",
+    # delivery estimates and the stars and "sold" counts on product cards
+    "producers/delivery.py",
+    "catalog/templatetags/storefront.py",
 ]
 
 # The catalogues that hold those strings.

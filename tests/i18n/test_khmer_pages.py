@@ -11,11 +11,14 @@ import re
 import pytest
 from django.apps import apps
 from django.db import models
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from lxml import html as lxml_html
+from wagtail.fields import StreamField
 
+from onboarding import receipt
 from onboarding.household_views import ALL_STEPS
 from tests.factories.catalog import ProductFactory
+from tests.factories.cms import home_page
 from tests.factories.onboarding import complete_application
 from tests.factories.producers import StallFactory, UserFactory
 from tests.factories.traceability import published_batch
@@ -37,14 +40,18 @@ ALLOWED_PHRASES = [
     "QĐ-UBND",
     "Nguyễn Văn An",
     "NGUYEN VAN AN",
-    "banh pia, ca phe",
+    # the search box's examples, each alone: a synonym stored as "ca phe" is taken out first
+    "banh pia",
+    "ca phe",
 ]
 # Latin letters with a diacritic (Vietnamese: ă, ơ, ư, đ, ạ, ế …), not signs such as ×.
 VIETNAMESE_LETTER = re.compile(r"[À-ÖØ-öø-ɏḀ-ỿ]")
 # A word of two Latin letters or more; codes with digits (L2025-07, GS1, A5) are not words.
 LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z']+(?![A-Za-z0-9])")
 READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
-CONTENT_APPS = ("catalog", "producers", "onboarding", "orders", "traceability", "cms", "wagtailcore", "wagtailimages")
+CONTENT_APPS = (
+    "catalog", "producers", "onboarding", "orders", "traceability", "cms", "reviews", "wagtailcore", "wagtailimages",
+)  # fmt: skip
 
 
 def stored_text() -> list[str]:
@@ -55,6 +62,12 @@ def stored_text() -> list[str]:
     found = {part.strip() for _code, label in bank_choices() for part in (label, *label.split(" – "))}
     content_models = [model for app in CONTENT_APPS for model in apps.get_app_config(app).get_models()]
     for model in [*content_models, apps.get_model("auth", "User")]:
+        # A Wagtail page's body (a policy page's articles) is what an editor wrote, like a product's.
+        for field in [f.name for f in model._meta.concrete_fields if isinstance(f, StreamField)]:
+            for obj in model.objects.all():
+                rendered = str(getattr(obj, field))
+                if rendered.strip():
+                    found.update(lxml_html.fromstring(f"<div>{rendered}</div>").itertext())
         fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
         if not fields:
             continue
@@ -119,20 +132,22 @@ def assert_khmer(response, content):
 
 
 @pytest.fixture
-def world(commune, officer):
-    """A household with a stall on sale, an application in progress, a batch, an order; and a buyer's cart."""
+def world(commune, officer, editor):
+    """A household with a stall on sale, an application in progress, a batch, a delivered order
+    with one product reviewed (published, answered by the stall) and one still to review; the
+    policy pages; and a buyer's cart."""
     household = UserFactory(groups=["Farmer"], first_name="Sóc", last_name="Thạch")
     stall = StallFactory(name="Gian hàng Thạch Sóc", shipping_fee=30000, free_shipping_over=500000)
     stall.producer.owner = household
     stall.producer.save()
     product = ProductFactory(producer=stall.producer, name="Mắm bò hóc", price=150000, stock=10)
-    ProductFactory(producer=stall.producer, name="Đường thốt nốt", price=80000, stock=5)
+    second = ProductFactory(producer=stall.producer, name="Đường thốt nốt", price=80000, stock=5)
     application = complete_application(household=household, created_by=household, commune=commune, officer=officer)
     batch = published_batch(product=product, code="TT-01")
     from orders.services import place_order
 
     order = place_order(
-        {product.pk: 2},
+        {product.pk: 2, second.pk: 1},
         {
             "buyer_name": "Trần Thị Bình",
             "buyer_phone": "+84912345678",
@@ -144,6 +159,22 @@ def world(commune, officer):
             "payment_method": "cod",
         },
     )
+    from orders.models import FulfilmentGroup
+    from orders.services import set_group_status
+    from reviews import services as reviews
+
+    group = order.groups.get(stall=stall)
+    set_group_status(group, to=FulfilmentGroup.Status.PREPARING)
+    set_group_status(group, to=FulfilmentGroup.Status.SHIPPED, tracking_number="VN123456789")
+    set_group_status(group, to=FulfilmentGroup.Status.DELIVERED)
+    reviewed = group.lines.get(product=product)
+    review = reviews.review_submit(line=reviewed, rating=4, text="Mắm ngon, đóng gói kỹ.", author_name="Bình")
+    reviews.review_moderate(review=review, approve=True, actor=editor)
+    reviews.review_reply(review=review, text="Cảm ơn chị Bình!", actor=household)
+
+    from cms import demo
+
+    policies = demo._legal_pages(home_page(), demo.Result())
     return {
         "household": household,
         "stall": stall,
@@ -151,7 +182,10 @@ def world(commune, officer):
         "application": application,
         "batch": batch,
         "order": order,
-        "group": order.groups.get(stall=stall),
+        "group": group,
+        "reviewed_line": reviewed,
+        "line_to_review": group.lines.get(product=second),
+        "policy": policies.get_children().live().first(),
     }
 
 
@@ -174,6 +208,7 @@ def household_pages(w):
         "/km/lo-hang/",
         "/km/lo-hang/moi/",
         f"/km/lo-hang/{w['batch'].pk}/",
+        "/km/gian-hang-cua-toi/danh-gia/",
     ]
     return pages
 
@@ -192,6 +227,14 @@ def anonymous_pages(w):
         "/km/tra-cuu-don-hang/",
         f"/km/don-hang/{w['order'].access_token}/",
         f"/km/truy-xuat/{w['batch'].trace_code}/",
+        # the order page of a delivered line: its review form, and the one already reviewed
+        in_khmer(reverse("reviews:write", args=[w["order"].access_token, w["line_to_review"].pk])),
+        in_khmer(reverse("reviews:write", args=[w["order"].access_token, w["reviewed_line"].pk])),
+        # a policy page (its articles are the editors' content) and the buyer's sign-in
+        f"/km{w['policy'].url}",
+        "/km/tai-khoan/dang-nhap/",
+        # the status page the printed receipt's QR code opens
+        in_khmer(reverse("onboarding:status", args=[receipt.status_token(w["application"])])),
     ]
 
 
@@ -217,6 +260,52 @@ def test_the_storefront_a_buyer_walks_through_is_in_khmer(client, world):
             raise AssertionError(f"{url}: {error}") from None
 
 
+def test_a_search_without_results_offers_help_in_khmer(client, world):
+    """A typo is corrected ("did you mean"), else categories are offered: both in Khmer. What the
+    buyer typed, and the product name the correction quotes, are shown as written."""
+    for typed, expected in (("mam bo hox", "តើអ្នកចង់និយាយថា"), ("zzqx", "មើលក្នុងប្រភេទទាំងនេះ")):
+        response = client.get("/km/products/", {"q": typed})
+        words = typed.split()
+        # the suggestion is the typed query corrected, or some of its words
+        typed_parts = [" ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i, -1)]
+        body = assert_khmer(response, ["mắm bò hóc", *typed_parts, *stored_text()])
+        assert expected in body, typed
+
+
+def test_the_buyer_signs_in_and_sees_her_account_in_khmer(client, world, notify_outbox, monkeypatch):
+    """The code page, the account (her orders, her reviews, a saved address) and the checkout
+    with her saved addresses: all in Khmer."""
+    from ocop_market.notify import send_now
+    from orders import buyer_accounts
+
+    monkeypatch.setattr(buyer_accounts, "notify_on_commit", send_now)
+    order = world["order"]
+    client.post("/km/tai-khoan/dang-nhap/", {"phone": "0912 345 678"})
+    content = stored_text()
+    assert_khmer(client.get("/km/tai-khoan/nhap-ma/"), content)
+    code = re.search(r"\b(\d{6})\b", notify_outbox[-1].body).group(1)
+    assert client.post("/km/tai-khoan/nhap-ma/", {"code": code}).status_code == 302
+    account = buyer_accounts.current_buyer(type("R", (), {"session": client.session})())
+    buyer_accounts.buyer_address_save(
+        account=account,
+        data={
+            "buyer_name": order.buyer_name,
+            "buyer_phone": order.buyer_phone,
+            "province": order.province,
+            "commune": order.commune,
+            "street_address": order.street_address,
+        },
+    )
+    client.post("/km/gio-hang/", {"product": world["product"].pk, "quantity": 1})
+    content = stored_text()
+    for url in ("/km/tai-khoan/", "/km/thanh-toan/"):
+        try:
+            body = assert_khmer(client.get(url), content)
+        except AssertionError as error:
+            raise AssertionError(f"{url}: {error}") from None
+    assert "ការវាយតម្លៃរបស់ខ្ញុំ" in body or url == "/km/thanh-toan/"
+
+
 def test_the_wagtail_home_page_renders_under_km_with_khmer_menus_and_vietnamese_content(client, world):
     response = client.get("/km/")
     body = assert_khmer(response, stored_text())
@@ -229,3 +318,23 @@ def test_the_checks_would_catch_vietnamese_and_english_interface_text():
     assert len(leftovers(page, [])) == 2
     assert leftovers(page, ["Giỏ hàng", "Add to cart"]) == []
     assert leftovers('<p lang="vi">Tiếng Việt</p><p translate="no">Mắm bò hóc</p>', []) == []
+
+
+def test_the_new_storefront_parts_are_on_the_pages_checked(client, world):
+    """The pages above do show what they are listed for (so a passing check means something)."""
+    expected = {
+        in_khmer(world["product"].get_absolute_url()): ["ការវាយតម្លៃរបស់អ្នកទិញ", "ការដឹកជញ្ជូនប៉ាន់ស្មាន", "បានលក់"],
+        f"/km/don-hang/{world['order'].access_token}/": ["វាយតម្លៃផលិតផលនេះ", "មើលការវាយតម្លៃរបស់អ្នក"],
+        in_khmer(reverse("reviews:write", args=[world["order"].access_token, world["line_to_review"].pk])): [
+            "ផ្ញើការវាយតម្លៃ"
+        ],
+        f"/km{world['policy'].url}": ["មានសុពលភាពចាប់ពី", "គោលការណ៍ផ្សេងទៀត"],
+        "/km/tai-khoan/dang-nhap/": ["ចូលដើម្បីមើលការបញ្ជាទិញរបស់អ្នក", "ផ្ញើលេខកូដមកខ្ញុំ"],
+    }
+    for url, texts in expected.items():
+        body = client.get(url).content.decode()
+        for text in texts:
+            assert text in body, (url, text)
+    client.force_login(world["household"])
+    body = client.get("/km/gian-hang-cua-toi/danh-gia/").content.decode()
+    assert "ការវាយតម្លៃលើតូបរបស់ខ្ញុំ" in body
