@@ -29,6 +29,7 @@ class CmsConfig(AppConfig):
         post_save.connect(
             promotions.index_workflow_saved, sender=PromotionIndexPage, dispatch_uid="cms_promotion_workflow"
         )
+        _external_link_field_accepts_a_missing_url()
 
     def _connect_cache_invalidation(self):
         """Any change to pages, site settings, categories or view restrictions drops the cached reference data."""
@@ -49,3 +50,19 @@ class CmsConfig(AppConfig):
         for model in (SiteSettings, Category, PageViewRestriction):
             post_save.connect(cache.bump, sender=model, dispatch_uid=f"cms_cache_save_{model.__name__}")
             post_delete.connect(cache.bump, sender=model, dispatch_uid=f"cms_cache_delete_{model.__name__}")
+
+
+def _external_link_field_accepts_a_missing_url():
+    """Wagtail 8.0's link chooser answers 500 to a POST without its ``url`` field (its field calls
+    ``None.startswith``); a missing URL is an empty one, which the form reports as required."""
+    from wagtail.admin.forms.choosers import URLOrAbsolutePathField
+
+    to_python = URLOrAbsolutePathField.to_python
+    if getattr(to_python, "accepts_none", False):
+        return
+
+    def to_python_or_empty(self, value):
+        return to_python(self, "" if value is None else value)
+
+    to_python_or_empty.accepts_none = True
+    URLOrAbsolutePathField.to_python = to_python_or_empty

@@ -79,3 +79,6 @@ def test_admin_forms_posted_without_their_fields_do_not_fail(client, django_user
     assert client.post("/admin/redirects/import/process/", {"q": "a"}).status_code == 400
     # Refused as Wagtail refuses (a redirect to the dashboard with a message), not a 500.
     assert client.post("/admin/snippets/choose/feeds/partner/create/", {"q": "a"}).status_code in (302, 403)
+    # The link chooser without its URL field: the form says the URL is needed.
+    response = client.post("/admin/choose-external-link/", {})
+    assert response.status_code == 200 and "url" in response.json()["html"]

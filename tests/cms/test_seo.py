@@ -73,8 +73,10 @@ def test_sitemap_index_lists_every_section(client, home):
     assert locs(response) == [
         "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-products-vi.xml",
+        "http://testserver/sitemap-products-km.xml",
         "http://testserver/sitemap-products-en.xml",
         "http://testserver/sitemap-stalls-vi.xml",
+        "http://testserver/sitemap-stalls-km.xml",
         "http://testserver/sitemap-stalls-en.xml",
     ]
 

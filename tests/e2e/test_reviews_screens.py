@@ -37,9 +37,7 @@ def _deliver(group):
 @pytest.fixture
 def reviewed():
     from onboarding.uploads import clean_image
-    from producers.roles import apply_roles
 
-    apply_roles()
     lam_dong = ProvinceFactory(code="68", name="Tỉnh Lâm Đồng", short_name="Lâm Đồng", slug="lam-dong")
     stall = StallFactory(name="HTX Cà phê Cầu Đất", province=lam_dong, commune=CommuneFactory(province=lam_dong))
     image = ImageFactory(file=ImageFile(io.BytesIO(_jpeg("#5b3a29")), name="caphe.jpg"))
