@@ -249,7 +249,8 @@ def test_home_lists_state_and_officer_comments(client, household, application, o
     for _ in range(3):
         ApplicationFactory(household=household, created_by=household)
     client.force_login(household)
-    with django_assert_max_num_queries(15):
+    # 16 with a cold cache: the footer's policy links are one query, then cached for every page.
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("onboarding:home")).content.decode()
     assert "Kể thêm về đàn ong" in page
     assert application.get_state_display() in page
