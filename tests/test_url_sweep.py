@@ -473,4 +473,5 @@ def test_bulk_action_and_admin_api_sweep(client, admin_world, who):
             reverse("wagtail_bulk_action", args=["catalog", "product", "delete"]) + f"?id={product.pk}"
         )
         assert response.status_code == 200 and product.name in response.content.decode()
-    assert len([url for _key, url, _status in seen if "/bulk/" in url]) == 2 * 21  # 21 actions, each for one and for all
+    # 21 bulk actions, each tried for one object and for "all".
+    assert len([url for _key, url, _status in seen if "/bulk/" in url]) == 2 * 21
