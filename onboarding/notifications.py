@@ -137,11 +137,15 @@ def notify_transition(app, actor, from_state, to_state, *, comment: str = "") ->
         return []
     created = []
     officer_phone = _officer_phone(app)
-    # Stored in the site's default language: notifications are read by farmers first. The short
-    # text (what an SMS carries) is in the household's own language.
-    with translation.override(settings.LANGUAGE_CODE):
-        url = reverse("onboarding:detail", kwargs={"pk": app.pk})
-        for user, for_household in recipients(app, actor, to_state):
+    from .receipt import household_language
+
+    household_language = household_language(app)
+    # Stored in the reader's language: the household's own (a Khmer household reads Khmer, and its
+    # link opens the Khmer screens), the site's default for officers. The officer's comment stays
+    # as it was typed.
+    for user, for_household in recipients(app, actor, to_state):
+        with translation.override(household_language if for_household else settings.LANGUAGE_CODE):
+            url = reverse("onboarding:detail", kwargs={"pk": app.pk})
             title = _titles(app, to_state, for_household)
             body = comment
             if to_state == S.SUBMITTED and actor.pk != app.household_id and for_household:
@@ -151,6 +155,8 @@ def notify_transition(app, actor, from_state, to_state, *, comment: str = "") ->
             else:
                 short = _short_for_officer(app, to_state)
             created.append(_send(user, app, title, body, url, short, _phone_of(user, app, for_household), to_state))
+    with translation.override(settings.LANGUAGE_CODE):
+        url = reverse("onboarding:detail", kwargs={"pk": app.pk})
         relaying = officers_relaying(app, actor)
         if relaying:
             household = full_name_of(app)
