@@ -8,6 +8,7 @@ Without BASE_URL it builds the seeded demo in its own SQLite file (tests/.lighth
 and serves it with gunicorn, DEBUG off, as tests/bench/run.py does; with one it audits that
 server. Lighthouse comes from npm (``npx lighthouse``, fetched on first use: this is not part
 of the test suite) and drives Debian's Chromium (CHROME_PATH, /usr/bin/chromium by default).
+LIGHTHOUSE_PAGES (e.g. ``stall,register-km``) audits some of the pages only.
 Prints performance, accessibility, best practices and SEO for each page with every audit that
 cost points, writes the reports to artifacts/lighthouse/, and exits 1 when a score is under
 LIGHTHOUSE_MIN (1.0).
@@ -76,7 +77,12 @@ def lighthouse(url, name):
         f"--output-path={report}",
         f"--chrome-flags={CHROME_FLAGS}",
     ]
-    subprocess.run(cmd, check=True, env=env)  # noqa: S603 (fixed arguments)
+    # Lighthouse itself asks to be run again after a failed trace (NO_NAVSTART on a loaded
+    # machine): one more try before giving up.
+    for attempt in (1, 2):
+        done = subprocess.run(cmd, check=attempt == 2, env=env)  # noqa: S603 (fixed arguments)
+        if done.returncode == 0:
+            break
     return json.loads(report.read_text(encoding="utf-8"))
 
 
@@ -93,7 +99,10 @@ def lost_points(result, category):
 
 def audit(base):
     rows = []
+    wanted = {name for name in os.environ.get("LIGHTHOUSE_PAGES", "").split(",") if name}
     for name, path in pages(base).items():
+        if wanted and name not in wanted:
+            continue
         result = lighthouse(base + path, name)
         scores = {c: result["categories"][c]["score"] for c in CATEGORIES}
         rows.append((name, path, scores))
@@ -134,7 +143,14 @@ def main():
             rows = audit(base)
         finally:
             stop(server)
-    low = [(name, c, s) for name, _, scores in rows for c, s in scores.items() if s < MINIMUM]
+    # Registration and login are kept out of search engines on purpose (noindex), which
+    # Lighthouse's SEO score counts against them: their SEO is reported, not required.
+    low = [
+        (name, c, s)
+        for name, _, scores in rows
+        for c, s in scores.items()
+        if s < MINIMUM and not (c == "seo" and name.startswith(("register-", "login-")))
+    ]
     for name, category, score in low:
         print(f"below {MINIMUM:.2f}: {name} {category} {score:.2f}")
     sys.exit(1 if low else 0)
