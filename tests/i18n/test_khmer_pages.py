@@ -20,7 +20,7 @@ from onboarding.household_views import ALL_STEPS
 from tests.factories.catalog import ProductFactory
 from tests.factories.cms import home_page
 from tests.factories.onboarding import complete_application
-from tests.factories.producers import StallFactory, UserFactory
+from tests.factories.producers import CommuneFactory, ProvinceFactory, StallFactory, UserFactory
 from tests.factories.traceability import published_batch
 
 pytestmark = pytest.mark.django_db
@@ -54,12 +54,16 @@ CONTENT_APPS = (
 )  # fmt: skip
 
 
-def stored_text() -> list[str]:
+def stored_text(world=None) -> list[str]:
     """Every string in the database (what producers, buyers and editors wrote, the administrative
-    units), and the banks' names: proper names, shown as they are."""
+    units), the banks' names, and the neighbouring provinces the stall's delivery estimate names
+    (from producers/data): proper names, shown as they are."""
     from producers.banks import bank_choices
+    from producers.delivery import neighbour_names
 
     found = {part.strip() for _code, label in bank_choices() for part in (label, *label.split(" – "))}
+    if world is not None:
+        found.add(", ".join(neighbour_names(world["stall"].province_id)))
     content_models = [model for app in CONTENT_APPS for model in apps.get_app_config(app).get_models()]
     for model in [*content_models, apps.get_model("auth", "User")]:
         # A Wagtail page's body (a policy page's articles) is what an editor wrote, like a product's.
@@ -137,7 +141,15 @@ def world(commune, officer, editor):
     with one product reviewed (published, answered by the stall) and one still to review; the
     policy pages; and a buyer's cart."""
     household = UserFactory(groups=["Farmer"], first_name="Sóc", last_name="Thạch")
-    stall = StallFactory(name="Gian hàng Thạch Sóc", shipping_fee=30000, free_shipping_over=500000)
+    # In Cần Thơ: the product page's delivery estimate names its neighbouring provinces.
+    can_tho = ProvinceFactory(code="92", name="Thành phố Cần Thơ", short_name="Cần Thơ", slug="can-tho")
+    stall = StallFactory(
+        name="Gian hàng Thạch Sóc",
+        shipping_fee=30000,
+        free_shipping_over=500000,
+        province=can_tho,
+        commune=CommuneFactory(province=can_tho),
+    )
     stall.producer.owner = household
     stall.producer.save()
     product = ProductFactory(producer=stall.producer, name="Mắm bò hóc", price=150000, stock=10)
@@ -240,7 +252,7 @@ def anonymous_pages(w):
 
 def test_every_household_screen_is_in_khmer(client, world):
     client.force_login(world["household"])
-    content = stored_text()
+    content = stored_text(world)
     for url in household_pages(world):
         response = client.get(url)
         try:
@@ -251,7 +263,7 @@ def test_every_household_screen_is_in_khmer(client, world):
 
 def test_the_storefront_a_buyer_walks_through_is_in_khmer(client, world):
     client.post("/km/gio-hang/", {"product": world["product"].pk, "quantity": 1})
-    content = stored_text()
+    content = stored_text(world)
     for url in anonymous_pages(world):
         response = client.get(url)
         try:
@@ -281,7 +293,7 @@ def test_the_buyer_signs_in_and_sees_her_account_in_khmer(client, world, notify_
     monkeypatch.setattr(buyer_accounts, "notify_on_commit", send_now)
     order = world["order"]
     client.post("/km/tai-khoan/dang-nhap/", {"phone": "0912 345 678"})
-    content = stored_text()
+    content = stored_text(world)
     assert_khmer(client.get("/km/tai-khoan/nhap-ma/"), content)
     code = re.search(r"\b(\d{6})\b", notify_outbox[-1].body).group(1)
     assert client.post("/km/tai-khoan/nhap-ma/", {"code": code}).status_code == 302
@@ -297,7 +309,7 @@ def test_the_buyer_signs_in_and_sees_her_account_in_khmer(client, world, notify_
         },
     )
     client.post("/km/gio-hang/", {"product": world["product"].pk, "quantity": 1})
-    content = stored_text()
+    content = stored_text(world)
     for url in ("/km/tai-khoan/", "/km/thanh-toan/"):
         try:
             body = assert_khmer(client.get(url), content)
