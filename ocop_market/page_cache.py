@@ -350,7 +350,8 @@ class _Collapsing:
             if hit is not None:
                 return hit, generation
             if cache.get(f"{key}:rendering") is None:
-                break
+                # Done meanwhile: stored between the two reads, or not storable.
+                return lookup()
         return None, generation if generation is not None else _generation.current()
 
 
