@@ -19,20 +19,13 @@ from tests.factories.producers import UserFactory
 from .conftest import deliver
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # Serialized: the roles the data migrations made come back after each test's flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="Needs PostgreSQL (row locks between real connections); run with DATABASE_URL=postgres://…",
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    # An earlier transactional test may have flushed the groups the data migration made.
-    from producers.roles import apply_roles
-
-    apply_roles()
 
 
 def run_parallel(jobs):
