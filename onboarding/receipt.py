@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-import qrcode
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -37,6 +36,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
 
 from catalog.money import format_vnd
+from ocop_market.pdf_qr import draw_qr
 
 from .models import Application
 
@@ -217,31 +217,6 @@ def receipt_for(app: Application, *, officer, language: str | None = None) -> Re
         url=status_url(app, language),
         language=language,
     )
-
-
-def draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
-    """A QR code with its lower-left corner at (x, y), quiet zone included, drawn as vectors."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    n = len(matrix)
-    module = size / n
-    pdf.setFillColorRGB(1, 1, 1)
-    pdf.rect(x, y, size, size, stroke=0, fill=1)
-    pdf.setFillColorRGB(0, 0, 0)
-    path = pdf.beginPath()
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                path.rect(x + start * module, y + size - (r + 1) * module, (c - start) * module + 0.01, module + 0.01)
-            else:
-                c += 1
-    pdf.drawPath(path, stroke=0, fill=1)
 
 
 def _labelled(label: str, value: str) -> str:

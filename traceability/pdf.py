@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from .vietqr import qr_matrix
+from ocop_market.pdf_qr import draw_qr
 
 DEFAULT_FONTS = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
@@ -84,29 +84,6 @@ def _fonts() -> Fonts:
             pdfmetrics.registerFont(TTFont("TraceSans-Bold", bold))
             return Fonts("TraceSans", "TraceSans-Bold", True)
     return Fonts("Helvetica", "Helvetica-Bold", False)
-
-
-def draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
-    """A QR code with its lower-left corner at (x, y), ``size`` points wide, quiet zone included."""
-    matrix = qr_matrix(data, border=4)
-    n = len(matrix)
-    module = size / n
-    pdf.setFillColorRGB(1, 1, 1)
-    pdf.rect(x, y, size, size, stroke=0, fill=1)
-    pdf.setFillColorRGB(0, 0, 0)
-    path = pdf.beginPath()
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                # Runs of dark modules as one rectangle, slightly overlapping: no hairline gaps.
-                path.rect(x + start * module, y + size - (r + 1) * module, (c - start) * module + 0.01, module + 0.01)
-            else:
-                c += 1
-    pdf.drawPath(path, stroke=0, fill=1)
 
 
 def _wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
