@@ -31,11 +31,11 @@ setup-db: install
 	$(MANAGE) load_admin_units
 
 # The demo also runs localstripe (a Stripe-compatible test server) on 127.0.0.1:12111 with a
-# fresh state, for the card step's test cards; it stops with the server (orders/demo_runner.py).
+# fresh state, for the card step's test cards; it stops with the server (demo/runner.py).
 demo: export DEBUG = 1
 demo: install messages setup-db
 	$(MANAGE) seed_demo
-	$(PY) -m orders.demo_runner --host $(HOST) --port $(PORT)
+	$(PY) -m demo.runner --host $(HOST) --port $(PORT)
 
 test: install messages
 	$(MANAGE) makemigrations --check --dry-run -v0 --settings=ocop_market.settings.test

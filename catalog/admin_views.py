@@ -10,12 +10,12 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.money import format_vnd
 from producers.admin_views import ChooserSearchForm, ProducerScopedForm, SafeExportIndexView, ScopedSnippetViewSet
 from producers.models import Province
 
 from . import queries
 from .models import Category, Product, SearchSynonym
-from .money import format_vnd
 
 
 def _price(product):

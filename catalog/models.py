@@ -18,7 +18,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
-from ocop_market.text import fold, title_words, unique_slug
+from core.text import fold, title_words, unique_slug
 from producers.models import Commune, Producer, Province, Stall, TimeStampedModel
 
 

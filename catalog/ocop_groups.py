@@ -73,7 +73,7 @@ OCOP_GROUPS = [
 
 def load_groups(Category) -> int:
     """Create or update the groups by code; returns how many rows were created."""
-    from ocop_market.text import vi_slugify
+    from core.text import vi_slugify
 
     def save(code, name, name_en, sort_order, parent):
         row, created = Category.objects.update_or_create(

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from core.text import fold, normalize, title_words
 from ocop_market.precompiled import Precompiled
-from ocop_market.text import fold, normalize, title_words
 from producers.models import Stall
 
 from .models import Category, Product, ProductImage
@@ -138,7 +138,7 @@ class CountCachedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        from ocop_market.page_cache import storefront_generation
+        from core.page_invalidation import storefront_generation
 
         queryset = self.object_list
         if not isinstance(queryset, models.QuerySet):
@@ -360,7 +360,7 @@ def suggestions(query: str) -> list[dict]:
     """What to offer while a shopper types: product names (without the pack size),
     categories and stalls whose folded names hold every word. Cached per query until the
     storefront changes; two queries otherwise."""
-    from ocop_market.page_cache import storefront_generation
+    from core.page_invalidation import storefront_generation
 
     _text, folded, words = search_words(query)
     if not words or len(folded) < 2:

@@ -10,7 +10,7 @@ import re
 from django.db import transaction
 from django.utils.html import escape
 
-from ocop_market.text import vi_slugify
+from core.text import vi_slugify
 from producers.models import BankAccount, Producer, Stall
 
 from .models import Certification, OcopCertificate, Product, ProductImage
@@ -199,7 +199,7 @@ def _counters_changed(product_ids) -> None:
     """A conditional UPDATE bypassed save() and its signals: the feeds' entries and the cached
     pages are told here. Only the pages that show these products' cards or pages: no listing is
     filtered or sorted by rating or sold count, so none changes membership or order."""
-    from ocop_market.page_tags import products_changed
+    from core.page_tags import products_changed
 
     from .changes import entries_changed
 
@@ -257,7 +257,7 @@ def sold_counts_rebuild() -> int:
                 Product.objects.filter(pk=product.pk).update(sold_count=wanted)
                 changed += 1
         if changed:  # a repair of many products at once: every page
-            from ocop_market.page_cache import storefront_changed
+            from core.page_invalidation import storefront_changed
 
             storefront_changed()
     return changed

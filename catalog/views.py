@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from ocop_market.page_tags import record
+from core.page_tags import record
 from producers import delivery
 from producers.models import Province, Stall
 
@@ -45,8 +45,8 @@ def _query_without_page(request) -> str:
 
 
 def _record_listing(filterset) -> None:
-    """What can change this listing without being on it: see ocop_market.page_tags."""
-    from ocop_market.page_tags import listing_tags, record
+    """What can change this listing without being on it: see core.page_tags."""
+    from core.page_tags import listing_tags, record
 
     data = getattr(filterset.form, "cleaned_data", {})
     category, province, stall = data.get("category"), data.get("province"), data.get("producer")

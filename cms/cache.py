@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from ocop_market.cache_generation import Generation
+from core.cache_generation import Generation
 
 GENERATION_KEY = "cms:generation"
 DEFAULT_TIMEOUT = 300

@@ -2,7 +2,7 @@
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from ocop_market.text import vi_slugify
+from core.text import vi_slugify
 
 
 def fold_slug(slug: str) -> str:

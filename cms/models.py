@@ -59,7 +59,7 @@ class BasePage(Page):
         left empty, with Django's slugify, which drops "đ"); URLs stay plain ASCII here.
         A slug that is already ASCII is kept as typed.
         """
-        from ocop_market.text import vi_slugify
+        from core.text import vi_slugify
 
         if self.slug:
             self.slug = fold_slug(self.slug)
@@ -266,7 +266,7 @@ class PromotionPage(BasePage):
     @property
     def discount_label(self) -> str:
         """``-15%`` or ``-20.000 ₫``."""
-        from catalog.money import format_vnd
+        from core.money import format_vnd
 
         if self.discount_kind == self.DiscountKind.PERCENT:
             return f"-{self.discount_value}%"

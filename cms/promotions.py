@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from catalog.pricing import AMOUNT, PERCENT, Offer
 from catalog.queries import STALL_COVER_RENDITION
-from ocop_market.page_tags import products_where_changed
+from core.page_tags import products_where_changed
 
 from .cache import DEFAULT_TIMEOUT, cached, cached_until
 from .models import PromotionIndexPage, PromotionPage, PromotionProduct

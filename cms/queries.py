@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from ocop_market.text import vi_slugify
+from core.text import vi_slugify
 
 from .models import (
     ArticleIndexPage,
@@ -341,7 +341,7 @@ def menu_pages(request):
     """
     from wagtail.models import Page, Site
 
-    from ocop_market.i18n import in_interface_language
+    from core.i18n import in_interface_language
 
     from .cache import DEFAULT_TIMEOUT, cached
 

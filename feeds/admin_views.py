@@ -108,8 +108,8 @@ def push_now(request, pk, fmt):
         messages.error(request, _("This partner takes no push of that format."))
         return redirect(edit_url)
     if request.method == "POST":
+        from core.tasks import enqueue
         from feeds.tasks import push_partner_feed  # the push helper's task; imported when used
-        from ocop_market.tasks import enqueue
 
         enqueue(push_partner_feed, partner.pk, fmt)
         messages.success(request, _("The feed push has started; its run appears below when done."))

@@ -13,7 +13,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from catalog.models import Category, Product
-from ocop_market.outbound import validate_public_url
+from core.outbound import validate_public_url
 from producers.models import Producer, Province, TimeStampedModel
 
 

@@ -24,7 +24,7 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
-from ocop_market.outbound import public_session
+from core.outbound import public_session
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def post_feed(
         "User-Agent": "OCOP-Market-Feeds/1",
     }
     own_session = session is None
-    # Only public addresses, checked once connected (after DNS resolution): ocop_market/outbound.py.
+    # Only public addresses, checked once connected (after DNS resolution): core/outbound.py.
     session = session or public_session()
     try:
         attempt = 0

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.pricing import live_offers, price_for
-from ocop_market.text import strip_forbidden as safe_text_chars
+from core.text import strip_forbidden as safe_text_chars
 
 from . import queries
 from .formats import FeedContext, description_of, exclusion_reason, get_format
@@ -183,7 +183,7 @@ _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 def xml_safe_bytes(text: str) -> bytes:
     """``text`` as UTF-8 without a character XML 1.0 forbids: every writer's output passes here.
 
-    Text is cleaned on the way in (ocop_market.text.safe_text), so this is the last guard:
+    Text is cleaned on the way in (core.text.safe_text), so this is the last guard:
     one pass over each 256 KB chunk, not a regular expression per field.
     """
     if "\ufffe" in text or "\uffff" in text:

@@ -10,7 +10,7 @@ debounced: the first change opens a window of ``FEEDS_PUSH_DEBOUNCE`` seconds an
 push runs at its end, carrying every change made meanwhile (it asks for changes since
 the last successful push when it runs, so nothing is lost between windows).
 
-Every push goes through ``ocop_market.tasks.enqueue``: Celery with Redis, otherwise the
+Every push goes through ``core.tasks.enqueue``: Celery with Redis, otherwise the
 bounded in-process worker, never the request that made the change. Any change of a feed
 entry (``catalog.changes.feed_entries_changed``: saves, stock sold or given back,
 certificates, renames, promotions) schedules the change push. The daily push runs from
@@ -31,7 +31,7 @@ from django.dispatch import receiver
 from django.utils.dateparse import parse_datetime
 
 from catalog.changes import feed_entries_changed
-from ocop_market.tasks import enqueue
+from core.tasks import enqueue
 
 DEBOUNCE_KEY = "feeds:push-changes-scheduled"
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.pricing import live_offers
-from ocop_market import throttle
+from core import throttle
 
 from . import queries, services
 from .models import FeedRun, Partner
@@ -90,7 +90,7 @@ def feed(request, partner_slug: str, file_name: str):
     fmt = FORMAT_BY_FILE.get(file_name)
     partner = Partner.objects.filter(slug=partner_slug, active=True).first()
     # Wrong tokens are limited per client, and per partner slug; the partner's own token
-    # still passes when others guessed at its slug (ocop_market/throttle.py).
+    # still passes when others guessed at its slug (core/throttle.py).
     by_client = (throttle.FEED_TOKEN_BY_CLIENT, throttle.client_id(request))
     by_partner = (throttle.FEED_TOKEN_BY_PARTNER, partner_slug)
     if throttle.exceeded(by_client):

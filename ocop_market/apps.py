@@ -2,20 +2,14 @@ from django.apps import AppConfig
 
 
 class OcopMarketConfig(AppConfig):
-    """The project package as an app: its system checks, and the page cache's signals."""
+    """The project package as an app: its system checks and two fixes to Wagtail's admin."""
 
     name = "ocop_market"
     verbose_name = "OCOP Market"
 
     def ready(self):
-        from django.db.models.signals import pre_save
-
         from . import checks  # noqa: F401 -- registers the checks
-        from .page_tags import connect as connect_page_tags
-        from .text import clean_typed_text
 
-        connect_page_tags()
-        pre_save.connect(clean_typed_text, dispatch_uid="ocop_market_clean_typed_text")
         _chooser_creates_only_with_a_form()
         _redirect_import_checks_its_fields()
 

@@ -30,7 +30,7 @@ if os.path.isdir(SHM):
 
 accesslog = "-"
 # Private order links and tokens are redacted from every access-log field.
-logger_class = "ocop_market.log_redaction.RedactingGunicornLogger"
+logger_class = "core.log_redaction.RedactingGunicornLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = (

@@ -5,7 +5,6 @@ it can for a request that needs nothing from it (see tests/bench/run.py's middle
 """
 
 import contextvars
-import functools
 import logging
 import os
 import random
@@ -14,6 +13,8 @@ import time
 
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import patch_vary_headers
+
+from core.csp import content_security_policy
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -165,24 +166,6 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         return response
 
 
-# Only the site's own files: no inline script or style, no third-party origin. Images may
-# be data: URIs (QR codes, the placeholder), or come from where media is stored (settings.
-# MEDIA_ORIGINS: an S3 endpoint or a custom domain, see ocop_market/storage_settings.py).
-# The Wagtail admin (its own inline scripts) keeps Wagtail's defaults.
-_POLICY_TEMPLATE = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:{media}",
-        "style-src 'self'",
-        "script-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    ]
-)
 CSP_EXEMPT_PREFIXES = ("/admin/", "/django-admin/")
 
 
@@ -197,21 +180,6 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response and not request.path.startswith(CSP_EXEMPT_PREFIXES):
             response["Content-Security-Policy"] = content_security_policy()
         return response
-
-
-def content_security_policy() -> str:
-    from django.conf import settings  # not at import: LOGGING loads this module early
-
-    return _policy(tuple(getattr(settings, "MEDIA_ORIGINS", ())))
-
-
-@functools.cache
-def _policy(media_origins: tuple[str, ...]) -> str:
-    return _POLICY_TEMPLATE.format(media="".join(f" {origin}" for origin in media_origins))
-
-
-# The policy with media on the site itself (local folders).
-CONTENT_SECURITY_POLICY = _policy(())
 
 
 # --- input that cannot crash -----------------------------------------------------------------

@@ -11,7 +11,7 @@ Never stale:
 
 - each page records what it shows (the products, stalls, pages it loaded, the listings it
   is), and a change drops exactly the pages that showed it or whose list it can change:
-  see :mod:`ocop_market.page_tags`, whose receivers (:func:`page_tags.connect`) and
+  see :mod:`core.page_tags`, whose receivers (:func:`page_tags.connect`) and
   the services that change rows without signals (stock reserved and released by orders,
   certificates expired by the daily job) say what changed; once at once, once more when
   the transaction commits, so a page rendered in between from the old rows is not kept;
@@ -49,75 +49,21 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from . import page_tags
-from .cache_generation import Generation
+from core import page_tags
+from core.page_invalidation import GENERATION_KEY, current_generation
 
-GENERATION_KEY = "pages:generation"
 HEADER = "X-Page-Cache"
 # What the template's {% csrf_token %} writes, and what stands for it in a stored page.
 _TOKEN_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(">)')
 _PLACEHOLDER = b"@@ocop-csrf-token@@"
 # The response headers worth storing; the others are added again by the middleware on the way out.
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Frame-Options")
-
-
-# --- the generation ------------------------------------------------------------------------
-
-
-_generation = Generation(GENERATION_KEY)
-_counts = Generation("pages:counts")
-
-
-def bump_generation() -> None:
-    _generation.bump()
-
-
-def counts_changed() -> None:
-    _counts.bump()
-
-
-def storefront_generation() -> str:
-    """Key other storefront caches by it (listing counts): replaced by every change to what a
-    listing holds (a product published, sold out, repriced, recategorised …) and by
-    :func:`storefront_changed`."""
-    found = cache.get_many([GENERATION_KEY, _counts.key])
-    return f"{found.get(GENERATION_KEY) or _generation.current()}.{found.get(_counts.key) or _counts.current()}"
-
-
-def storefront_changed(*args, **kwargs) -> None:
-    """Drop every cached page (also a signal receiver: it accepts any arguments).
-
-    Now, so this very transaction's later reads do not find an old page, and again after
-    the commit, so a page another request rendered from the old rows meanwhile is dropped.
-    """
-    from .page_tags import counts
-
-    _bump_all()
-    transaction.on_commit(_bump_all)
-    counts["everything"] = counts.get("everything", 0) + 1
-
-
-def _bump_all() -> None:
-    _generation.bump()
-    _counts.bump()
-
-
-def product_stock_changed(product_id: int, *, sold_out_changed: bool) -> None:
-    """Stock reserved or released by an order (a conditional UPDATE, no signal): the pages
-    showing the product, and the "in stock" listings it enters or leaves."""
-    from .page_tags import invalidate, products_changed
-
-    if sold_out_changed:  # every card of it says whether it is sold out
-        products_changed([product_id], kinds=("s",), kind="stock")
-    else:  # the number left shows on its own page only
-        invalidate({f"stock:{product_id}"}, kind="stock")
 
 
 # --- the middleware ------------------------------------------------------------------------
@@ -243,7 +189,7 @@ def _lookup(request, key):
     local = _recent.get(key)
     body_key = f"{key}:body"
     found = cache.get_many([GENERATION_KEY, key] if local else [GENERATION_KEY, key, body_key])
-    generation = found.get(GENERATION_KEY) or _generation.current()
+    generation = found.get(GENERATION_KEY) or current_generation()
     stub = found.get(key)
     # The entry carries its own expiry, checked by this process's clock (see cms.cache).
     if stub is None or stub[0] != generation or time.time() >= stub[1]:
@@ -352,7 +298,7 @@ class _Collapsing:
             if cache.get(f"{key}:rendering") is None:
                 # Done meanwhile: stored between the two reads, or not storable.
                 return lookup()
-        return None, generation if generation is not None else _generation.current()
+        return None, generation if generation is not None else current_generation()
 
 
 _collapsing = _Collapsing()

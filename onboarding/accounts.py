@@ -21,7 +21,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from ocop_market.phone import normalize_vn_phone
+from core.phone import normalize_vn_phone
 
 FARMER_GROUP = "Farmer"
 

@@ -7,6 +7,6 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
-        from ocop_market.names import install
+        from core.names import install
 
         install()  # family name first on every page, e-mail and document

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ocop_market.text import fold
+from core.text import fold
 
 MAX_ROWS = 500
 
@@ -242,7 +242,7 @@ def _integer(value, *, label) -> int | None:
 
 def _price(value) -> int | None:
     """Whole đồng as the officer typed them (150000, 150.000, 150,000); a decimal part is refused."""
-    from catalog.money import parse_vnd
+    from core.money import parse_vnd
 
     return parse_vnd(value)
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from ocop_market.phone import normalize_vn_phone
+from core.phone import normalize_vn_phone
 from producers.banks import holder_matches, vietqr_banks
 from producers.models import Producer
 

@@ -11,7 +11,7 @@ from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from ocop_market.phone import VietnamesePhoneField
+from core.phone import VietnamesePhoneField
 from producers.banks import bank_choices, holder_matches
 from producers.models import Commune, Producer, Province
 
@@ -379,7 +379,7 @@ class StallStepForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.phone:
-            from ocop_market.phone import display_vn_phone
+            from core.phone import display_vn_phone
 
             self.initial["phone"] = display_vn_phone(self.instance.phone)
 
@@ -506,7 +506,7 @@ class ProductForm(forms.ModelForm):
             self.initial["price"] = f"{self.instance.price:,}".replace(",", ".")
 
     def clean_price(self):
-        from catalog.money import PriceError, parse_vnd
+        from core.money import PriceError, parse_vnd
 
         try:
             value = parse_vnd(self.cleaned_data.get("price"))

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ocop_market import throttle
+from core import throttle
 
 from . import accounts, addresses, forms
 from .models import Application, ApplicationPhoto, ApplicationProduct, ReviewComment
@@ -125,7 +125,7 @@ def _safe_next(request, default):
 def _user_label(user) -> str:
     if user is None:
         return ""
-    from ocop_market.phone import display_vn_phone
+    from core.phone import display_vn_phone
 
     name = user.get_full_name().strip()
     username = user.get_username()
@@ -146,7 +146,7 @@ def _after_login(user):
 
 def _login_name(value: str) -> str:
     """The account a login or registration aims at: the phone number however typed, else the text."""
-    from ocop_market.phone import normalize_vn_phone
+    from core.phone import normalize_vn_phone
 
     value = value.strip()[:150]
     try:
@@ -159,7 +159,7 @@ def login_view(request):
     """Log in with the phone number however it is typed (``0912 345 678``), or a user name."""
     if request.method == "POST":
         # Besides django-axes (a user name from one address): per client, and failed logins
-        # per phone number from any address (ocop_market/throttle.py).
+        # per phone number from any address (core/throttle.py).
         by_client = (throttle.LOGIN_BY_CLIENT, throttle.client_id(request))
         by_phone = (throttle.LOGIN_BY_PHONE, _login_name(request.POST.get("username", "")))
         limit = throttle.exceeded(by_client, by_phone)
@@ -236,7 +236,7 @@ def set_password_view(request, token):
             return redirect("onboarding:home")
     else:
         form = forms.SetPasswordForm(user)
-    from ocop_market.phone import display_vn_phone
+    from core.phone import display_vn_phone
 
     return render(
         request,

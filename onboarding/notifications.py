@@ -1,7 +1,7 @@
 """Who hears about what: in-app ``Notification`` rows plus an e-mail or SMS after commit.
 
 The rows are written in the caller's transaction (they vanish with it on rollback); the
-e-mail/SMS goes through ``ocop_market.notify.notify_on_commit``, which sends only after the
+e-mail/SMS goes through ``core.notify.notify_on_commit``, which sends only after the
 commit and logs, never raises, a failing sender: a notification cannot break a transition.
 """
 
@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ocop_market.notify import Message, fit_sms, notify_on_commit
-from ocop_market.phone import normalize_vn_phone
+from core.notify import Message, fit_sms, notify_on_commit
+from core.phone import normalize_vn_phone
 
 from .models import Application, Notification
 
@@ -78,7 +78,7 @@ def _short_for_officer(app, to_state, *, household: str = "", household_phone: s
 
 
 def _officer_phone(app) -> str:
-    from ocop_market.phone import display_vn_phone
+    from core.phone import display_vn_phone
 
     officer = app.officer if app.officer_id else None
     raw = getattr(getattr(officer, "officer_profile", None), "phone", "") if officer is not None else ""
@@ -199,7 +199,7 @@ def full_name_of(app) -> str:
 
 
 def _household_display_phone(app) -> str:
-    from ocop_market.phone import display_vn_phone
+    from core.phone import display_vn_phone
 
     try:
         return display_vn_phone(normalize_vn_phone(app.phone)) if app.phone else ""

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ocop_market.phone import VietnamesePhoneField
+from core.phone import VietnamesePhoneField
 from producers.models import Producer
 
 from .models import Application

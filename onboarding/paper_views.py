@@ -96,7 +96,7 @@ def status(request, token):
         raise Http404
     officer = app.officer
     profile = getattr(officer, "officer_profile", None) if officer is not None else None
-    from ocop_market.phone import display_vn_phone
+    from core.phone import display_vn_phone
 
     phone = profile.phone if profile is not None else ""
     response = render(

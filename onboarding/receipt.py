@@ -35,8 +35,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
 
-from catalog.money import format_vnd
-from ocop_market.pdf_qr import draw_qr
+from core.money import format_vnd
+from core.pdf_qr import draw_qr
 
 from .models import Application
 
@@ -186,7 +186,7 @@ class Receipt:
 
 def receipt_for(app: Application, *, officer, language: str | None = None) -> Receipt:
     """What the receipt of ``app`` shows; ``officer`` is the one the household calls."""
-    from ocop_market.phone import display_vn_phone
+    from core.phone import display_vn_phone
 
     language = language or household_language(app)
     if language == "km" and fonts().khmer is None:

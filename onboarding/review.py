@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from catalog.money import format_vnd
+from core.money import format_vnd
 
 from .models import Application, ApplicationPhoto
 

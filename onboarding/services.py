@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ocop_market.page_tags import products_changed
+from core.page_tags import products_changed
 
 from .checklist import missing
 from .models import Application, ApplicationPhoto, ApplicationProduct, AuditEntry, ReviewComment, is_editor
@@ -551,7 +551,7 @@ def _remind(cert, *, expired: bool) -> None:
     from django.urls import reverse
     from django.utils import formats, translation
 
-    from ocop_market.phone import normalize_vn_phone
+    from core.phone import normalize_vn_phone
 
     from .notifications import notify_user
 

@@ -24,7 +24,7 @@ from django.core.files.images import ImageFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ocop_market.text import vi_slugify
+from core.text import vi_slugify
 
 try:  # HEIC/HEIF photos from iPhones; optional
     from pillow_heif import register_heif_opener

@@ -12,7 +12,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from catalog.money import format_vnd
+from core.money import format_vnd
 
 from .models import Order
 
@@ -23,7 +23,7 @@ ALLOWED_ACTIONS = frozenset({"view", "change"})
 # catalogue permission. Permissions come from Django's per-request permission cache, which the
 # admin's other menu items have already filled: asking costs no query on every admin page
 # (a ``user.groups`` lookup would). The Editor role does not list orders permissions yet
-# (producers/roles.py), hence its distinctive "delete category" permission stands for the role.
+# (core/roles.py), hence its distinctive "delete category" permission stands for the role.
 ORDER_STAFF_PERMISSIONS = ("orders.view_order", "catalog.delete_category")
 
 

@@ -35,7 +35,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ocop_market.text import fold
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ Checkout never needs an account. The code is 6 digits, stored only as a keyed ha
 the site's secret key, so a copy of the table alone does not reveal it), valid for
 ``CODE_MINUTES`` minutes, for ``MAX_ATTEMPTS`` tries, and replaced by the next code sent to the
 same phone. Sending and wrong codes are also throttled per client and per phone in the views
-(``ocop_market.throttle``). Any valid phone number gets a code, whether it has ordered or not:
+(``core.throttle``). Any valid phone number gets a code, whether it has ordered or not:
 the answer never tells whether a number is known. The account is created when its first code
 is confirmed.
 
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from ocop_market.notify import Message, notify_on_commit
+from core.notify import Message, notify_on_commit
 
 from .models import BuyerAccount, BuyerAddress, Order, SignInCode
 
@@ -195,7 +195,7 @@ def buyer_address_delete(*, account: BuyerAccount, pk: int) -> bool:
 
 def checkout_initial(account: BuyerAccount, address: BuyerAddress | None) -> dict:
     """What the checkout form starts with for a signed-in buyer."""
-    from ocop_market.phone import display_vn_phone
+    from core.phone import display_vn_phone
 
     if address is None:
         return {"buyer_name": account.name, "buyer_phone": display_vn_phone(account.phone)}

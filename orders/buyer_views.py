@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ocop_market import throttle
-from ocop_market.phone import display_vn_phone
+from core import throttle
+from core.phone import display_vn_phone
 
 from . import buyer_accounts as accounts
 from .forms import BuyerCodeForm, BuyerSignInForm

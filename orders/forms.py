@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ocop_market.phone import PhoneInput, VietnamesePhoneField, normalize_vn_phone
+from core.phone import PhoneInput, VietnamesePhoneField, normalize_vn_phone
 from producers.models import Commune, Province
 
 from .models import FulfilmentGroup, Order

@@ -105,7 +105,7 @@ class Order(TimeStampedModel):
 
     @property
     def buyer_phone_display(self) -> str:
-        from ocop_market.phone import display_vn_phone
+        from core.phone import display_vn_phone
 
         return display_vn_phone(self.buyer_phone)
 
@@ -423,7 +423,7 @@ class BuyerAccount(TimeStampedModel):
 
     @property
     def phone_display(self) -> str:
-        from ocop_market.phone import display_vn_phone
+        from core.phone import display_vn_phone
 
         return display_vn_phone(self.phone)
 
@@ -458,7 +458,7 @@ class BuyerAddress(TimeStampedModel):
 
     @property
     def phone_display(self) -> str:
-        from ocop_market.phone import display_vn_phone
+        from core.phone import display_vn_phone
 
         return display_vn_phone(self.phone)
 

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from catalog.money import format_vnd
+from core.money import format_vnd
 
 from .payments import TEST_CARDS
 

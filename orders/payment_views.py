@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from catalog.money import format_vnd
+from core.money import format_vnd
 from producers.models import Stall
 
 from . import payments, vietqr
@@ -118,7 +118,7 @@ def pay_card(request, token):
 def stripe_content_security_policy() -> str:
     from urllib.parse import urlsplit
 
-    from ocop_market.middleware import content_security_policy
+    from core.csp import content_security_policy
 
     parts = urlsplit(settings.STRIPE_JS_URL)
     js_origin = f"{parts.scheme}://{parts.netloc}"

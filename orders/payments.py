@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.money import format_vnd
-from ocop_market.text import fold
+from core.money import format_vnd
+from core.text import fold
 
 from . import vietqr
 from .stripe import CURRENCY, StripeClient, StripeError, message_for_code

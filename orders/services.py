@@ -30,8 +30,8 @@ from django.utils.translation import gettext_lazy
 from catalog.changes import entries_changed
 from catalog.models import Product
 from catalog.services import product_sold_add
-from ocop_market.notify import Message, notify_on_commit
-from ocop_market.page_cache import product_stock_changed
+from core.notify import Message, notify_on_commit
+from core.page_invalidation import product_stock_changed
 
 from . import settlement
 from .cart import Cart, price_cart
@@ -230,7 +230,7 @@ def _placed_message(order: Order) -> Message:
         next_step = _("You pay %(total)s in cash on delivery.")
     else:
         next_step = _("Please pay %(total)s within %(minutes)s minutes, or the order is cancelled.")
-    from catalog.money import format_vnd
+    from core.money import format_vnd
 
     body = _("Thank you, %(name)s. We received your order %(number)s.") % {
         "name": order.buyer_name,
@@ -248,7 +248,7 @@ def _placed_message(order: Order) -> Message:
 
 
 def _paid_message(order: Order) -> Message:
-    from catalog.money import format_vnd
+    from core.money import format_vnd
 
     body = _("We received %(total)s for order %(number)s. The stalls are preparing it. Follow it here: %(link)s") % {
         "total": format_vnd(order.total),

@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from ocop_market.spreadsheet import spreadsheet_writer
+from core.spreadsheet import spreadsheet_writer
 from producers.models import Producer
 
 from .models import FulfilmentGroup, LedgerEntry

@@ -19,7 +19,7 @@ from anyascii import anyascii
 from django.conf import settings
 from vietnam_qr_pay import QRPay
 
-from ocop_market.text import normalize
+from core.text import normalize
 from producers.banks import bank_name
 
 PURPOSE_MAX = 19

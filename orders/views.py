@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import Product
-from ocop_market import throttle
+from core import throttle
 
 from . import buyer_accounts, services
 from .cart import Cart, CartError, parse_quantity, price_cart
@@ -158,7 +158,7 @@ def lookup(request):
     form = LookupForm(request.POST or None)
     if request.method == "POST":
         # Order numbers are sequential: guesses are limited per client, and failed ones per
-        # phone number and per order number (ocop_market/throttle.py).
+        # phone number and per order number (core/throttle.py).
         by_client = (throttle.ORDER_LOOKUP_BY_CLIENT, throttle.client_id(request))
         targets = []
         if form.is_valid():

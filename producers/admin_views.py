@@ -24,8 +24,8 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ocop_market.spreadsheet import SafeSpreadsheetExportMixin
-from ocop_market.text import normalize
+from core.spreadsheet import SafeSpreadsheetExportMixin
+from core.text import normalize
 
 from .models import Commune, OfficerProfile, Producer, Stall
 from .widgets import FastSelect

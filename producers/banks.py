@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from vietnam_qr_pay import BanksObject
 
-from ocop_market.text import fold
+from core.text import fold
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 
 Wagtail grants access to images and documents through ``GroupCollectionPermission`` rows
 (a group, a collection, a permission), not through the model permissions of
-``producers/roles.py`` alone. The tree under Wagtail's root collection:
+``core/roles.py`` alone. The tree under Wagtail's root collection:
 
 - "Trang chủ", "Khuyến mãi", "Tin tức": the CMS's pictures and documents (home page,
   promotion banners, article covers). Editors upload, choose, edit and delete there.

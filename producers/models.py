@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 
-from ocop_market.text import unique_slug
+from core.text import unique_slug
 
 
 class TimeStampedModel(models.Model):

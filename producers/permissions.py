@@ -1,6 +1,6 @@
 """Admin permission policies: model permissions from the role, narrowed per row.
 
-The groups in ``producers/roles.py`` say *what* a role may do (view, add, change,
+The groups in ``core/roles.py`` say *what* a role may do (view, add, change,
 delete a model); ``visible_to(user)`` on the model's queryset says *which rows*. The
 policy joins the two so that every Wagtail view, chooser and bulk action asks the same
 question.

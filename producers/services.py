@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from ocop_market.text import vi_slugify
+from core.text import vi_slugify
 
 from .models import Commune, Province
 

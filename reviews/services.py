@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import product_lock, product_rating_set
-from ocop_market.page_tags import products_changed
-from ocop_market.phone import normalize_vn_phone
+from core.page_tags import products_changed
+from core.phone import normalize_vn_phone
 from orders.models import FulfilmentGroup, OrderLine
 
 from .models import Review, ReviewPhoto

@@ -75,7 +75,7 @@ def editor():
 
 @pytest.fixture(autouse=True)
 def notify_outbox():
-    """Notifications sent during the test (ocop_market.notify), emptied before and after."""
+    """Notifications sent during the test (core.notify), emptied before and after."""
     from ocop_market import notify
 
     notify.outbox.clear()

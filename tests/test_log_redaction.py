@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-from ocop_market.log_redaction import RedactingFilter, mask_recipient, redact
-from ocop_market.notify import Message, send_now
+from core.log_redaction import RedactingFilter, mask_recipient, redact
+from core.notify import Message, send_now
 
 ORDER_TOKEN = "Zq8sN3x-private-order-token"
 FEED_TOKEN = "feed-token-5b7f0e2c9a"

@@ -1,4 +1,4 @@
-"""Invalidation by what a page shows (ocop_market/page_tags.py): a change drops the pages that
+"""Invalidation by what a page shows (core/page_tags.py): a change drops the pages that
 showed it and the listings it can enter, leave or reorder, keeps the others, and a buyer never
 sees a page that differs from a fresh rendering."""
 
@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.models import Product
-from ocop_market import page_cache, page_tags
+from core import page_tags
+from ocop_market import page_cache
 from tests.factories.catalog import CategoryFactory, OcopCertificateFactory, ProductFactory
 from tests.factories.cms import home_page, promotion, promotion_index
 from tests.factories.producers import CommuneFactory, StallFactory

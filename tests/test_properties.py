@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.money import format_vnd
 from catalog.pricing import AMOUNT, PERCENT, Offer, Price, discounted, price_for
-from ocop_market.text import fold, vi_slugify
+from core.money import format_vnd
+from core.text import fold, vi_slugify
 
 # Vietnamese letters in every tone, đ/Đ, digits, spaces and some punctuation.
 VI_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"

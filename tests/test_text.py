@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 
 from catalog.models import Category
-from ocop_market.text import fold, normalize, vi_slugify
+from core.text import fold, normalize, vi_slugify
 from tests.factories.catalog import CategoryFactory, ProductFactory
 from tests.factories.producers import StallFactory
 

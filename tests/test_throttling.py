@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core import throttle
+from core.models import ThrottleCount
 from feeds.services import partner_create
-from ocop_market import throttle
-from ocop_market.models import ThrottleCount
 from onboarding import accounts
 from tests.factories.orders import OrderFactory
 from tests.factories.producers import OfficerFactory

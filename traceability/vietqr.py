@@ -16,7 +16,7 @@ import qrcode.image.svg
 from anyascii import anyascii
 from vietnam_qr_pay import QRPay
 
-from ocop_market.text import normalize
+from core.text import normalize
 
 PURPOSE_MAX = 19
 

@@ -47,7 +47,7 @@ def _title(name, category):
 
 
 def forwards(apps, schema_editor):
-    from producers.roles import apply_roles
+    from core.roles import apply_roles
 
     Synonym = apps.get_model("catalog", "SearchSynonym")
     for typed, means in SYNONYMS:

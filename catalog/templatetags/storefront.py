@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.images.models import Filter
 
 from catalog import queries
-from catalog.money import format_vnd
+from core.money import format_vnd
 
 register = template.Library()
 

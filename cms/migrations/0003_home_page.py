@@ -32,7 +32,7 @@ def forwards(apps, schema_editor):
     root.numchild = Page.objects.filter(depth=2).count()
     root.save(update_fields=["numchild"])
     # Editors edit and publish the storefront's pages (a moderation workflow comes with the CMS issue).
-    from producers.roles import apply_roles
+    from core.roles import apply_roles
 
     apply_roles(apps)
     Group = apps.get_model("auth", "Group")

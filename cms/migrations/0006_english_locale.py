@@ -25,7 +25,7 @@ def forwards(apps, schema_editor):
         content_type=content_type, codename="submit_translation", defaults={"name": "Can submit translations"}
     )
 
-    from producers.roles import apply_roles
+    from core.roles import apply_roles
 
     apply_roles(apps)
 

@@ -4,7 +4,7 @@ from django import template
 from wagtail.templatetags.wagtailcore_tags import pageurl
 
 from catalog.templatetags.storefront import rendition
-from ocop_market.i18n import in_interface_language
+from core.i18n import in_interface_language
 
 from .. import queries
 
@@ -68,5 +68,5 @@ def tag_key(tag) -> str:
 
 @register.simple_tag(takes_context=True)
 def ui_pageurl(context, page):
-    """``{% pageurl %}`` that keeps a Khmer reader on Khmer menus (see ocop_market.i18n)."""
+    """``{% pageurl %}`` that keeps a Khmer reader on Khmer menus (see core.i18n)."""
     return in_interface_language(pageurl(context, page))

@@ -10,7 +10,7 @@ from django.conf import settings
 from wagtail.models import Page, Site
 
 from catalog.templatetags.storefront import translated_path
-from ocop_market.i18n import in_interface_language, interface_only_languages
+from core.i18n import in_interface_language, interface_only_languages
 
 register = template.Library()
 

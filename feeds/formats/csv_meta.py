@@ -4,7 +4,7 @@ Descriptions are plain text. In an incremental feed a removed product is a row w
 ``id`` and ``status`` = ``archived`` (Meta's own column for hiding an item).
 
 Cells are written as they are, without the spreadsheet-formula neutralising of the exports
-people open (ocop_market/spreadsheet.py): Meta's servers read this file, and a leading
+people open (core/spreadsheet.py): Meta's servers read this file, and a leading
 apostrophe would become part of a title there.
 """
 

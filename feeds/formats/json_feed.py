@@ -7,7 +7,7 @@ known at the end.
 
 import json
 
-from ocop_market.text import strip_forbidden
+from core.text import strip_forbidden
 
 from . import description_of, iso, sale_of
 

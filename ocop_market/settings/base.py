@@ -40,6 +40,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "ocop_market",
+    "core",
+    "demo",
     "producers",
     "catalog",
     "cms",
@@ -180,7 +182,7 @@ STOREFRONT_CACHED_VIEWS = frozenset(
     }
 )
 
-# Background jobs (ocop_market/tasks.py): Celery on Redis when REDIS_URL is set; otherwise, or
+# Background jobs (core/tasks.py): Celery on Redis when REDIS_URL is set; otherwise, or
 # when the broker is unreachable, a bounded worker in each process (TASKS_THREADS threads, at
 # most TASKS_QUEUE_SIZE waiting tasks). Periodic jobs without Redis: cron, see the README.
 TASKS_INLINE = False
@@ -213,7 +215,7 @@ CELERY_BEAT_SCHEDULE = {
 FEEDS_PUSH_RETRIES = int(os.environ.get("FEEDS_PUSH_RETRIES", "3"))
 FEEDS_PUSH_BACKOFF = float(os.environ.get("FEEDS_PUSH_BACKOFF", "0.5"))
 FEEDS_PUSH_TIMEOUT = (5, 30)  # connect, read (seconds)
-# Pushes to loopback: only the test suite turns this on (ocop_market/outbound.py); never from the
+# Pushes to loopback: only the test suite turns this on (core/outbound.py); never from the
 # environment, and the deploy check refuses it with DEBUG off.
 OUTBOUND_ALLOW_LOOPBACK = False
 # Product changes are pushed incrementally at most once per this many seconds (debounce).
@@ -308,7 +310,7 @@ if not DEBUG:
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OCOP Market <no-reply@ocop.local>")
 
-# Notifications (e-mail or SMS) go through one pluggable sender: ocop_market/notify.py.
+# Notifications (e-mail or SMS) go through one pluggable sender: core/notify.py.
 # "console" logs them (development), "email" sends mail via EMAIL_BACKEND; a dotted path
 # names any class with ``send(message)``.
 NOTIFY_SENDER = os.environ.get("NOTIFY_SENDER", "console")
@@ -367,8 +369,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "ocop_market.middleware.RequestIdFilter"},
-        # Private links, tokens and e-mail addresses never reach a log line (ocop_market/log_redaction.py).
-        "redact": {"()": "ocop_market.log_redaction.RedactingFilter"},
+        # Private links, tokens and e-mail addresses never reach a log line (core/log_redaction.py).
+        "redact": {"()": "core.log_redaction.RedactingFilter"},
     },
     "formatters": {
         "line": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(request_id_field)s%(message)s"}

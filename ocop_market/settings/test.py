@@ -26,7 +26,7 @@ WHITENOISE_AUTOREFRESH = True
 # needs a real worker sends its task explicitly (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-# ocop_market.tasks.enqueue runs the task at commit in the test's thread; tests of the
+# core.tasks.enqueue runs the task at commit in the test's thread; tests of the
 # background worker turn this off.
 TASKS_INLINE = True
 # The page cache is on in every test run, Redis or not (one process: its local memory will do),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ocop_market.phone import display_vn_phone
+from core.phone import display_vn_phone
 
 from .. import review
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from producers.roles import apply_roles
+    from core.roles import apply_roles
 
     apply_roles(apps)
 

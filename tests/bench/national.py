@@ -501,7 +501,7 @@ def _changes(product):
     from django.db.models import F
 
     from catalog.models import Product
-    from ocop_market.page_cache import product_stock_changed
+    from core.page_invalidation import product_stock_changed
 
     def price():
         product.refresh_from_db()

@@ -123,7 +123,7 @@ def test_the_count_follows_a_new_product_and_a_closed_stall(client, eleven):
 def test_the_in_stock_count_follows_a_sold_out_product(client, eleven):
     assert count(shown(client, in_stock="true")) == 11
     Product.objects.filter(pk=eleven[0].pk).update(stock=0)  # as orders reserve stock
-    from ocop_market.page_cache import storefront_changed
+    from core.page_invalidation import storefront_changed
 
     storefront_changed()  # what the orders' stock services call
     assert count(shown(client, in_stock="true")) == 10

@@ -1,6 +1,6 @@
 import pytest
 
-from catalog.money import format_vnd
+from core.money import format_vnd
 
 
 @pytest.mark.parametrize(

@@ -117,9 +117,10 @@ def demo_catalog(monkeypatch):
 
     from PIL import Image
 
-    from catalog import demo_data, demo_images
-    from catalog.management.commands import seed_demo
-    from producers.roles import apply_roles
+    from core.roles import apply_roles
+    from demo import catalog_data as demo_data
+    from demo import images as demo_images
+    from demo.management.commands import seed_demo
     from producers.services import admin_units_load
 
     buffer = io.BytesIO()

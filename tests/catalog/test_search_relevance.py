@@ -7,7 +7,7 @@ all be relevant (or every relevant product, when there are fewer than five): pre
 the first five is 1.0 for each query. The same set runs on SQLite and on PostgreSQL
 (DATABASE_URL).
 
-The catalogue is the one ``seed_demo`` loads (catalog/demo_data.py: 30 stalls, 600
+The catalogue is the one ``seed_demo`` loads (demo/catalog_data.py: 30 stalls, 600
 products, their names, descriptions, categories and stall names), without pictures or
 certificates, which the search does not read; it is written once per module.
 """
@@ -17,8 +17,8 @@ import datetime
 import pytest
 from django.db import transaction
 
-from catalog import demo_data
 from catalog.models import Category, Product
+from demo import catalog_data as demo_data
 
 # (query as typed, name prefixes a relevant product starts with, words its name must contain)
 RELEVANCE = [

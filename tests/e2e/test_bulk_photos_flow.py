@@ -15,7 +15,7 @@ import json
 import pytest
 from PIL import Image
 
-from ocop_market.text import vi_slugify
+from core.text import vi_slugify
 
 from .conftest import SCREENSHOTS
 

@@ -20,7 +20,7 @@ PRODUCT = "Mật ong hoa cà phê Ea Tu"
 
 @pytest.fixture
 def demo():
-    from catalog.management.commands.seed_demo import seed
+    from demo.management.commands.seed_demo import seed
 
     seed(image_size=100)
     # seed() re-applies the roles, which clears ContentType's cache; the next serialized_rollback

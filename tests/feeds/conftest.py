@@ -48,5 +48,5 @@ def category(db):
 
 @pytest.fixture
 def allow_loopback_push(settings):
-    """Pushes may reach a test server on 127.0.0.1 (never set outside tests: see ocop_market/outbound.py)."""
+    """Pushes may reach a test server on 127.0.0.1 (never set outside tests: see core/outbound.py)."""
     settings.OUTBOUND_ALLOW_LOOPBACK = True

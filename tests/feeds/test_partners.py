@@ -149,7 +149,7 @@ def test_rotate_token_from_the_admin(editor_client, partner_with_token):
 
 def test_push_now_enqueues_the_push_task(editor_client, partner_with_token):
     partner, _ = partner_with_token(push_url="https://partner.example/feeds")
-    with mock.patch("ocop_market.tasks.enqueue") as enqueue, mock.patch("feeds.tasks.push_partner_feed") as task:
+    with mock.patch("core.tasks.enqueue") as enqueue, mock.patch("feeds.tasks.push_partner_feed") as task:
         response = editor_client.post(f"/admin/snippets/feeds/partner/push/{partner.pk}/google/")
     assert response.status_code == 302
     enqueue.assert_called_once_with(task, partner.pk, "google")

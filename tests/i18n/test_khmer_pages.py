@@ -288,7 +288,7 @@ def test_a_search_without_results_offers_help_in_khmer(client, world):
 def test_the_buyer_signs_in_and_sees_her_account_in_khmer(client, world, notify_outbox, monkeypatch):
     """The code page, the account (her orders, her reviews, a saved address) and the checkout
     with her saved addresses: all in Khmer."""
-    from ocop_market.notify import send_now
+    from core.notify import send_now
     from orders import buyer_accounts
 
     monkeypatch.setattr(buyer_accounts, "notify_on_commit", send_now)

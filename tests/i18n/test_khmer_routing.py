@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.models import Locale
 
-from ocop_market.i18n import in_interface_language, interface_only_languages
+from core.i18n import in_interface_language, interface_only_languages
 from tests.factories.catalog import ProductFactory
 from tests.factories.cms import home_page, promotion_index
 from tests.factories.onboarding import complete_application

@@ -432,7 +432,7 @@ def test_khmer_font_comes_from_the_installed_package(settings):
 
 
 def test_any_message_has_an_sms_text_of_160_characters_at_most():
-    from ocop_market.notify import Message
+    from core.notify import Message
 
     long = Message(subject="Đơn hàng mới từ " + LONG_NAME, body="…", phone="+84912345678")
     assert len(long.sms_text) <= 160 and long.sms_text.endswith("…")

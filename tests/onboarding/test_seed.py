@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.models import Product
-from onboarding.demo import seed_onboarding
+from demo.onboarding_data import seed_onboarding
 from onboarding.models import Application, AuditEntry
 from producers.models import Stall
 from tests.factories.catalog import CategoryFactory, ImageFactory, ProductFactory, ProductImageFactory

@@ -4,7 +4,7 @@ Import the fixtures into a test module (or a conftest) to use them:
 
     from tests.orders.localstripe import localstripe, localstripe_server  # noqa: F401
 
-``localstripe_server`` (session): one server process (``orders/localstripe_server.py``, bound to
+``localstripe_server`` (session): one server process (``demo/localstripe_server.py``, bound to
 127.0.0.1, empty state), on the first free port of 12200-12299.
 ``localstripe`` (per test): the same server wiped (no objects, no webhooks), and the site's
 settings pointed at it (``STRIPE_API_BASE``, a test key, a webhook secret).
@@ -57,7 +57,7 @@ class LocalStripe:
             if not _port_is_free(port):
                 continue
             process = subprocess.Popen(
-                [sys.executable, "-m", "orders.localstripe_server", "--port", str(port), "--quiet"],
+                [sys.executable, "-m", "demo.localstripe_server", "--port", str(port), "--quiet"],
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ocop_market import throttle
+from core import throttle
 from orders import buyer_accounts
 from orders.models import BuyerAccount, BuyerAddress, Order, SignInCode
 from tests.factories.orders import OrderFactory
@@ -29,7 +29,7 @@ CHECKOUT = reverse("orders:checkout")
 @pytest.fixture(autouse=True)
 def _codes_leave_at_once(monkeypatch):
     """Nothing commits inside a test's transaction: the code is sent when the view's would have."""
-    from ocop_market.notify import send_now
+    from core.notify import send_now
 
     monkeypatch.setattr(buyer_accounts, "notify_on_commit", send_now)
 
@@ -37,7 +37,7 @@ def _codes_leave_at_once(monkeypatch):
 def test_the_code_leaves_only_once_the_transaction_commits(
     monkeypatch, notify_outbox, django_capture_on_commit_callbacks
 ):
-    from ocop_market.notify import notify_on_commit
+    from core.notify import notify_on_commit
 
     monkeypatch.setattr(buyer_accounts, "notify_on_commit", notify_on_commit)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -88,7 +88,7 @@ def test_confirmation_is_sent_on_payment(placed_order, notify_outbox, django_cap
 def test_seed_orders_makes_demo_orders_in_various_states_once(stall_with_products):
     from django.utils import timezone
 
-    from orders.demo import seed_orders
+    from demo.orders_data import seed_orders
     from orders.models import Order
 
     assert seed_orders(today=timezone.localdate(), users={}) == {"orders": 6}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog.models import Product
-from ocop_market.spreadsheet import spreadsheet_safe
+from core.spreadsheet import spreadsheet_safe
 from orders import services
 from producers.models import Producer
 from tests.factories.catalog import ProductFactory

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _codes_leave_at_once(monkeypatch):
-    from ocop_market.notify import send_now
+    from core.notify import send_now
 
     monkeypatch.setattr(buyer_accounts, "notify_on_commit", send_now)
 

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from demo.traceability_data import seed_traceability
 from tests.factories.catalog import ProductFactory
 from tests.factories.producers import OfficerFactory, StallFactory, UserFactory
-from traceability.demo import seed_traceability
 from traceability.models import Batch, TraceEvent
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ localstripe's own command binds every interface and reloads ``/tmp/localstripe.p
 from an earlier run. This launcher serves the same aiohttp app on 127.0.0.1 and starts
 empty; the state is kept in memory only (``--state FILE`` to keep it in a file of its own).
 
-    python -m orders.localstripe_server --port 12111
-    python -m orders.localstripe_server --port 12111 --webhook http://127.0.0.1:8000/payments/stripe/webhook \\
+    python -m demo.localstripe_server --port 12111
+    python -m demo.localstripe_server --port 12111 --webhook http://127.0.0.1:8000/payments/stripe/webhook \\
         --webhook-secret whsec_demo
 
 Test and demo only: localstripe is GPL-3 and never part of the shipped site.

@@ -22,9 +22,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 from wagtail.utils.file import hash_filelike
 
-from catalog import demo_images
 from catalog.models import Category, Product
-from ocop_market.text import vi_slugify
+from core.text import vi_slugify
+from demo import images as demo_images
 from producers.models import Stall
 
 from .models import (

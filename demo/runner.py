@@ -1,7 +1,7 @@
 """``make demo``'s server: localstripe on loopback (fresh, port 12111) next to ``runserver``.
 
 The card step of the demo needs a Stripe-compatible server. This runner starts localstripe
-(``orders/localstripe_server.py``, bound to 127.0.0.1, empty state), registers the site's
+(``demo/localstripe_server.py``, bound to 127.0.0.1, empty state), registers the site's
 webhook with it, points the site at it through the environment (``STRIPE_API_BASE``, a
 ``sk_test_`` key, the webhook secret), runs ``manage.py runserver`` in the foreground, and
 stops localstripe when the server stops. When localstripe cannot start (port taken, package
@@ -41,7 +41,7 @@ def start_localstripe(port: int, key: str) -> subprocess.Popen | None:
     log = open(Path(tempfile.gettempdir()) / f"ocop-demo-localstripe-{port}.log", "wb")  # noqa: SIM115
     try:
         process = subprocess.Popen(  # noqa: S603 (our own module, fixed arguments)
-            [sys.executable, "-m", "orders.localstripe_server", "--port", str(port), "--quiet"],
+            [sys.executable, "-m", "demo.localstripe_server", "--port", str(port), "--quiet"],
             cwd=ROOT,
             stdout=log,
             stderr=log,

@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import OcopCertificate, Product, ProductImage
-from feeds.management.commands import bench_catalog
-from ocop_market.text import fold, title_words
+from core.text import fold, title_words
+from demo.management.commands import bench_catalog
 from producers.models import Producer, Province, Stall
 
 CHUNK = 100_000  # products per INSERT … SELECT: progress shows, and each statement stays short

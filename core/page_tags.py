@@ -194,11 +194,11 @@ class LocalIndex:
     def register(self, key: str, tags: Iterable[str], timeout: int) -> None:
         with self._lock:
             if self._size > LOCAL_LIMIT:  # pages long expired still listed: start over,
-                from . import page_cache  # and the pages it listed go with it
+                from . import page_invalidation  # and the pages it listed go with it (a cycle: it imports this module)
 
                 self._tags.clear()
                 self._size = 0
-                page_cache.bump_generation()
+                page_invalidation.bump_generation()
             for tag in tags:
                 self._tags.setdefault(tag, set()).add(key)
                 self._size += 1
@@ -262,19 +262,19 @@ def invalidate(tags: Iterable[str], *, kind: str = "other") -> None:
 
 
 def _invalidate_now(tags: frozenset, kind: str) -> None:
-    from . import page_cache
+    from . import page_invalidation  # a cycle: it imports this module
 
     found = index()
     if found is None:
-        page_cache.bump_generation()
+        page_invalidation.bump_generation()
         counts[kind] = counts.get(kind, 0) + 1
         return
     if any(tag[:2] in ("m:", "s:", "p:") or tag == "stalls" for tag in tags):
-        page_cache.counts_changed()
+        page_invalidation.counts_changed()
     try:
         dropped = found.invalidate(tags)
     except Unavailable:
-        page_cache.bump_generation()  # remembered when Redis cannot take it: all pages go
+        page_invalidation.bump_generation()  # remembered when Redis cannot take it: all pages go
         dropped = 0
     counts[kind] = counts.get(kind, 0) + dropped
 
@@ -313,7 +313,7 @@ def products_where_changed(condition) -> None:
 
     ids = list(Product.objects.filter(condition).values_list("pk", flat=True)[: MANY_PRODUCTS + 1])
     if len(ids) > MANY_PRODUCTS:
-        from .page_cache import storefront_changed
+        from .page_invalidation import storefront_changed  # a cycle: it imports this module
 
         storefront_changed()
     elif ids:
@@ -421,7 +421,7 @@ def _stall_changed(instance, *, created: bool) -> None:
     if created:
         tags = {"stalls", f"producer:{instance.producer_id}"}
     elif old is None or any(old[name] != getattr(instance, name) for name in STALL_LISTED):
-        from .page_cache import storefront_changed
+        from .page_invalidation import storefront_changed  # a cycle: it imports this module
 
         storefront_changed()  # every product of the stall enters or leaves the listings
         return
@@ -433,7 +433,7 @@ def _stall_changed(instance, *, created: bool) -> None:
 def _page_changed(page, *, moved: bool = False) -> None:
     depth = getattr(page, "depth", None)
     if moved or depth is None or depth <= 3:
-        from .page_cache import storefront_changed
+        from .page_invalidation import storefront_changed  # a cycle: it imports this module
 
         storefront_changed()  # the site's root, the home page and its children: the menu
         return
@@ -447,7 +447,7 @@ def _row_changed(sender, instance=None, created=False, raw=False, signal=None, *
     from wagtail.images.models import AbstractImage, AbstractRendition
     from wagtail.models import Page
 
-    from .page_cache import storefront_changed
+    from .page_invalidation import storefront_changed  # a cycle: it imports this module
 
     if raw or instance is None:
         return

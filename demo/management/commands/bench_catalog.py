@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import Category, OcopCertificate, Product, ProductImage, search_title
-from ocop_market.text import fold
+from core.text import fold
 from producers.models import Producer, Province, Stall
 
 BATCH = 2000

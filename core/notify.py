@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
-from ocop_market.log_redaction import mask_recipient
+from core.log_redaction import mask_recipient
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def send_now(message: Message) -> bool:
 
 def notify_on_commit(message: Message) -> None:
     """Send ``message`` in the background once the surrounding transaction commits
-    (ocop_market.tasks: Celery with Redis, else the in-process worker), never in the request."""
+    (core.tasks: Celery with Redis, else the in-process worker), never in the request."""
     from .tasks import enqueue, notification_args, send_notification
 
     enqueue(send_notification, notification_args(message))

@@ -100,6 +100,6 @@ def step_icon(step, css_class=""):
 @register.filter
 def ui_url(url):
     """A site URL kept in the reader's interface language (``/km/…`` on Khmer pages)."""
-    from ocop_market.i18n import in_interface_language
+    from core.i18n import in_interface_language
 
     return in_interface_language(url)

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from ocop_market.text import fold
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
     officer2, officer2_created = _officer2(officer)
     counts = {"onboarding applications created": 0, "officer2 created": int(officer2_created)}
 
-    from ocop_market.phone import normalize_vn_phone
+    from core.phone import normalize_vn_phone
     from producers.models import Producer
 
     # The published applications are the onboarding records of two existing demo stalls of the
@@ -163,7 +163,7 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
 
 def _seed_one(*, n, household, actor, people, row, past, commune, image, category):
     """One demo household's application, driven to its state through the services."""
-    from ocop_market.phone import normalize_vn_phone
+    from core.phone import normalize_vn_phone
     from producers.models import Producer
 
     from . import services

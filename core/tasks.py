@@ -144,7 +144,7 @@ def _finish_on_exit():
         worker.drain(timeout=10)
 
 
-@shared_task(name="ocop_market.tasks.send_notification", ignore_result=True)
+@shared_task(name="core.tasks.send_notification", ignore_result=True)
 def send_notification(message: dict) -> bool:
     from .notify import Message, send_now
 

@@ -23,9 +23,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.utils.file import hash_filelike
 
-from catalog import demo_data, demo_images
 from catalog.models import Category, Certification, OcopCertificate, Product, ProductImage, default_expiry
-from ocop_market.text import vi_slugify
+from core.text import vi_slugify
+from demo import catalog_data
+from demo import images as demo_images
 from producers.models import Commune, OfficerProfile, Producer, Province, Stall
 
 DEMO_COLLECTION = "Ảnh demo"
@@ -86,15 +87,15 @@ class Command(BaseCommand):
         out.write(f"  {'username':<10} {'password':<12} role")
         for username, role, created in summary.users:
             mark = "" if created else "  (existing account: password not changed)"
-            out.write(f"  {username:<10} {demo_data.DEMO_PASSWORD:<12} {role:<10}{mark}".rstrip())
+            out.write(f"  {username:<10} {catalog_data.DEMO_PASSWORD:<12} {role:<10}{mark}".rstrip())
         out.write("")
         out.write(f"Storefront: {SITE_URL}   Admin: {SITE_URL}admin/")
 
 
 @transaction.atomic
 def seed(*, image_size: int = 800) -> Summary:
+    from core.roles import apply_roles
     from producers.media_collections import apply_collection_permissions
-    from producers.roles import apply_roles
     from producers.services import admin_units_load
 
     summary = Summary()
@@ -103,7 +104,7 @@ def seed(*, image_size: int = 800) -> Summary:
     if not Province.objects.exists():
         admin_units_load()
     today = timezone.localdate()
-    plans = demo_data.build_plan(today)
+    plans = catalog_data.build_plan(today)
 
     users = _users(summary)
     images = _images(plans, image_size, summary)
@@ -113,22 +114,22 @@ def seed(*, image_size: int = 800) -> Summary:
     _product_images(plans, products, images)
     _certificates(plans, products, summary)
     _home(plans, products, stalls, today, summary)
-    from cms.demo import seed_cms
+    from demo.cms_content import seed_cms
 
     for key, n in seed_cms(today=today, image_size=image_size).items():
         summary.add(key, n)
-    from onboarding.demo import seed_onboarding
-    from orders.demo import seed_orders
+    from demo.onboarding_data import seed_onboarding
+    from demo.orders_data import seed_orders
 
     for key, n in seed_onboarding(today=today, users=users).items():
         summary.add(key, n)
     for key, n in seed_orders(today=today, users=users).items():
         summary.add(key, n)
-    from reviews.demo import seed_reviews
+    from demo.reviews_data import seed_reviews
 
     for key, n in seed_reviews(users=users).items():
         summary.add(key, n)
-    from traceability.demo import seed_traceability
+    from demo.traceability_data import seed_traceability
 
     for key, n in seed_traceability(today=today, users=users).items():
         summary.add(key, n)
@@ -156,7 +157,7 @@ def _users(summary: Summary) -> dict:
     User = get_user_model()
     groups = {g.name: g for g in Group.objects.all()}
     users = {}
-    for username, full_name, role, group, superuser in demo_data.DEMO_USERS:
+    for username, full_name, role, group, superuser in catalog_data.DEMO_USERS:
         user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
         created = user is None
         if created:
@@ -167,7 +168,7 @@ def _users(summary: Summary) -> dict:
                 is_staff=superuser,
                 is_superuser=superuser,
             )
-            user.set_password(demo_data.DEMO_PASSWORD)
+            user.set_password(catalog_data.DEMO_PASSWORD)
             user.save()
         if group:
             user.groups.add(groups[group])
@@ -181,7 +182,7 @@ def _officer(officer, stalls: dict[str, Stall]) -> None:
     profile, _ = OfficerProfile.objects.get_or_create(
         user=officer, defaults={"team_name": "Tổ Công nghệ số cộng đồng", "phone": "0292 3821 000"}
     )
-    served = [s for s in stalls.values() if s.province.short_name in demo_data.OFFICER_PROVINCES]
+    served = [s for s in stalls.values() if s.province.short_name in catalog_data.OFFICER_PROVINCES]
     profile.communes.add(*{s.commune for s in served if s.commune})
     Producer.objects.filter(stall__in=served).update(officer=officer)
 
@@ -208,10 +209,10 @@ def _images(plans, size: int, summary: Summary) -> dict:
     One picture per product line shared by its pack sizes (plus a second view for some),
     a logo and a cover per stall; only the missing ones are drawn.
     """
-    stalls = {s.slug: s for s in demo_data.STALLS}
+    stalls = {s.slug: s for s in catalog_data.STALLS}
     wanted: dict[str, tuple[str, Callable[[], bytes]]] = {}
     for plan in plans:
-        base, stall = demo_data.BASES_BY_KEY[plan.base], stalls[plan.stall]
+        base, stall = catalog_data.BASES_BY_KEY[plan.base], stalls[plan.stall]
         subtitle = f"{stall.name} · {stall.province}"
         for key in plan.images:
             variant = 2 if key.endswith("/2") else 1
@@ -222,8 +223,8 @@ def _images(plans, size: int, summary: Summary) -> dict:
                     b.name, s, b.category, size=size, variant=v
                 ),
             )
-    for stall in demo_data.STALLS:
-        code = demo_data.BASES_BY_KEY[stall.bases[0]].category
+    for stall in catalog_data.STALLS:
+        code = catalog_data.BASES_BY_KEY[stall.bases[0]].category
         wanted[f"logo:{stall.slug}"] = (
             f"Logo – {stall.name}",
             lambda s=stall, c=code: demo_images.logo_image(s.name, c, size=max(100, size // 2)),
@@ -265,7 +266,7 @@ def _images(plans, size: int, summary: Summary) -> dict:
 # --- stalls and producers ----------------------------------------------------------------
 
 
-def _commune(province: Province, data: demo_data.StallData, summary: Summary) -> Commune:
+def _commune(province: Province, data: catalog_data.StallData, summary: Summary) -> Commune:
     commune = Commune.objects.filter(province=province, short_name=data.commune).first()
     if commune is None:
         # Another edition of the units table: pick one of the province's communes, the same each run.
@@ -279,7 +280,7 @@ def _stalls(images: dict, users: dict, summary: Summary) -> dict[str, Stall]:
     provinces = {p.short_name: p for p in Province.objects.all()}
     existing = {s.slug: s for s in Stall.objects.select_related("producer").filter(slug__in=_stall_slugs())}
     stalls: dict[str, Stall] = {}
-    for data in demo_data.STALLS:
+    for data in catalog_data.STALLS:
         province = provinces.get(data.province)
         if province is None:
             raise CommandError(f"Province {data.province} is missing: run manage.py load_admin_units.")
@@ -288,12 +289,12 @@ def _stalls(images: dict, users: dict, summary: Summary) -> dict[str, Stall]:
         producer.kind = data.kind
         producer.legal_name = data.legal_name
         producer.representative = data.representative
-        identity = demo_data.stall_identity(data)
+        identity = catalog_data.stall_identity(data)
         producer.tax_code, producer.personal_id = identity["tax_code"], identity["personal_id"]
         producer.verification = Producer.Verification.VERIFIED
         # The demo catalog stands for listings imported in bulk from an existing marketplace.
         producer.onboarded_via = producer.onboarded_via or Producer.Onboarding.BULK
-        if data.slug == demo_data.FARMER_STALL:
+        if data.slug == catalog_data.FARMER_STALL:
             producer.owner = users["farmer"]
         producer.full_clean()
         producer.save()
@@ -318,7 +319,7 @@ def _stalls(images: dict, users: dict, summary: Summary) -> dict[str, Stall]:
 
 
 def _stall_slugs() -> list[str]:
-    return [s.slug for s in demo_data.STALLS]
+    return [s.slug for s in catalog_data.STALLS]
 
 
 # --- products ---------------------------------------------------------------------------
@@ -481,7 +482,7 @@ def _home(plans, products, stalls, today: datetime.date, summary: Summary) -> No
         # One in-stock product per stall with a valid 4- or 5-star certificate.
         # Stalls taken every fourth first, so the picks come from many provinces.
         order: dict[str, int] = {}
-        for stall in demo_data.STALLS[::4] + demo_data.STALLS:
+        for stall in catalog_data.STALLS[::4] + catalog_data.STALLS:
             order.setdefault(stall.slug, len(order))
         picked, seen = [], set()
         for plan in sorted(plans, key=lambda p: order[p.stall]):

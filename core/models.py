@@ -1,4 +1,4 @@
-"""The project's own rows: throttling counters (ocop_market/throttle.py)."""
+"""The rows of the bottom layer: throttling counters (core/throttle.py)."""
 
 from django.db import models
 

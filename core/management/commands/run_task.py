@@ -8,8 +8,8 @@ runs the same tasks on the same schedule (``CELERY_BEAT_SCHEDULE``); do not run 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.tasks import worker
 from ocop_market.celery import app
-from ocop_market.tasks import worker
 
 
 class Command(BaseCommand):

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The bottom layer: text, phone numbers, money, names, roles, notifications, tasks,
+    throttling and the page cache's generations and tags. It imports no other app of the
+    project; every app may import it."""
+
+    name = "core"
+    verbose_name = "OCOP Market core"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+
+        from .page_tags import connect as connect_page_tags
+        from .text import clean_typed_text
+
+        connect_page_tags()
+        pre_save.connect(clean_typed_text, dispatch_uid="ocop_market_clean_typed_text")
