@@ -23,11 +23,7 @@ from wagtail.models import Collection, Page, Site
 from wagtail.utils.file import hash_filelike
 
 from catalog.models import Category, Product
-from core.text import vi_slugify
-from demo import images as demo_images
-from producers.models import Stall
-
-from .models import (
+from cms.models import (
     ArticleIndexPage,
     ArticlePage,
     HomePage,
@@ -38,6 +34,9 @@ from .models import (
     PromotionProduct,
     SiteSettings,
 )
+from core.text import vi_slugify
+from demo import images as demo_images
+from producers.models import Stall
 
 DEMO_COLLECTION = "Ảnh demo"  # the catalogue's demo pictures live there too
 
@@ -360,7 +359,7 @@ def _article(index: ArticleIndexPage, data: dict, *, today, image_size: int, res
 
 def _legal_pages(home: HomePage, result: Result) -> LegalIndexPage:
     """The policy pages the law requires, under a "Chính sách" index; the operator's details."""
-    from . import legal_content
+    from cms import legal_content
 
     index = _existing(home, legal_content.LEGAL_INDEX["slug"])
     if index is None:
@@ -397,7 +396,7 @@ def _legal_pages(home: HomePage, result: Result) -> LegalIndexPage:
 
 
 def _english_legal(index: LegalIndexPage, result: Result) -> None:
-    from . import legal_content
+    from cms import legal_content
 
     _translate(index, legal_content.LEGAL_INDEX_EN, result)
     by_slug = {data["slug"]: data for data in legal_content.PAGES}

@@ -64,7 +64,7 @@ def _officer2(officer):
 
 
 def _fill(app, *, name, product, image, category, n):
-    from .models import ApplicationPhoto, ApplicationProduct
+    from onboarding.models import ApplicationPhoto, ApplicationProduct
 
     app.legal_name = f"Hộ {name}"
     app.representative = name
@@ -96,9 +96,8 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
     from wagtail.images import get_image_model
 
     from catalog.models import Category
-
-    from . import services
-    from .models import Application
+    from onboarding import services
+    from onboarding.models import Application
 
     officer, farmer = users.get("officer"), users.get("farmer")
     profile = getattr(officer, "officer_profile", None) if officer else None
@@ -164,10 +163,9 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
 def _seed_one(*, n, household, actor, people, row, past, commune, image, category):
     """One demo household's application, driven to its state through the services."""
     from core.phone import normalize_vn_phone
+    from onboarding import services
+    from onboarding.models import Application
     from producers.models import Producer
-
-    from . import services
-    from .models import Application
 
     app = services.create_application(
         household=household, actor=actor, kind=Application.Kind.NEW_STALL, commune=commune
@@ -196,9 +194,8 @@ def _seed_one(*, n, household, actor, people, row, past, commune, image, categor
 def _seed_farmer(farmer, producer, *, officer, officer2, image, category) -> int:
     """The farmer adds a product (the officer asked for changes) and starts editing another."""
     from catalog.models import Product
-
-    from . import services
-    from .models import Application
+    from onboarding import services
+    from onboarding.models import Application
 
     app = services.create_application(
         household=farmer, actor=farmer, kind=Application.Kind.ADD_PRODUCTS, producer=producer
@@ -215,7 +212,7 @@ def _seed_farmer(farmer, producer, *, officer, officer2, image, category) -> int
 
 
 def _fill_farmer(app, *, producer, image, category):
-    from .models import ApplicationPhoto, ApplicationProduct
+    from onboarding.models import ApplicationPhoto, ApplicationProduct
 
     bank = getattr(producer, "bank_account", None)
     if bank is None:
@@ -244,7 +241,7 @@ def _fill_from(app, producer, *, image, phone):
     """An application carrying what an existing demo stall and one of its products show."""
     from django.utils.html import strip_tags
 
-    from .models import ApplicationPhoto, ApplicationProduct
+    from onboarding.models import ApplicationPhoto, ApplicationProduct
 
     stall = producer.stall
     for field in ("legal_name", "representative", "tax_code", "personal_id"):
@@ -276,7 +273,7 @@ def _fill_from(app, producer, *, image, phone):
 
 def _drive(app, state, *, household, officer, officer2, assisted, producer=None):
     """Move a complete draft to ``state`` through the services, as people would."""
-    from . import services
+    from onboarding import services
 
     if state == "draft":
         return

@@ -18,10 +18,9 @@ PLANS = [
 def seed_orders(*, today, users) -> dict[str, int]:
     """``users`` maps the demo usernames (admin, editor, officer, farmer) to users; returns counts."""
     from catalog.models import Product
+    from orders import services
+    from orders.models import Order, Payment
     from producers.models import Commune
-
-    from . import services
-    from .models import Order, Payment
 
     if Order.objects.filter(buyer_email__endswith="@" + DEMO_EMAIL_DOMAIN).exists():
         return {}

@@ -22,9 +22,8 @@ def seed_reviews(*, users) -> dict[str, int]:
     from orders import services as orders
     from orders.models import Order
     from producers.models import Commune
-
-    from . import services
-    from .models import Review
+    from reviews import services
+    from reviews.models import Review
 
     if Order.objects.filter(buyer_email__endswith="@" + DEMO_EMAIL_DOMAIN).exists():
         return {}

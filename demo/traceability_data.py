@@ -31,9 +31,8 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 def seed_traceability(*, today: datetime.date, users: dict) -> dict[str, int]:
     from catalog.models import Product
     from producers.models import Stall
-
-    from .models import Batch
-    from .services import EventData, batch_create, batch_publish, event_add, payment_qr_set
+    from traceability.models import Batch
+    from traceability.services import EventData, batch_create, batch_publish, event_add, payment_qr_set
 
     stalls = list(Stall.objects.published().exclude(commune=None).select_related("commune").order_by("slug")[:STALLS])
     farmer = users.get("farmer")

@@ -4,7 +4,7 @@ Each check is a small function that returns its state (``"ok"``, or ``"eager"`` 
 broker that is not configured) or raises; the view runs them all, so one probe shows
 what is down. Only the database is essential: without it the view answers 503 (the
 balancer takes the instance out). Without Redis (the cache, the broker) the site still
-serves, from the database (ocop_market/cache_backend.py): 200, ``"status": "degraded"``,
+serves, from the database (core/cache_backend.py): 200, ``"status": "degraded"``,
 naming the parts in ``degraded``, so every instance is not taken out for a Redis outage.
 """
 

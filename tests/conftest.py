@@ -76,7 +76,7 @@ def editor():
 @pytest.fixture(autouse=True)
 def notify_outbox():
     """Notifications sent during the test (core.notify), emptied before and after."""
-    from ocop_market import notify
+    from core import notify
 
     notify.outbox.clear()
     yield notify.outbox

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import notify
 from core.phone import VietnamesePhoneField, display_vn_phone, normalize_vn_phone
-from ocop_market import notify
 from producers.banks import bank_choices, holder_matches, vietqr_banks
 
 

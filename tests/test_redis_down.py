@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from ocop_market import cache_backend
+from core import cache_backend
 from orders.models import Order
 from tests.test_url_sweep import swept_patterns, urls_for, world  # noqa: F401 -- the fixture
 
@@ -28,7 +28,7 @@ def closed_port() -> int:
 
 def redis_cache_settings(url: str, retry_seconds: float = 5.0) -> dict:
     options = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry_seconds": retry_seconds}
-    return {"default": {"BACKEND": "ocop_market.cache_backend.RedisCache", "LOCATION": url, "OPTIONS": options}}
+    return {"default": {"BACKEND": "core.cache_backend.RedisCache", "LOCATION": url, "OPTIONS": options}}
 
 
 @pytest.fixture

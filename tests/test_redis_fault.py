@@ -17,7 +17,7 @@ import redis
 from django.test import Client
 from django.urls import reverse
 
-from ocop_market import cache_backend
+from core import cache_backend
 from orders.cart import SESSION_KEY as CART_SESSION_KEY
 from tests.factories.catalog import ProductFactory
 from tests.factories.cms import home_page
@@ -96,7 +96,7 @@ def redis_server(settings):
     settings.REDIS_URL = server.url
     settings.CELERY_BROKER_URL = server.url
     settings.CACHES = {
-        "default": {"BACKEND": "ocop_market.cache_backend.RedisCache", "LOCATION": server.url, "OPTIONS": options}
+        "default": {"BACKEND": "core.cache_backend.RedisCache", "LOCATION": server.url, "OPTIONS": options}
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     breaker = cache_backend.breaker_for(server.url, RETRY_SECONDS)

@@ -146,11 +146,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Django's Redis backend, keeping its Redis client, and serving without Redis when it is
     # down: an error is a miss, one attempt (bounded by REDIS_TIMEOUT seconds) per
-    # REDIS_RETRY_SECONDS at most (ocop_market/cache_backend.py).
+    # REDIS_RETRY_SECONDS at most (core/cache_backend.py).
     _redis_timeout = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
     CACHES = {
         "default": {
-            "BACKEND": "ocop_market.cache_backend.RedisCache",
+            "BACKEND": "core.cache_backend.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_connect_timeout": _redis_timeout,

@@ -552,7 +552,7 @@ def invalidations(port, pages):
     as it deletes them), and how many of a warmed set of pages then missed."""
     from django.db import connections
 
-    from ocop_market import page_tags
+    from core import page_tags
 
     connections.close_all()
     product, urls = _warm_set(pages)

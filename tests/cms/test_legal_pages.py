@@ -8,8 +8,9 @@ from django.urls import reverse
 from wagtail.models import Locale
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
-from cms import demo, legal_content
+from cms import legal_content
 from cms.models import LegalIndexPage, LegalPage, SiteSettings
+from demo import cms_content as demo
 from tests.factories.catalog import ProductFactory
 from tests.factories.cms import home_page
 from tests.factories.producers import StallFactory

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cms import demo
+from demo import cms_content as demo
 from orders.models import BuyerAccount, BuyerAddress
 from tests.factories import cms
 from tests.factories.orders import OrderFactory

@@ -10,10 +10,10 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 from wagtail.test.utils.form_data import querydict_from_html
 
+from core import tasks
 from feeds.models import FeedRun, Partner, ProducerOptIn
 from feeds.services import runs_fail_abandoned
 from feeds.tasks import push_changes
-from ocop_market import tasks
 from tests.factories.catalog import ProductFactory, ProductImageFactory
 from tests.factories.producers import StallFactory, UserFactory
 

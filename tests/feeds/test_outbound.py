@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from core import outbound
 from feeds import push as push_module
 from feeds.models import Partner
 from feeds.push import push_feed
-from ocop_market import outbound
 from tests.factories.producers import UserFactory
 from tests.feeds.test_push import PartnerServer, listed_product, make_partner
 

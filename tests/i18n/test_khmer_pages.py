@@ -184,7 +184,7 @@ def world(commune, officer, editor):
     reviews.review_moderate(review=review, approve=True, actor=editor)
     reviews.review_reply(review=review, text="Cảm ơn chị Bình!", actor=household)
 
-    from cms import demo
+    from demo import cms_content as demo
 
     policies = demo._legal_pages(home_page(), demo.Result())
     return {

@@ -5,7 +5,8 @@ import socket
 import pytest
 import requests
 
-from orders import demo_runner, localstripe_server
+from demo import localstripe_server
+from demo import runner as demo_runner
 from tests.orders.localstripe import PORTS, _port_is_free
 
 
