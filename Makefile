@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+STRIPE_PORT ?= 12111
 
 .PHONY: demo test fuzz install messages update-messages setup-db lint format bench bench-national lighthouse serve worker clean
 
@@ -30,12 +31,13 @@ setup-db: install
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_admin_units
 
-# The demo also runs localstripe (a Stripe-compatible test server) on 127.0.0.1:12111 with a
-# fresh state, for the card step's test cards; it stops with the server (demo/runner.py).
+# The demo also runs localstripe (a Stripe-compatible test server) on 127.0.0.1:STRIPE_PORT with
+# a fresh state, for the card step's test cards; it stops with the server (demo/runner.py).
+# `make demo PORT=8123 STRIPE_PORT=12112` moves both: the runner seeds (`seed_demo`) in the
+# environment it serves with, so the printed addresses and the notifications' links use PORT.
 demo: export DEBUG = 1
 demo: install messages setup-db
-	$(MANAGE) seed_demo
-	$(PY) -m demo.runner --host $(HOST) --port $(PORT)
+	$(PY) -m demo.runner --host $(HOST) --port $(PORT) --stripe-port $(STRIPE_PORT) --seed
 
 test: install messages
 	$(MANAGE) makemigrations --check --dry-run -v0 --settings=ocop_market.settings.test

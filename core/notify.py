@@ -10,6 +10,7 @@ transaction commits, and a failing sender is logged, never raised, so a notifica
 neither block nor undo the change it reports.
 """
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -64,11 +65,24 @@ class ConsoleSender:
 
     Never the subject or the body: they carry private links (an order's page, a set-password
     link) and one-time codes. In development the in-process ``outbox`` keeps the messages.
+    The line names the message's tags and its number in this process, so that two messages to
+    the same person (an order of two stalls shipped twice, one message per stall) read as two
+    messages, not as one logged twice. No digest of the text: one of a sign-in code's message
+    would give the code away to whoever tries the million codes.
     """
 
     def send(self, message: Message) -> None:
         channel = "email" if message.email else "sms"
-        logger.warning("notification sent channel=%s to=%s", channel, mask_recipient(message.email or message.phone))
+        logger.warning(
+            "notification sent channel=%s to=%s tags=%s n=%s",
+            channel,
+            mask_recipient(message.email or message.phone),
+            ",".join(message.tags) or "-",
+            next(_console_numbers),
+        )
+
+
+_console_numbers = itertools.count(1)
 
 
 class EmailSender:

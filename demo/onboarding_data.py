@@ -51,16 +51,17 @@ def _user(username, full_name, group, *, email=""):
 
 
 def _officer2(officer):
+    """``officer2`` (a demo account of seed_demo, or made here) serves the officer's communes."""
     from producers.models import OfficerProfile
 
-    user, created = _user("officer2", "Nguyễn Thanh Sơn", "Officer", email="officer2@ocop.local")
+    user, _created = _user("officer2", "Nguyễn Thanh Sơn", "Officer", email="officer2@ocop.local")
     profile, _ = OfficerProfile.objects.get_or_create(
         user=user, defaults={"team_name": "Tổ Công nghệ số cộng đồng", "phone": "0292 3821 001"}
     )
     mine = getattr(officer, "officer_profile", None)
     if mine is not None:
         profile.communes.add(*mine.communes.all())
-    return user, created
+    return user
 
 
 def _fill(app, *, name, product, image, category, n):
@@ -108,8 +109,8 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
     image = get_image_model().objects.order_by("pk").first()
     if not communes or category is None or image is None:
         return {}
-    officer2, officer2_created = _officer2(officer)
-    counts = {"onboarding applications created": 0, "officer2 created": int(officer2_created)}
+    officer2 = _officer2(officer)
+    counts = {"onboarding applications created": 0}
 
     from core.phone import normalize_vn_phone
     from producers.models import Producer

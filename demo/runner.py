@@ -1,5 +1,10 @@
 """``make demo``'s server: localstripe on loopback (fresh, port 12111) next to ``runserver``.
 
+``make demo PORT=8123 STRIPE_PORT=12112`` (``--port``, ``--stripe-port``) moves both. The
+runner exports ``SITE_URL`` (unless it is set already) as the address it serves, so that
+``seed_demo`` (``--seed``: run first, in the same environment) prints that address and the
+links in notifications point at it rather than at the default port 8000.
+
 The card step of the demo needs a Stripe-compatible server. This runner starts localstripe
 (``demo/localstripe_server.py``, bound to 127.0.0.1, empty state), registers the site's
 webhook with it, points the site at it through the environment (``STRIPE_API_BASE``, a
@@ -28,6 +33,35 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PORT = 12111
 DEMO_KEY = "sk_test_ocop_demo"
 DEMO_WEBHOOK_SECRET = "whsec_ocop_demo"
+
+
+def site_url(host: str, port: int | str) -> str:
+    """The address a browser on this machine opens for ``runserver host:port``."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 (listening everywhere: loopback is one of them)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def demo_environment(base: dict[str, str], *, host: str, port: int | str, stripe_port: int) -> dict[str, str]:
+    """The environment of ``seed_demo`` and ``runserver``: the served address, and localstripe's."""
+    env = dict(base)
+    if not env.get("SITE_URL", "").strip():
+        env["SITE_URL"] = site_url(host, port)
+    stripe_base = f"http://127.0.0.1:{stripe_port}"
+    configured = env.get("STRIPE_API_BASE", "").rstrip("/")
+    if configured and configured not in (stripe_base, f"http://localhost:{stripe_port}"):
+        return env
+    env["STRIPE_API_BASE"] = stripe_base
+    if not env.get("STRIPE_SECRET_KEY"):
+        env["STRIPE_SECRET_KEY"] = DEMO_KEY
+    if not env.get("STRIPE_WEBHOOK_SECRET"):
+        env["STRIPE_WEBHOOK_SECRET"] = DEMO_WEBHOOK_SECRET
+    # The card element: localstripe's Stripe.js stand-in, from the same server.
+    env.setdefault("STRIPE_PUBLISHABLE_KEY", "pk_test_ocop_demo")
+    env.setdefault("STRIPE_JS_URL", f"{stripe_base}/js.stripe.com/v3/")
+    return env
 
 
 def _say(text: str) -> None:
@@ -81,29 +115,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="8000")
     parser.add_argument("--stripe-port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--seed", action="store_true", help="Run manage.py seed_demo first, in the same environment.")
     args = parser.parse_args(argv)
 
-    env = dict(os.environ)
+    env = demo_environment(os.environ, host=args.host, port=args.port, stripe_port=args.stripe_port)
+    if args.seed:
+        seeded = subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=False)  # noqa: S603
+        if seeded.returncode:
+            return seeded.returncode
     base = f"http://127.0.0.1:{args.stripe_port}"
-    configured = env.get("STRIPE_API_BASE", "").rstrip("/")
     process = None
-    if configured and configured not in (base, f"http://localhost:{args.stripe_port}"):
-        _say(f"STRIPE_API_BASE is {configured}: not starting localstripe.")
+    if env["STRIPE_API_BASE"].rstrip("/") != base:
+        _say(f"STRIPE_API_BASE is {env['STRIPE_API_BASE']}: not starting localstripe.")
     else:
-        env["STRIPE_API_BASE"] = base
-        env.setdefault("STRIPE_SECRET_KEY", DEMO_KEY)
-        env.setdefault("STRIPE_WEBHOOK_SECRET", DEMO_WEBHOOK_SECRET)
-        if not env["STRIPE_SECRET_KEY"]:
-            env["STRIPE_SECRET_KEY"] = DEMO_KEY
-        if not env["STRIPE_WEBHOOK_SECRET"]:
-            env["STRIPE_WEBHOOK_SECRET"] = DEMO_WEBHOOK_SECRET
-        # The card element: localstripe's Stripe.js stand-in, from the same server.
-        env.setdefault("STRIPE_PUBLISHABLE_KEY", "pk_test_ocop_demo")
-        env.setdefault("STRIPE_JS_URL", f"{base}/js.stripe.com/v3/")
         process = start_localstripe(args.stripe_port, env["STRIPE_SECRET_KEY"])
         if process is not None:
-            host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host  # noqa: S104
-            webhook = f"http://{host}:{args.port}/payments/stripe/webhook"
+            webhook = f"{site_url(args.host, args.port)}/payments/stripe/webhook"
             try:
                 requests.post(
                     f"{base}/_config/webhooks/ocop",

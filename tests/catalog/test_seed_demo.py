@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 
 from catalog.models import Certification, OcopCertificate, Product, ProductImage
 from cms.models import HomeFeaturedProduct, HomeFeaturedStall
+from demo import catalog_data
 from producers.models import OfficerProfile, Producer, Province, Stall
 from reviews.models import Review
 from traceability.models import Batch
@@ -41,7 +42,9 @@ def snapshot():
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_the_catalogue_once_and_a_second_run_changes_nothing():
+def test_seed_demo_loads_the_catalogue_once_and_a_second_run_changes_nothing(settings):
+    # `make demo PORT=8123`: the runner's SITE_URL is the address printed.
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8123"
     assert not Province.objects.exists()  # the command loads the 2025 units itself
     first_out = StringIO()
     call_command("seed_demo", image_size=200, allow_production=True, stdout=first_out)
@@ -52,7 +55,9 @@ def test_seed_demo_loads_the_catalogue_once_and_a_second_run_changes_nothing():
     assert "images drawn" in first_out.getvalue()
     assert "images drawn" not in second_out.getvalue()
     assert "products created" not in second_out.getvalue()
-    assert "demo12345" in first_out.getvalue() and "http://127.0.0.1:8000/" in first_out.getvalue()
+    assert "demo12345" in first_out.getvalue() and "http://127.0.0.1:8123/admin/" in first_out.getvalue()
+    for username, *_rest in catalog_data.DEMO_USERS:
+        assert f"  {username} " in first_out.getvalue()
 
     # The first page of the product list shows buyers' stars and "đã bán"; one review waits.
     assert Product.objects.filter(rating_count__gt=0, sold_count__gt=0).count() >= 7
@@ -102,10 +107,12 @@ def test_seed_demo_loads_the_catalogue_once_and_a_second_run_changes_nothing():
     # The demo accounts.
     User = get_user_model()
     assert User.objects.get(username="admin").is_superuser
-    for username, group in [("editor", "Editor"), ("officer", "Officer"), ("farmer", "Farmer")]:
+    for username, _name, _role, group, _superuser in catalog_data.DEMO_USERS:
         user = User.objects.get(username=username)
-        assert user.groups.filter(name=group).exists()
+        assert group is None or user.groups.filter(name=group).exists()
         assert user.check_password("demo12345")
+    officer2 = OfficerProfile.objects.get(user__username="officer2")
+    assert set(officer2.communes.all()) == set(OfficerProfile.objects.get(user__username="officer").communes.all())
     farmer = User.objects.get(username="farmer")
     assert Producer.objects.filter(owner=farmer).count() == 1
     officer = User.objects.get(username="officer")

@@ -30,7 +30,11 @@ from demo import images as demo_images
 from producers.models import Commune, OfficerProfile, Producer, Province, Stall
 
 DEMO_COLLECTION = "Ảnh demo"
-SITE_URL = "http://127.0.0.1:8000/"
+
+
+def site_url() -> str:
+    """The address the demo is served at: SITE_URL (``make demo`` sets it from PORT), else the default."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/"
 
 
 @dataclass
@@ -47,7 +51,7 @@ class Command(BaseCommand):
     help = (
         "Load the demo catalogue: 30 verified stalls in 14 provinces, 600 published products with "
         "OCOP certificates and generated pictures, the home page's featured picks, and the demo "
-        "accounts admin, editor, officer and farmer (password demo12345). Run load_admin_units "
+        "accounts admin, editor, officer, officer2, finance and farmer (password demo12345). Run load_admin_units "
         "first, or it loads the administrative units itself. Safe to run again: nothing is duplicated."
     )
 
@@ -76,20 +80,24 @@ class Command(BaseCommand):
         if size < 100:
             raise CommandError("The image size must be at least 100 pixels.")
         summary = seed(image_size=size)
-        elapsed = time.monotonic() - started
-        out = self.stdout
-        for note in summary.notes:
-            out.write(self.style.WARNING(note))
-        out.write(self.style.SUCCESS(f"Demo data ready in {elapsed:.1f} s."))
-        for key, value in summary.counts.items():
-            out.write(f"  {key:<28} {value}")
-        out.write("")
-        out.write(f"  {'username':<10} {'password':<12} role")
-        for username, role, created in summary.users:
-            mark = "" if created else "  (existing account: password not changed)"
-            out.write(f"  {username:<10} {catalog_data.DEMO_PASSWORD:<12} {role:<10}{mark}".rstrip())
-        out.write("")
-        out.write(f"Storefront: {SITE_URL}   Admin: {SITE_URL}admin/")
+        report(summary, time.monotonic() - started, self.stdout, self.style)
+
+
+def report(summary: Summary, elapsed: float, out, style) -> None:
+    """What the command prints: counts, the demo accounts and the address the demo is served at."""
+    for note in summary.notes:
+        out.write(style.WARNING(note))
+    out.write(style.SUCCESS(f"Demo data ready in {elapsed:.1f} s."))
+    for key, value in summary.counts.items():
+        out.write(f"  {key:<28} {value}")
+    out.write("")
+    out.write(f"  {'username':<10} {'password':<12} role")
+    for username, role, created in summary.users:
+        mark = "" if created else "  (existing account: password not changed)"
+        out.write(f"  {username:<10} {catalog_data.DEMO_PASSWORD:<12} {role:<10}{mark}".rstrip())
+    out.write("")
+    url = site_url()
+    out.write(f"Storefront: {url}   Admin: {url}admin/")
 
 
 @transaction.atomic
