@@ -32,7 +32,7 @@ HOUSEHOLD_SOURCES = [
     "traceability/templates/traceability/*.html",
     "traceability/forms.py",
     "traceability/views.py",
-    "ocop_market/templatetags/household.py",
+    "core/templatetags/household.py",
     # the buyer's account (sign in by a texted code, her orders, saved addresses)
     "orders/templates/orders/account/*.html",
     "orders/buyer_views.py",
