@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from core import roles
 from core.text import fold
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def _user(username, full_name, group, *, email=""):
 def _officer2(officer):
     from producers.models import OfficerProfile
 
-    user, created = _user("officer2", "Nguyễn Thanh Sơn", "Officer", email="officer2@ocop.local")
+    user, created = _user("officer2", "Nguyễn Thanh Sơn", roles.OFFICER, email="officer2@ocop.local")
     profile, _ = OfficerProfile.objects.get_or_create(
         user=user, defaults={"team_name": "Tổ Công nghệ số cộng đồng", "phone": "0292 3821 001"}
     )
@@ -126,7 +127,7 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
             continue
         if past is not None:
             name = past.representative or name
-        household, _created = _user(normalize_vn_phone(phone), name, "Farmer")
+        household, _created = _user(normalize_vn_phone(phone), name, roles.FARMER)
         if Application.objects.filter(household=household).exists():
             continue
         try:

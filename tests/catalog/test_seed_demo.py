@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 
 from catalog.models import Certification, OcopCertificate, Product, ProductImage
 from cms.models import HomeFeaturedProduct, HomeFeaturedStall
+from core import roles
 from producers.models import OfficerProfile, Producer, Province, Stall
 from reviews.models import Review
 from traceability.models import Batch
@@ -102,7 +103,7 @@ def test_seed_demo_loads_the_catalogue_once_and_a_second_run_changes_nothing():
     # The demo accounts.
     User = get_user_model()
     assert User.objects.get(username="admin").is_superuser
-    for username, group in [("editor", "Editor"), ("officer", "Officer"), ("farmer", "Farmer")]:
+    for username, group in [("editor", roles.EDITOR), ("officer", roles.OFFICER), ("farmer", roles.FARMER)]:
         user = User.objects.get(username=username)
         assert user.groups.filter(name=group).exists()
         assert user.check_password("demo12345")
