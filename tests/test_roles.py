@@ -95,7 +95,7 @@ def _page(client, user, url) -> bool:
     return client.get(url).status_code == 200
 
 
-def _check(action, client, user, w) -> bool:  # noqa: C901 - one branch per row of the table
+def _check(action, client, user, w) -> bool:
     if action == "open the Wagtail admin":
         return _page(client, user, reverse("wagtailadmin_home"))
     if action == "edit a producer of commune A in the admin":
