@@ -4,7 +4,9 @@ Every permission check of the project asks a predicate here (``is_editor``,
 ``officer_profile``, ``sees_all_producers`` …) and every ``visible_to`` queryset starts
 from them; no other module spells a group's name. The meanings:
 
-- **Superuser** (``is_superuser``): every role at once; no scope limits anything.
+- **Superuser** (``is_superuser``): may do whatever any role may, with no scope limit
+  (``is_editor``, ``is_finance``, ``confirms_addresses`` are true); ``is_officer`` stays
+  false unless they have an officer profile, since an officer's rows are a commune scope.
 - **Editor** (group ``Editor``): platform staff for the content. Sees and manages every
   producer, stall, product, onboarding application, review and order; publishes CMS
   pages (with a second editor for promotions); manages feed partners.
