@@ -4,11 +4,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
+from core import roles
+
 from .models import FourEyesApprovalTask, PromotionIndexPage
 
 PROMOTION_WORKFLOW_NAME = "Duyệt khuyến mãi"
 PROMOTION_TASK_NAME = "Biên tập viên thứ hai duyệt"
-APPROVER_GROUPS = ("Editor", "Moderators")
+APPROVER_GROUPS = (roles.EDITOR, roles.MODERATORS)
 
 
 @transaction.atomic

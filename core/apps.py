@@ -14,7 +14,9 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from .page_tags import connect as connect_page_tags
+        from .roles import connect as connect_roles
         from .text import clean_typed_text
 
         connect_page_tags()
+        connect_roles()
         pre_save.connect(clean_typed_text, dispatch_uid="ocop_market_clean_typed_text")

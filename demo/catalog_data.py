@@ -14,6 +14,8 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
+from core import roles
+
 SEED = 2026
 PRODUCTS_PER_STALL = 20
 OUT_OF_STOCK_SHARE = 0.08
@@ -779,14 +781,14 @@ CITIES = {"Hà Nội", "Hải Phòng", "Huế", "Đà Nẵng", "Hồ Chí Minh",
 DEMO_USERS = [
     # username, full name, role label, group or None, superuser
     ("admin", "Quản trị viên", "superuser", None, True),
-    ("editor", "Phạm Thu Hà", "Editor", "Editor", False),
-    ("officer", "Lê Minh Tuấn", "Officer", "Officer", False),
+    ("editor", "Phạm Thu Hà", roles.EDITOR, roles.EDITOR, False),
+    ("officer", "Lê Minh Tuấn", roles.OFFICER, roles.OFFICER, False),
     # A second officer of the same communes (demo/onboarding_data.py gives them the officer's
     # communes), to approve what ``officer`` created for a household: the four-eyes rule.
-    ("officer2", "Nguyễn Thanh Sơn", "Officer", "Officer", False),
+    ("officer2", "Nguyễn Thanh Sơn", roles.OFFICER, roles.OFFICER, False),
     # Platform staff who see the platform's bank account (orders.payments.is_finance).
-    ("finance", "Đỗ Thị Lan", "Finance", "Finance", False),
-    ("farmer", "Trần Thị Mai", "Farmer", "Farmer", False),
+    ("finance", "Đỗ Thị Lan", roles.FINANCE, roles.FINANCE, False),
+    ("farmer", "Trần Thị Mai", roles.FARMER, roles.FARMER, False),
 ]
 DEMO_PASSWORD = "demo12345"
 

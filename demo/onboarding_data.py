@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from core import roles
 from core.text import fold
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _officer2(officer):
     """``officer2`` (a demo account of seed_demo, or made here) serves the officer's communes."""
     from producers.models import OfficerProfile
 
-    user, _created = _user("officer2", "Nguyễn Thanh Sơn", "Officer", email="officer2@ocop.local")
+    user, _created = _user("officer2", "Nguyễn Thanh Sơn", roles.OFFICER, email="officer2@ocop.local")
     profile, _ = OfficerProfile.objects.get_or_create(
         user=user, defaults={"team_name": "Tổ Công nghệ số cộng đồng", "phone": "0292 3821 001"}
     )
@@ -127,7 +128,7 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
             continue
         if past is not None:
             name = past.representative or name
-        household, _created = _user(normalize_vn_phone(phone), name, "Farmer")
+        household, _created = _user(normalize_vn_phone(phone), name, roles.FARMER)
         if Application.objects.filter(household=household).exists():
             continue
         try:

@@ -21,9 +21,8 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core import roles
 from core.phone import normalize_vn_phone
-
-FARMER_GROUP = "Farmer"
 
 
 def phone_taken_error() -> ValidationError:
@@ -63,7 +62,7 @@ def _new_user(*, full_name: str, phone: str, password: str | None):
             else:
                 user.set_unusable_password()
             user.save()
-            group, _created = Group.objects.get_or_create(name=FARMER_GROUP)
+            group, _created = Group.objects.get_or_create(name=roles.FARMER)
             user.groups.add(group)
     except IntegrityError as exc:  # two requests at once with the same phone
         raise phone_taken_error() from exc
@@ -116,9 +115,3 @@ def login_username(typed: str) -> str:
         return normalize_vn_phone(typed)
     except ValidationError:
         return typed
-
-
-def is_officer(user) -> bool:
-    return bool(
-        user.is_authenticated and (user.is_superuser or user.groups.filter(name__in=["Officer", "Editor"]).exists())
-    )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from core import roles
+
 
 @dataclass
 class Candidate:
@@ -163,19 +165,12 @@ def needs_confirmation(app) -> bool:
     return len(app.address_candidates or []) > 1 and not app.address_confirmed_by_id
 
 
-def is_officer(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or getattr(user, "officer_profile", None) is not None)
-    )
-
-
 def confirm_address(app, officer, commune) -> None:
     """An officer confirms the 2025 commune of an ambiguous old address. The caller saves ``app``."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
 
-    if not is_officer(officer):
+    if not roles.confirms_addresses(officer):
         raise PermissionDenied(_("Only an officer can confirm the new commune or ward."))
     if app.address_candidates and commune.code not in app.address_candidates:
         raise ValidationError(_("Choose one of the communes or wards proposed for the old address."))

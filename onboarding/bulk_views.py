@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import private_storage
+from core import roles
 from producers.models import Producer
 
 from . import bulk, forms
-from .accounts import is_officer
 from .household_views import LOGIN_URL
 from .models import Application
 
@@ -33,7 +33,7 @@ officer_required = login_required(login_url=LOGIN_URL)
 
 
 def _require_officer(user):
-    if not is_officer(user):
+    if not roles.reviews_applications(user):
         raise Http404
 
 

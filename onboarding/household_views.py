@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core import throttle
+from core import roles, throttle
 
 from . import accounts, addresses, forms
 from .models import Application, ApplicationPhoto, ApplicationProduct, ReviewComment
@@ -95,10 +95,6 @@ def _can_edit(app, user) -> bool:
     return bool(_services().can_edit(app, user))
 
 
-def _is_officer(user) -> bool:
-    return accounts.is_officer(user)
-
-
 def _get_app(request, pk):
     qs = Application.objects.visible_to(request.user).select_related(
         "household", "commune__province", "province", "producer", "address_confirmed_by"
@@ -136,7 +132,7 @@ def _user_label(user) -> str:
 
 
 def _after_login(user):
-    if _is_officer(user):
+    if roles.reviews_applications(user):
         try:
             return reverse("onboarding:queue")
         except NoReverseMatch:
@@ -265,7 +261,7 @@ def home(request):
     return render(
         request,
         "onboarding/home.html",
-        {"apps": apps, "is_officer": _is_officer(user), "can_start": not open_new_stall},
+        {"apps": apps, "is_officer": roles.reviews_applications(user), "can_start": not open_new_stall},
     )
 
 
@@ -281,7 +277,7 @@ def _kinds_for(user):
 @member_required
 def new_application(request):
     user = request.user
-    if _is_officer(user):
+    if roles.reviews_applications(user):
         try:
             return redirect("onboarding:assisted-new")
         except NoReverseMatch as exc:
@@ -715,7 +711,7 @@ def _address_step(request, app, step, can_edit):
             commune = next(c for c in candidates if c.code == candidate_form.cleaned_data["commune"])
             try:
                 _services().application_commune_choose(
-                    application=app, actor=request.user, commune=commune, confirm=_is_officer(request.user)
+                    application=app, actor=request.user, commune=commune, confirm=roles.confirms_addresses(request.user)
                 )
             except (PermissionDenied, ValidationError) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -736,7 +732,8 @@ def _address_step(request, app, step, can_edit):
         candidate_form=candidate_form if len(candidates) > 1 else None,
         needs_confirmation=addresses.needs_confirmation(app),
         confirmed_by=_user_label(app.address_confirmed_by) if app.address_confirmed_by_id else "",
-        is_officer=_is_officer(request.user),
+        # The same question the service asks: offer "confirm" only to who may confirm.
+        is_officer=roles.confirms_addresses(request.user),
     )
     context["rows"] = _rows(form, _notes_for(items, comments))
     context["legacy_rows"] = _rows(legacy_form)

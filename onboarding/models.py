@@ -11,29 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import OcopCertificate, private_storage
+from core import roles
 from producers.models import Producer, TimeStampedModel
-
-
-def is_editor(user) -> bool:
-    """Superusers and the Editor group see and review every application."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_onboarding_is_editor", None)
-    if cached is None:
-        cached = user.groups.filter(name="Editor").exists()
-        user._onboarding_is_editor = cached
-    return cached
-
-
-def officer_profile(user):
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.officer_profile
-    except Exception:  # RelatedObjectDoesNotExist
-        return None
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -51,9 +30,9 @@ class ApplicationQuerySet(models.QuerySet):
         """The one rule of who sees which application (a foreign id is then a 404)."""
         if not user.is_authenticated:
             return self.none()
-        if is_editor(user):
+        if roles.sees_all_producers(user):
             return self
-        profile = officer_profile(user)
+        profile = roles.officer_profile(user)
         if profile is not None:
             return self.filter(
                 Q(commune__in=profile.communes.values("pk")) | Q(officer=user) | Q(created_by=user) | Q(household=user)
@@ -64,9 +43,9 @@ class ApplicationQuerySet(models.QuerySet):
         """Applications an officer may act on (review, edit): their communes, or any for an editor."""
         if not user.is_authenticated:
             return self.none()
-        if is_editor(user):
+        if roles.sees_all_producers(user):
             return self
-        profile = officer_profile(user)
+        profile = roles.officer_profile(user)
         if profile is None:
             return self.none()
         # Without a commune yet (an assisted draft before its address step), its creator or

@@ -10,7 +10,7 @@ import statistics
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -24,40 +24,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import OcopCertificate
+from core import roles
 from producers.models import Commune
 
 from . import services
-from .models import Application, Notification, is_editor, officer_profile
+from .models import Application, Notification
 from .officer_forms import AssistedHouseholdForm, CommentForm, QueueFilterForm, RejectForm, RequestChangesForm
 
 S = Application.State
 SESSION_LINKS = "onboarding_set_password_links"
 
 
-def is_staff_reviewer(user) -> bool:
-    """Officers and editors use these screens (officers need not be Django staff)."""
-    return user.is_authenticated and (
-        is_editor(user) or officer_profile(user) is not None or user.groups.filter(name="Officer").exists()
-    )
-
-
-def reviewer_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_staff_reviewer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# Officers and editors use these screens (officers need not be Django staff).
+reviewer_required = roles.role_required(roles.reviews_applications)
 
 
 def _communes_of(user):
     """The communes a reviewer filters by: an officer's own, or every commune with applications."""
-    if is_editor(user):
+    if roles.sees_all_producers(user):
         return Commune.objects.filter(pk__in=Application.objects.values("commune")).select_related("province")
-    profile = officer_profile(user)
+    profile = roles.officer_profile(user)
     if profile is None:
         return Commune.objects.none()
     return profile.communes.select_related("province")
@@ -189,7 +175,7 @@ def _commune_field(communes):
 
 def _reviewer_app(request, pk):
     """An application the reviewer may see; for anyone else (a farmer included) a 404."""
-    if not is_staff_reviewer(request.user):
+    if not roles.reviews_applications(request.user):
         raise Http404
     return get_object_or_404(Application.objects.visible_to(request.user).select_related("household"), pk=pk)
 
@@ -308,9 +294,9 @@ def review_reject(request, pk):
 
 def _certificates_in_scope(user):
     certs = OcopCertificate.objects.all()
-    if is_editor(user):
+    if roles.sees_all_producers(user):
         return certs
-    profile = officer_profile(user)
+    profile = roles.officer_profile(user)
     if profile is None:
         return certs.none()
     return certs.filter(
@@ -322,9 +308,9 @@ def _producers_in_scope(user):
     """Producers with a stall in the officer's communes, or assigned to them; all for an editor."""
     from producers.models import Producer
 
-    if is_editor(user):
+    if roles.sees_all_producers(user):
         return Producer.objects.all()
-    profile = officer_profile(user)
+    profile = roles.officer_profile(user)
     if profile is None:
         return Producer.objects.none()
     return Producer.objects.filter(Q(stall__commune__in=profile.communes.values("pk")) | Q(officer=user))

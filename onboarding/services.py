@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import roles
 from core.page_tags import products_changed
 
 from .checklist import missing
-from .models import Application, ApplicationPhoto, ApplicationProduct, AuditEntry, ReviewComment, is_editor
-from .models import officer_profile as _officer_profile
+from .models import Application, ApplicationPhoto, ApplicationProduct, AuditEntry, ReviewComment
 from .notifications import notify_transition
 
 logger = logging.getLogger(__name__)
@@ -63,9 +63,9 @@ def is_reviewer(app, user) -> bool:
     """
     if not user.is_authenticated:
         return False
-    if is_editor(user):
+    if roles.is_editor(user):
         return True
-    profile = _officer_profile(user)
+    profile = roles.officer_profile(user)
     if profile is None:
         return False
     if app.commune_id is None:
@@ -161,8 +161,8 @@ def create_application(*, household, actor, kind, producer=None, product=None, c
     """
     kind = Application.Kind(kind)
     assisted = actor.pk != household.pk
-    profile = _officer_profile(actor)
-    if assisted and not (is_editor(actor) or profile is not None):
+    profile = roles.officer_profile(actor)
+    if assisted and not (roles.is_editor(actor) or profile is not None):
         raise TransitionError(NOT_ALLOWED)
     if kind == Application.Kind.NEW_STALL:
         if producer is not None or product is not None:
@@ -303,7 +303,7 @@ def submit(app, actor, *, consent: bool = False, comment: str = "") -> Applicati
             AuditEntry.Action.CONSENT,
             comment=_("The household agreed to submit this application."),
         )
-        if locked.officer_id is None and _officer_profile(actor) is not None:
+        if locked.officer_id is None and roles.officer_profile(actor) is not None:
             locked.officer = actor
     if locked.officer_id is None and locked.producer_id and locked.producer.officer_id:
         locked.officer_id = locked.producer.officer_id
@@ -343,7 +343,7 @@ def start_review(app, actor) -> Application:
     locked = _review_lock(app, actor)
     from_state = locked.state
     _move(locked, actor, S.IN_REVIEW)
-    if locked.officer_id is None and _officer_profile(actor) is not None:
+    if locked.officer_id is None and roles.officer_profile(actor) is not None:
         locked.officer = actor
         locked.save(update_fields=["officer", "updated_at"])
     notify_transition(locked, actor, from_state, S.IN_REVIEW)

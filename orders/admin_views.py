@@ -12,6 +12,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core import roles
 from core.money import format_vnd
 
 from .models import Order
@@ -41,7 +42,9 @@ class OrderStaffPolicy(BasePermissionPolicy):
         if not ALLOWED_ACTIONS.intersection(actions):
             return get_user_model().objects.none()
         return (
-            get_user_model().objects.filter(Q(is_superuser=True) | Q(groups__name="Editor"), is_active=True).distinct()
+            get_user_model()
+            .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[roles.EDITOR, roles.FINANCE]), is_active=True)
+            .distinct()
         )
 
 

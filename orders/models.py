@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import roles
 from producers.models import TimeStampedModel
 
 
@@ -35,7 +36,7 @@ class OrderQuerySet(models.QuerySet):
 
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.groups.filter(name="Editor").exists():
+        if roles.sees_all_producers(user):
             return self
         return self.filter(groups__stall__in=Stall.objects.visible_to(user).values("pk")).distinct()
 

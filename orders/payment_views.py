@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import roles
 from core.money import format_vnd
 from producers.models import Stall
 
@@ -276,7 +277,7 @@ def refund(request, number):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def bank_statement(request):
-    if not (payments.is_platform_staff(request.user) or Stall.objects.visible_to(request.user).exists()):
+    if not (roles.is_platform_staff(request.user) or Stall.objects.visible_to(request.user).exists()):
         # Someone with no stall and no commune: nothing to match against.
         raise Http404
     report = None
@@ -296,7 +297,7 @@ def bank_statement(request):
             "form": form,
             "report": report,
             "bank_issues": list(BankTransaction.objects.filter(outcome__in=BANK_ISSUES).select_related("order")[:100])
-            if payments.is_finance(request.user)
+            if roles.is_finance(request.user)
             else [],
         },
         status=400 if request.method == "POST" and report is None else 200,

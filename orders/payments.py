@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import roles
 from core.money import format_vnd
 from core.text import fold
 
@@ -610,26 +611,7 @@ def mark_transfer_received(order, *, by, note: str = "", from_bank: bool = False
         return payment
 
 
-# Who may do what --------------------------------------------------------------------------------
-
-FINANCE_PERMISSION = "orders.confirm_platform_payment"
-
-
-def is_finance(user) -> bool:
-    """Platform finance staff: the people who see the platform's bank account.
-
-    The one check of the finance role, used by every view and service that confirms money
-    received on the platform's account or a refund sent from it (a permission, granted to
-    the "Finance" group; ``is_staff`` and the editor role do not give it).
-    """
-    return bool(user is not None and user.is_authenticated and user.is_active and user.has_perm(FINANCE_PERMISSION))
-
-
-def is_platform_staff(user) -> bool:
-    """Who may see every order's payments: finance staff, superusers and editors."""
-    return bool(
-        user.is_authenticated and (is_finance(user) or user.is_superuser or user.groups.filter(name="Editor").exists())
-    )
+# Who may do what (the roles themselves: core/roles.py) --------------------------------------------
 
 
 def manageable_orders(user):
@@ -639,7 +621,7 @@ def manageable_orders(user):
 
     if not user.is_authenticated:
         return Order.objects.none()
-    if is_platform_staff(user):
+    if roles.is_platform_staff(user):
         return Order.objects.all()
     stalls = Stall.objects.visible_to(user).values("pk")
     others = FulfilmentGroup.objects.exclude(stall__in=stalls).values("order_id")
@@ -662,7 +644,7 @@ def confirmable_orders(user):
     stalls = Stall.objects.visible_to(user).values("pk")
     others = FulfilmentGroup.objects.exclude(stall__in=stalls).values("order_id")
     by_stall = Q(groups__stall__in=stalls) & ~Q(pk__in=others) & ~Q(pk__in=platform)
-    condition = (Q(pk__in=platform) | by_stall) if is_finance(user) else by_stall
+    condition = (Q(pk__in=platform) | by_stall) if roles.is_finance(user) else by_stall
     return Order.objects.filter(condition).distinct()
 
 
@@ -675,7 +657,7 @@ def manageable_groups(user, order):
     from producers.models import Stall
 
     groups = order.groups.select_related("stall")
-    if is_platform_staff(user):
+    if roles.is_platform_staff(user):
         return groups
     return groups.filter(stall__in=Stall.objects.visible_to(user).values("pk"))
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import roles
 from producers.models import Stall
 
 from . import services, settlement
@@ -24,10 +25,6 @@ from .forms import GroupActionForm
 from .models import FulfilmentGroup, OrderLine
 
 PER_PAGE = 25
-
-
-def _is_staff(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.groups.filter(name="Editor").exists())
 
 
 def visible_groups(user):
@@ -69,7 +66,7 @@ def stall_orders(request):
             "stall_id": stall_id,
             "statuses": FulfilmentGroup.Status.choices,
             "this_month": timezone.localdate().replace(day=1),
-            "is_staff": _is_staff(request.user),
+            "is_staff": roles.is_platform_staff(request.user),
         },
     )
 
@@ -160,7 +157,7 @@ def statement(request, stall_pk, month):
 
 @login_required
 def tax_export(request, month):
-    if not _is_staff(request.user):
+    if not roles.is_platform_staff(request.user):
         raise Http404
     month_date = _month_or_404(month)
     out = io.StringIO()

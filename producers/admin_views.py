@@ -24,6 +24,7 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core import roles
 from core.spreadsheet import SafeSpreadsheetExportMixin
 from core.text import normalize
 
@@ -245,14 +246,16 @@ class ProducerForm(WagtailAdminModelForm):
             ).order_by("username")
             # An officer's new producer is assigned to them, so it stays in their list
             # before it has a stall in one of their communes.
-            if instance.pk is None and hasattr(self.for_user, "officer_profile"):
+            if instance.pk is None and roles.is_officer(self.for_user):
                 self.fields["officer"].initial = self.for_user.pk
         # A producer added in the admin was entered by staff for it: assisted, unless said otherwise.
         if "onboarded_via" in self.fields and instance.pk is None:
             self.fields["onboarded_via"].initial = Producer.Onboarding.ASSISTED
         if "owner" in self.fields:
             self.fields["owner"].queryset = (
-                User.objects.filter(Q(groups__name="Farmer") | Q(pk=instance.owner_id)).distinct().order_by("username")
+                User.objects.filter(Q(groups__name=roles.FARMER) | Q(pk=instance.owner_id))
+                .distinct()
+                .order_by("username")
             )
 
 

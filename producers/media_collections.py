@@ -17,6 +17,8 @@ permission on them here.
 Applied by a data migration and re-applied by ``seed_demo``; idempotent.
 """
 
+from core.roles import EDITOR, OFFICER
+
 CMS_COLLECTIONS = ("Trang chủ", "Khuyến mãi", "Tin tức")
 PRODUCER_PHOTOS = "Ảnh nhà sản xuất"
 
@@ -25,14 +27,14 @@ _MANAGE_DOCUMENTS = ("add_document", "change_document", "choose_document", "dele
 
 # group → collection → (app label, codename) of each permission granted on it (and below it).
 COLLECTION_PERMISSIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
-    "Editor": {
+    EDITOR: {
         **{
             name: [("wagtailimages", c) for c in _MANAGE_IMAGES] + [("wagtaildocs", c) for c in _MANAGE_DOCUMENTS]
             for name in CMS_COLLECTIONS
         },
         PRODUCER_PHOTOS: [("wagtailimages", c) for c in ("add_image", "change_image", "choose_image")],
     },
-    "Officer": {
+    OFFICER: {
         PRODUCER_PHOTOS: [("wagtailimages", "add_image")],
     },
 }

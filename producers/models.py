@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 
+from core import roles
 from core.text import unique_slug
 
 
@@ -55,9 +56,9 @@ class ProducerQuerySet(models.QuerySet):
         """Producers a user may manage: staff all, officers their communes, farmers their own."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.groups.filter(name="Editor").exists():
+        if roles.sees_all_producers(user):
             return self
-        officer = getattr(user, "officer_profile", None)
+        officer = roles.officer_profile(user)
         if officer is not None:
             return self.filter(models.Q(officer=user) | models.Q(stall__commune__in=officer.communes.all())).distinct()
         return self.filter(owner=user)

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import roles
 from producers.models import Stall, TimeStampedModel
 
 
@@ -24,9 +25,9 @@ class ReviewQuerySet(models.QuerySet):
         their scope (``Stall.objects.visible_to``); households and buyers none."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.groups.filter(name="Editor").exists():
+        if roles.sees_all_producers(user):
             return self
-        if getattr(user, "officer_profile", None) is None and not user.groups.filter(name="Officer").exists():
+        if not roles.is_officer(user):
             return self.none()
         return self.filter(stall__in=Stall.objects.visible_to(user).values("pk"))
 

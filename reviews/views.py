@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onboarding.officer_views import reviewer_required
+from core import roles
 from orders.models import Order, OrderLine
 
 from . import services
@@ -68,7 +68,7 @@ def review_line(request, token, line_pk):
     )
 
 
-@reviewer_required
+@roles.role_required(roles.reviews_applications)
 def moderation_queue(request):
     status = request.GET.get("status", Review.Status.PENDING)
     if status not in Review.Status.values:
@@ -88,7 +88,7 @@ def moderation_queue(request):
     )
 
 
-@reviewer_required
+@roles.role_required(roles.reviews_applications)
 @require_POST
 def moderate(request, pk):
     review = get_object_or_404(Review.objects.moderatable_by(request.user), pk=pk)

@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 
+from core import roles
+
 # The suite (make test, CI) replays the same examples on every run, so a red build is
 # always reproducible; `make fuzz` explores new random examples, many more of them, to
 # find what the fixed ones miss.
@@ -70,7 +72,7 @@ def officer(commune):
 def editor():
     from tests.factories.producers import UserFactory
 
-    return UserFactory(groups=["Editor"])
+    return UserFactory(groups=[roles.EDITOR])
 
 
 @pytest.fixture(autouse=True)

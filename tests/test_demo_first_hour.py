@@ -112,7 +112,7 @@ def test_seed_demo_creates_and_prints_every_readme_account():
         assert user.is_superuser == superuser
         if group:
             assert list(user.groups.values_list("name", flat=True)) == [group]
-    from orders.payments import is_finance
+    from core.roles import is_finance
 
     assert is_finance(users["finance"]) and not is_finance(users["officer2"])
 

@@ -31,6 +31,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection
 
 from catalog.models import private_storage
+from core import roles
 from ocop_market.storage_settings import media_origins, storage_settings
 from tests.factories.catalog import OcopCertificateFactory
 from tests.factories.onboarding import ApplicationFactory, ApplicationProductFactory
@@ -191,7 +192,7 @@ def test_two_uploads_with_the_same_file_name_do_not_overwrite_each_other(use_s3,
 
 @pytest.fixture
 def household():
-    return UserFactory(groups=["Farmer"])
+    return UserFactory(groups=[roles.FARMER])
 
 
 def upload_scan(client, household, product):
@@ -246,7 +247,7 @@ def test_a_certificate_scan_is_private_on_s3_and_served_only_to_who_may_see_the_
     client.force_login(officer)
     assert client.get(url).status_code == 200
 
-    client.force_login(UserFactory(groups=["Farmer"]))  # another household
+    client.force_login(UserFactory(groups=[roles.FARMER]))  # another household
     assert client.get(url).status_code == 404
     client.force_login(OfficerFactory(communes=[]).user)  # an officer of another commune
     assert client.get(url).status_code == 404

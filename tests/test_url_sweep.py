@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core import roles
 from feeds.services import partner_create
 from onboarding.receipt import status_token
 from tests.cms.test_home import article, article_index
@@ -98,12 +99,12 @@ def world(django_user_model):
     news.save_revision().publish()
     sale = promotion(promotion_index(home), products=[product])
 
-    farmer = UserFactory(username="farmer", groups=["Farmer"])
+    farmer = UserFactory(username="farmer", groups=[roles.FARMER])
     own = StallFactory(slug="gian-hang-nong-ho")
     own.producer.owner = farmer
     own.producer.save()
     officer = OfficerFactory(user__username="officer", communes=[CommuneFactory()]).user
-    editor = UserFactory(username="editor", groups=["Editor"])
+    editor = UserFactory(username="editor", groups=[roles.EDITOR])
     officer_profile = officer.officer_profile
     return {
         "users": {"anonymous": None, "farmer": farmer, "officer": officer, "editor": editor},

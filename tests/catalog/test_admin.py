@@ -5,6 +5,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
 
 from catalog.models import Category, OcopCertificate, Product
+from core import roles
 from tests.factories.catalog import CategoryFactory, ProductFactory
 from tests.factories.producers import StallFactory, UserFactory
 
@@ -37,7 +38,7 @@ def test_anonymous_and_farmer_cannot_list_products(client, own_product):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("wagtailadmin_login"))
-    client.force_login(UserFactory(groups=["Farmer"]))
+    client.force_login(UserFactory(groups=[roles.FARMER]))
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("wagtailadmin_login"))

@@ -17,6 +17,7 @@ from wagtail.admin.rich_text.converters.contentstate import ContentstateConverte
 
 from catalog.models import Product
 from catalog.services import plain_text_to_rich_text
+from core import roles
 from onboarding import services
 from onboarding.models import Application
 from producers.models import Stall
@@ -80,7 +81,7 @@ def test_repair_migration_fixes_rows_published_with_bare_line_breaks():
 def test_officer_opens_an_approved_multi_line_application_in_the_admin(client):
     commune = CommuneFactory()
     officer = OfficerFactory(communes=[commune]).user
-    household = UserFactory(groups=["Farmer"])
+    household = UserFactory(groups=[roles.FARMER])
     app = complete_application(
         household=household, created_by=household, commune=commune, officer=officer, state=Application.State.IN_REVIEW
     )

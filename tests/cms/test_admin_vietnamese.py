@@ -16,6 +16,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale
 
 from cms.models import ArticleIndexPage, ArticlePage
+from core import roles
 from producers.media_collections import PRODUCER_PHOTOS
 from tests.cms import admin_crawl
 from tests.factories.catalog import CategoryFactory, ImageFactory, ProductFactory, ProductImageFactory
@@ -32,7 +33,7 @@ def site_content():
 
     home = home_page(title="Chợ OCOP", slug="cho-ocop")
     index = promotion_index(home)
-    author = UserFactory(username="tac-gia", groups=["Editor"])
+    author = UserFactory(username="tac-gia", groups=[roles.EDITOR])
     product = ProductFactory(name="Bánh pía Sóc Trăng")
     live = promotion(index, title="Tuần lễ đặc sản", slug="tuan-le-dac-san", products=[product])
     live.save_revision(user=author)

@@ -15,6 +15,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from cms.models import PromotionPage
 from cms.promotions import BANNER_RENDITION
+from core import roles
 from producers.media_collections import CMS_COLLECTIONS, PRODUCER_PHOTOS, collection_get_or_create
 from tests.factories.catalog import ProductFactory
 from tests.factories.cms import home_page, promotion_index
@@ -46,7 +47,7 @@ def _collection(name):
 @pytest.fixture
 def home():
     page = home_page()
-    editor = Group.objects.get(name="Editor")
+    editor = Group.objects.get(name=roles.EDITOR)
     for codename in ("add_page", "change_page", "publish_page"):
         GroupPagePermission.objects.get_or_create(
             group=editor,
@@ -148,7 +149,7 @@ def test_editor_chooses_an_uploaded_banner_and_the_published_promotion_shows_it(
     assert page.workflow_in_progress
     task_state = page.current_workflow_task_state
 
-    second = UserFactory(username="bien-tap-2", groups=["Editor"])
+    second = UserFactory(username="bien-tap-2", groups=[roles.EDITOR])
     client.force_login(second)
     approve = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk])
     assert client.post(approve, {"comment": ""}).status_code == 302

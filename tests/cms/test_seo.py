@@ -15,6 +15,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from catalog.models import Product
 from cms.models import ArticleIndexPage, ArticlePage
+from core import roles
 from tests.factories.catalog import ImageFactory, ProductFactory
 from tests.factories.cms import home_page, promotion, promotion_index
 from tests.factories.producers import StallFactory, UserFactory
@@ -228,7 +229,7 @@ def test_product_page_keeps_its_own_open_graph_tags(client, home):
 
 @pytest.fixture
 def editor(client):
-    user = UserFactory(groups=["Editor"])
+    user = UserFactory(groups=[roles.EDITOR])
     client.force_login(user)
     return user
 

@@ -8,6 +8,7 @@ from django.utils import translation
 from wagtail.models import Locale, Page
 
 from cms.models import HomePage
+from core import roles
 from tests.factories.catalog import ProductFactory
 from tests.factories.cms import home_page, promotion, promotion_index
 from tests.factories.producers import UserFactory
@@ -45,7 +46,7 @@ def test_vietnamese_is_the_default_locale_and_english_exists():
 
 def test_editors_may_submit_translations():
     assert (
-        Group.objects.get(name="Editor")
+        Group.objects.get(name=roles.EDITOR)
         .permissions.filter(content_type__app_label="simple_translation", codename="submit_translation")
         .exists()
     )
@@ -161,7 +162,7 @@ def test_storefront_product_page_works_under_en(client, home):
 
 
 def test_editor_translates_the_home_page_and_can_edit_the_english_copy(client, home):
-    editor = UserFactory(groups=["Editor"])
+    editor = UserFactory(groups=[roles.EDITOR])
     client.force_login(editor)
     english = Locale.objects.get(language_code="en")
 

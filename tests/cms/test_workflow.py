@@ -9,6 +9,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from cms.models import PromotionPage
 from cms.services import PROMOTION_WORKFLOW_NAME
+from core import roles
 from tests.factories.catalog import ProductFactory
 from tests.factories.cms import home_page, promotion, promotion_index
 from tests.factories.producers import UserFactory
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def home():
     page = home_page()
-    editor = Group.objects.get(name="Editor")
+    editor = Group.objects.get(name=roles.EDITOR)
     for codename in ("add_page", "change_page", "publish_page"):
         GroupPagePermission.objects.get_or_create(
             group=editor,
@@ -31,7 +32,7 @@ def home():
 
 @pytest.fixture
 def draft(home):
-    author = UserFactory(username="tac-gia", groups=["Editor"])
+    author = UserFactory(username="tac-gia", groups=[roles.EDITOR])
     page = promotion(promotion_index(home), products=[ProductFactory()], live=False, owner=author)
     page.save_revision(user=author)
     return page
@@ -39,12 +40,12 @@ def draft(home):
 
 @pytest.fixture
 def author():
-    return UserFactory(username="tac-gia", groups=["Editor"])
+    return UserFactory(username="tac-gia", groups=[roles.EDITOR])
 
 
 @pytest.fixture
 def second_editor():
-    return UserFactory(username="bien-tap-2", groups=["Editor"])
+    return UserFactory(username="bien-tap-2", groups=[roles.EDITOR])
 
 
 def _fix(data):

@@ -8,6 +8,7 @@ artifacts/screenshots/km-*-360.png.
 import pytest
 from django.test import Client
 
+from core import roles
 from tests.factories.catalog import ProductFactory
 from tests.factories.onboarding import complete_application
 from tests.factories.producers import CommuneFactory, OfficerFactory, StallFactory, UserFactory
@@ -65,7 +66,7 @@ def _login(screen, user):
 def shop():
     commune = CommuneFactory()
     officer = OfficerFactory(communes=[commune]).user
-    household = UserFactory(groups=["Farmer"], first_name="Sóc", last_name="Thạch")
+    household = UserFactory(groups=[roles.FARMER], first_name="Sóc", last_name="Thạch")
     stall = StallFactory(name="Gian hàng Thạch Sóc", commune=commune)
     product = ProductFactory(producer=stall.producer, name="Đường thốt nốt Tri Tôn", price=85000, stock=20, unit="kg")
     application = complete_application(household=household, created_by=household, commune=commune, officer=officer)

@@ -10,6 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
 
+from core import roles
 from orders import bank_webhooks, payments, services
 from tests.factories.producers import UserFactory
 from tests.orders.conftest import buyer_address, stall_with_products  # noqa: F401
@@ -33,9 +34,9 @@ def log_in(screen, user):
 
 def test_refund_owed_then_sent_and_the_finance_screens(screen, stall_with_products, buyer_address, settings):  # noqa: F811
     stall_a = stall_with_products[0]
-    stall_a.producer.owner = UserFactory(groups=["Farmer"])
+    stall_a.producer.owner = UserFactory(groups=[roles.FARMER])
     stall_a.producer.save()
-    finance = UserFactory(groups=["Finance"])
+    finance = UserFactory(groups=[roles.FINANCE])
     order = services.place_order(
         {p.pk: 1 for p in stall_with_products[2] + stall_with_products[3]},
         {**buyer_address, "payment_method": "vietqr"},

@@ -9,6 +9,8 @@ import pypdfium2
 import pytest
 import zxingcpp
 
+from core import roles
+
 from .conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -36,7 +38,7 @@ def test_officer_helps_a_khmer_household_without_smartphone(browser, live_server
     officer = profile.user
     officer.last_name, officer.first_name = "Trần Thị", "Bình"
     officer.save()
-    household = UserFactory(groups=["Farmer"], last_name="Chau", first_name="Sokha")
+    household = UserFactory(groups=[roles.FARMER], last_name="Chau", first_name="Sokha")
     app = complete_application(
         household=household,
         commune=commune,

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from core import roles
+
 from .conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -63,7 +65,7 @@ def test_the_approver_sees_the_products_and_confirms_quantity_0(browser, live_se
 
     commune = CommuneFactory()
     officer = OfficerFactory(communes=[commune]).user
-    household = UserFactory(groups=["Farmer"], first_name="Hoa", last_name="Nguyễn Thị")
+    household = UserFactory(groups=[roles.FARMER], first_name="Hoa", last_name="Nguyễn Thị")
     app = ApplicationFactory(household=household, created_by=household, commune=commune)
     ApplicationPhotoFactory(product=OcopProductFactory(application=app, name="Mật ong hoa cà phê 500 ml"))
     ApplicationPhotoFactory(product=ApplicationProductFactory(application=app, name="Trà Shan tuyết", stock=0))

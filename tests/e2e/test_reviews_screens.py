@@ -10,6 +10,7 @@ from django.core.files.images import ImageFile
 from PIL import Image
 
 from catalog.models import Product
+from core import roles
 from orders.models import FulfilmentGroup
 from orders.services import set_group_status
 from reviews import services
@@ -46,7 +47,7 @@ def reviewed():
     )
     ProductImageFactory(product=product, image=image)
     OcopCertificateFactory(product=product, stars=4)
-    editor = UserFactory(groups=["Editor"])
+    editor = UserFactory(groups=[roles.EDITOR])
     texts = [
         (5, "Cà phê thơm, vị chua nhẹ đúng kiểu Arabica. Đóng gói kỹ, giao 2 ngày là tới.", "Lan"),
         (4, "Rang vừa, uống phin rất ngon. Giao hơi chậm một chút.", "Minh"),

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core import roles
 from tests.factories.catalog import OcopCertificateFactory, ProductFactory
 from tests.factories.producers import UserFactory
 from tests.factories.traceability import draft_batch, published_batch
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def batch():
-    farmer = UserFactory(username="ho-gung", groups=["Farmer"])
+    farmer = UserFactory(username="ho-gung", groups=[roles.FARMER])
     product = ProductFactory(name="Mật ong hoa nhãn Hưng Yên loại đặc biệt", unit="chai")
     product.producer.owner = farmer
     product.producer.save()

@@ -6,6 +6,7 @@ import datetime
 
 import factory
 
+from core import roles
 from onboarding.models import Application, ApplicationPhoto, ApplicationProduct, AuditEntry
 
 from .catalog import CategoryFactory, ImageFactory
@@ -20,7 +21,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     kind = Application.Kind.NEW_STALL
     state = Application.State.DRAFT
-    household = factory.SubFactory(UserFactory, groups=["Farmer"])
+    household = factory.SubFactory(UserFactory, groups=[roles.FARMER])
     created_by = factory.SelfAttribute("household")
     commune = factory.SubFactory(CommuneFactory)
     province = factory.SelfAttribute("commune.province")

@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core import roles
 from producers.models import Commune, OfficerProfile, Producer, Province, Stall
 
 
@@ -76,7 +77,7 @@ class OfficerFactory(factory.django.DjangoModelFactory):
         model = OfficerProfile
         skip_postgeneration_save = True
 
-    user = factory.SubFactory(UserFactory, groups=["Officer"])
+    user = factory.SubFactory(UserFactory, groups=[roles.OFFICER])
     team_name = "Tổ Công nghệ số cộng đồng"
 
     @factory.post_generation

@@ -10,7 +10,7 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 from wagtail.test.utils.form_data import querydict_from_html
 
-from core import tasks
+from core import roles, tasks
 from feeds.models import FeedRun, Partner, ProducerOptIn
 from feeds.services import runs_fail_abandoned
 from feeds.tasks import push_changes
@@ -79,7 +79,7 @@ def test_an_editors_save_returns_within_a_second_while_the_partner_hangs(client,
     partner = Partner.objects.create(name="Chậm", slug="cham", push_url=hanging.url, push_on_change=True)
     ProducerOptIn.objects.create(partner=partner, producer=stall.producer)
     assert background.drain(timeout=30)  # the pushes the setup's changes scheduled
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(groups=[roles.EDITOR]))
     url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
     data = querydict_from_html(client.get(url).text, form_id="w-editor-form")
     data["price"] = "90000"

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from core import outbound
+from core import outbound, roles
 from feeds import push as push_module
 from feeds.models import Partner
 from feeds.push import push_feed
@@ -99,7 +99,7 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_when_saved(resolve
 
 
 def test_the_admin_form_refuses_a_loopback_push_url_with_a_vietnamese_error(client):
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(groups=[roles.EDITOR]))
     response = client.post("/admin/snippets/feeds/partner/add/", partner_form(push_url="https://127.0.0.1:8000/admin/"))
     assert response.status_code == 200
     assert VI_REFUSED in response.content.decode()
@@ -157,7 +157,7 @@ def test_the_partners_answer_is_stored_truncated_and_shown_escaped(loopback_serv
     run = push_feed(partner=partner, fmt="google", retries=0)
 
     assert run.http_status == 400 and len(run.error) <= push_module.ERROR_MAX_CHARS
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(groups=[roles.EDITOR]))
     page = client.get(f"/admin/snippets/feeds/partner/edit/{partner.pk}/").content.decode()
     assert "&lt;script&gt;alert(" in page
     assert "<script>alert(" not in page

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import OcopCertificate
+from core import roles
 from feeds.models import Partner, hash_token
 from feeds.services import partner_rotate_token
 from tests.factories.catalog import CategoryFactory, OcopCertificateFactory
@@ -95,7 +96,7 @@ def test_token_is_stored_hashed_and_rotation_invalidates_the_old_one(partner_wit
 
 @pytest.fixture
 def editor_client(client):
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(groups=[roles.EDITOR]))
     return client
 
 
@@ -157,6 +158,6 @@ def test_push_now_enqueues_the_push_task(editor_client, partner_with_token):
 
 def test_officers_cannot_manage_partners(client, partner_with_token):
     partner, _ = partner_with_token()
-    client.force_login(UserFactory(groups=["Officer"]))
+    client.force_login(UserFactory(groups=[roles.OFFICER]))
     assert client.get(f"/admin/snippets/feeds/partner/rotate-token/{partner.pk}/").status_code in (302, 403)
     assert client.get("/admin/snippets/feeds/partner/").status_code in (302, 403)

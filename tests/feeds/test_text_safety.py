@@ -11,6 +11,7 @@ from lxml import etree
 from wagtail.test.utils.form_data import querydict_from_html
 
 from catalog.models import Product
+from core import roles
 from feeds.models import ProducerOptIn
 from feeds.services import partner_create
 from producers.models import Stall
@@ -46,7 +47,7 @@ def listed(db):
 
 def test_every_forbidden_character_saved_through_the_admin_leaves_every_feed_readable(client, listed):
     partner, product = listed
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(groups=[roles.EDITOR]))
     url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
     for char in FORBIDDEN:
         data = querydict_from_html(client.get(url).text, form_id="w-editor-form")
@@ -68,7 +69,7 @@ def test_every_forbidden_character_saved_through_the_admin_leaves_every_feed_rea
 
 def test_a_null_character_is_refused_by_the_form(client, listed):
     _partner, product = listed
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(groups=[roles.EDITOR]))
     url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
     data = querydict_from_html(client.get(url).text, form_id="w-editor-form")
     data["name"] = "Bánh\x00pía"

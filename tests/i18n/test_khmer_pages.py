@@ -15,6 +15,7 @@ from django.urls import reverse, translate_url
 from lxml import html as lxml_html
 from wagtail.fields import StreamField
 
+from core import roles
 from onboarding import receipt
 from onboarding.household_views import ALL_STEPS
 from tests.factories.catalog import ProductFactory
@@ -140,7 +141,7 @@ def world(commune, officer, editor):
     """A household with a stall on sale, an application in progress, a batch, a delivered order
     with one product reviewed (published, answered by the stall) and one still to review; the
     policy pages; and a buyer's cart."""
-    household = UserFactory(groups=["Farmer"], first_name="Sóc", last_name="Thạch")
+    household = UserFactory(groups=[roles.FARMER], first_name="Sóc", last_name="Thạch")
     # In Cần Thơ: the product page's delivery estimate names its neighbouring provinces.
     can_tho = ProvinceFactory(code="92", name="Thành phố Cần Thơ", short_name="Cần Thơ", slug="can-tho")
     stall = StallFactory(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.models import Locale
 
+from core import roles
 from core.i18n import in_interface_language, interface_only_languages
 from tests.factories.catalog import ProductFactory
 from tests.factories.cms import home_page, promotion_index
@@ -125,7 +126,7 @@ def test_the_sitemap_lists_the_khmer_storefront_next_to_the_others(client, home)
 
 
 def test_household_screens_have_a_hidden_listen_button_and_no_inline_script(client):
-    household = UserFactory(groups=["Farmer"])
+    household = UserFactory(groups=[roles.FARMER])
     app = complete_application(household=household, created_by=household)
     client.force_login(household)
     for url in ("/km/ho-so/", f"/km/ho-so/{app.pk}/", f"/km/ho-so/{app.pk}/quick-product/", "/ho-so/"):
@@ -140,7 +141,7 @@ def test_household_screens_have_a_hidden_listen_button_and_no_inline_script(clie
 
 
 def test_each_listing_step_has_its_picture_hidden_from_screen_readers(client):
-    household = UserFactory(groups=["Farmer"])
+    household = UserFactory(groups=[roles.FARMER])
     app = complete_application(household=household, created_by=household)
     client.force_login(household)
     body = client.get(f"/km/ho-so/{app.pk}/products/").content.decode()

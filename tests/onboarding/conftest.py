@@ -2,6 +2,7 @@
 
 import pytest
 
+from core import roles
 from tests.factories.onboarding import complete_application
 from tests.factories.producers import CommuneFactory, OfficerFactory, UserFactory
 
@@ -9,7 +10,7 @@ from tests.factories.producers import CommuneFactory, OfficerFactory, UserFactor
 @pytest.fixture
 def household(db):
     """A Farmer account (the household that owns ``application``)."""
-    return UserFactory(groups=["Farmer"], first_name="An", last_name="Nguyễn Văn")
+    return UserFactory(groups=[roles.FARMER], first_name="An", last_name="Nguyễn Văn")
 
 
 @pytest.fixture
@@ -38,4 +39,4 @@ def other_officer(other_commune):
 
 @pytest.fixture
 def other_household(db):
-    return UserFactory(groups=["Farmer"])
+    return UserFactory(groups=[roles.FARMER])

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from core import roles
 from onboarding import accounts
 from onboarding.models import Application
 from tests.factories.producers import OfficerFactory
@@ -22,7 +23,7 @@ def test_register_normalises_the_phone_and_joins_the_farmer_group(client):
     app = Application.objects.get()
     assert response.status_code == 302 and response.url == reverse("onboarding:step", args=[app.pk, "quick"])
     user = User.objects.get(username="+84912345678")
-    assert user.groups.filter(name="Farmer").exists()
+    assert user.groups.filter(name=roles.FARMER).exists()
     assert (user.last_name, user.first_name) == ("Nguyễn Thị", "Hoa")
     assert user.check_password("rau-sach-2025")
     assert client.get(reverse("onboarding:home")).status_code == 200  # logged in
@@ -41,7 +42,7 @@ def test_same_phone_written_differently_is_refused(client):
 def test_invalid_phone_is_refused(client, phone):
     response = register(client, phone=phone)
     assert response.status_code == 200
-    assert not User.objects.exclude(is_superuser=True).filter(groups__name="Farmer").exists()
+    assert not User.objects.exclude(is_superuser=True).filter(groups__name=roles.FARMER).exists()
 
 
 def test_weak_or_mismatched_password_is_refused(client):
@@ -78,7 +79,7 @@ def test_officer_creates_an_account_and_the_link_works_once(client):
     officer = OfficerFactory().user
     user, url = accounts.create_household_account(full_name="Lê Văn Tư", phone="0987 654 321", created_by=officer)
     assert user.username == "+84987654321" and not user.has_usable_password()
-    assert user.groups.filter(name="Farmer").exists()
+    assert user.groups.filter(name=roles.FARMER).exists()
     assert url.startswith("/dat-mat-khau/")
 
     page = client.get(url)

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core import roles
 from onboarding import bulk
 from onboarding.models import Application, ApplicationProduct
 from tests.factories.catalog import CategoryFactory
@@ -135,7 +136,7 @@ def test_confirm_with_a_forged_token_creates_nothing(client, officer, draft, gro
 
 
 def test_producer_import_creates_a_draft_add_products_application(client, officer, commune, group):
-    farmer = UserFactory(groups=["Farmer"])
+    farmer = UserFactory(groups=[roles.FARMER])
     stall = StallFactory(commune=commune, province=commune.province, producer__owner=farmer)
     client.force_login(officer)
     url = reverse("onboarding:bulk-producer", kwargs={"producer_pk": stall.producer.pk})

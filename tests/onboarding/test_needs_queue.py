@@ -3,6 +3,7 @@ smartphone", and the dashboard's households per language and per way of onboardi
 
 import pytest
 
+from core import roles
 from onboarding import services
 from onboarding.models import Application
 from producers.models import Producer
@@ -35,7 +36,7 @@ def households(commune, other_commune, officer):
         province=commune.province,
         producer__language="km",
         producer__onboarded_via=Producer.Onboarding.BULK,
-        producer__owner=UserFactory(groups=["Farmer"]),
+        producer__owner=UserFactory(groups=[roles.FARMER]),
     ).producer
     adding = complete_application(
         kind=Application.Kind.ADD_PRODUCTS,

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core import roles
 from onboarding import services
 from onboarding.models import Application, AuditEntry, ReviewComment
 from tests.factories.onboarding import complete_application
@@ -95,7 +96,7 @@ def test_officer_creates_household_and_application(client, officer, commune):
     # Straight on to the product (the quick listing); the password link waits on its own page.
     assert response.status_code == 302 and response["Location"] == f"/ho-so/{app.pk}/quick-product/"
     assert app.household.get_username() == "+84987654321"
-    assert app.household.groups.filter(name="Farmer").exists()
+    assert app.household.groups.filter(name=roles.FARMER).exists()
     assert not app.household.has_usable_password()
     assert app.created_by == officer and app.officer == officer and app.commune == commune
     assert app.audit.get().on_behalf
@@ -219,6 +220,4 @@ def test_screens_in_english(client, officer, commune):
 def test_wagtail_admin_links_officers_to_the_queue(client, officer, household):
     client.force_login(officer)
     assert "/can-bo/ho-so/" in client.get("/admin/").content.decode()
-    from onboarding.officer_views import is_staff_reviewer
-
-    assert not is_staff_reviewer(household)
+    assert not roles.reviews_applications(household)

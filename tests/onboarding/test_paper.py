@@ -11,6 +11,7 @@ import pytest
 import zxingcpp
 from django.conf import settings
 
+from core import roles
 from onboarding import receipt, services
 from onboarding.models import Application, AuditEntry, Notification, ReviewComment
 from tests.factories.onboarding import ApplicationPhotoFactory, ApplicationProductFactory, complete_application
@@ -362,7 +363,7 @@ def test_unassigned_household_without_smartphone_reaches_every_officer_of_its_co
     household, commune, officer, officer2, other_officer
 ):
     app = complete_application(household=household, commune=commune, officer=None, no_smartphone=True)
-    editor = UserFactory(groups=["Editor"])
+    editor = UserFactory(groups=[roles.EDITOR])
     services.submit(app, household)
     services.start_review(app, editor)
     assert set(Notification.objects.filter(title__startswith="Cho hộ").values_list("user", flat=True)) == {
@@ -392,7 +393,7 @@ def test_migration_derives_how_producers_were_onboarded(officer, officer2, commu
 
     derive = importlib.import_module("onboarding.migrations.0006_derive_producer_onboarding").derive
     self_made = complete_application(household=household, commune=commune, officer=officer)
-    other = UserFactory(groups=["Farmer"])
+    other = UserFactory(groups=[roles.FARMER])
     assisted = complete_application(household=other, created_by=officer, commune=commune, officer=officer)
     services.submit(self_made, household)
     services.submit(assisted, officer, consent=True)

@@ -11,6 +11,7 @@ from wagtail.images import get_image_model
 
 from catalog.models import ProductImage
 from catalog.services import PUBLISHED_PHOTOS
+from core import roles
 from onboarding import services
 from onboarding.models import Application, ApplicationPhoto
 from tests.factories.onboarding import ApplicationFactory, ApplicationProductFactory
@@ -74,7 +75,7 @@ def test_the_photo_is_served_only_to_who_may_see_the_application(uploaded, clien
         assert Image.open(io.BytesIO(response.content)).size == (240, 240)
         assert client.get(url + "?size=full").status_code == 200
 
-    for user in (OfficerFactory().user, UserFactory(groups=["Farmer"])):
+    for user in (OfficerFactory().user, UserFactory(groups=[roles.FARMER])):
         client.force_login(user)
         assert client.get(url).status_code == 404
     client.logout()

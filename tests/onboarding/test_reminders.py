@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from catalog.models import OcopCertificate, Product
+from core import roles
 from onboarding.models import CertificateReminder, Notification
 from onboarding.tasks import certificate_reminders
 from tests.factories.catalog import OcopCertificateFactory, ProductFactory
@@ -18,7 +19,7 @@ EXPIRES = datetime.date(2026, 6, 30)
 
 @pytest.fixture
 def owner():
-    return UserFactory(groups=["Farmer"], email="")
+    return UserFactory(groups=[roles.FARMER], email="")
 
 
 @pytest.fixture

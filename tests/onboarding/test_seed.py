@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.models import Product
+from core import roles
 from demo.onboarding_data import seed_onboarding
 from onboarding.models import Application, AuditEntry
 from producers.models import Stall
@@ -19,7 +20,7 @@ S = Application.State
 @pytest.fixture
 def demo_users(commune):
     officer = OfficerFactory(user__username="officer", communes=[commune]).user
-    farmer = UserFactory(username="farmer", first_name="Trần Thị Mai", groups=["Farmer"])
+    farmer = UserFactory(username="farmer", first_name="Trần Thị Mai", groups=[roles.FARMER])
     stall = StallFactory(
         producer__owner=farmer,
         producer__representative="Trần Thị Mai",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core import roles
 from tests.factories.catalog import ProductFactory
 from tests.factories.producers import CommuneFactory, StallFactory
 
@@ -61,4 +62,4 @@ def finance():
     """Platform finance staff: the Finance group (orders.confirm_platform_payment)."""
     from tests.factories.producers import UserFactory
 
-    return UserFactory(groups=["Finance"])
+    return UserFactory(groups=[roles.FINANCE])

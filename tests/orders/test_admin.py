@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from core import roles
 from orders.models import Order
 from tests.factories.orders import OrderFactory
 from tests.factories.producers import UserFactory
@@ -53,6 +54,6 @@ def test_no_adding_or_deleting_orders_in_the_admin(client, admin_user):
 
 def test_officers_and_farmers_have_no_orders_admin(client, officer):
     OrderFactory()
-    for user in (officer, UserFactory(groups=["Farmer"])):
+    for user in (officer, UserFactory(groups=[roles.FARMER])):
         client.force_login(user)
         assert client.get(reverse("wagtailsnippets_orders_order:list")).status_code in (302, 403)

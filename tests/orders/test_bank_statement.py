@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core import roles
 from orders import payments
 from orders.models import Order, Payment
 from tests.factories.catalog import ProductFactory
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def stall(commune):
-    return StallFactory(commune=commune, province=commune.province, producer__owner=UserFactory(groups=["Farmer"]))
+    return StallFactory(commune=commune, province=commune.province, producer__owner=UserFactory(groups=[roles.FARMER]))
 
 
 def vietqr_order(stall, price=100000, quantity=1, collected_by="stall", **kwargs):

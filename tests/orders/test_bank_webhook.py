@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core import roles
 from orders import payments
 from orders.models import BankTransaction, Order
 from tests.factories.catalog import ProductFactory
@@ -100,7 +101,7 @@ def test_mismatches_are_recorded_and_listed_for_finance_only(client, finance, st
     owner = stall_with_products[0]
     from tests.factories.producers import UserFactory
 
-    owner.producer.owner = UserFactory(groups=["Farmer"])
+    owner.producer.owner = UserFactory(groups=[roles.FARMER])
     owner.producer.save()
     client.force_login(owner.producer.owner)
     assert short.number not in client.get(reverse("orders:bank-statement")).content.decode()

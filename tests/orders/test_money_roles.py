@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core import roles
 from orders import payments
 from orders.models import Order
 from tests.factories.catalog import ProductFactory
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def stall(commune):
-    return StallFactory(commune=commune, province=commune.province, producer__owner=UserFactory(groups=["Farmer"]))
+    return StallFactory(commune=commune, province=commune.province, producer__owner=UserFactory(groups=[roles.FARMER]))
 
 
 def vietqr_order(stall, collected_by):

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core import roles
 from orders.models import Order
 from tests.factories.producers import UserFactory
 
@@ -25,7 +26,7 @@ def test_cart_checkout_and_lookup_posts_need_the_csrf_token(strict, stall_with_p
 
 def test_stall_actions_need_the_csrf_token(strict, placed_order, stall_with_products):
     stall_a = stall_with_products[0]
-    owner = UserFactory(groups=["Farmer"])
+    owner = UserFactory(groups=[roles.FARMER])
     stall_a.producer.owner = owner
     stall_a.producer.save()
     group = placed_order("cod").groups.get(stall=stall_a)
@@ -64,7 +65,7 @@ def test_a_user_without_a_stall_sees_no_orders_and_gets_404(client, placed_order
 def test_orders_visible_to_follows_the_stalls(placed_order, stall_with_products, editor):
     stall_a = stall_with_products[0]
     order = placed_order("cod")
-    owner = UserFactory(groups=["Farmer"])
+    owner = UserFactory(groups=[roles.FARMER])
     stall_a.producer.owner = owner
     stall_a.producer.save()
     assert list(Order.objects.visible_to(owner)) == [order]

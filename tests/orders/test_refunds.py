@@ -4,6 +4,7 @@ the refund form and who may use it."""
 import pytest
 from django.urls import reverse
 
+from core import roles
 from orders import payments
 from orders.models import Order, Payment, Refund
 from tests.factories.catalog import ProductFactory
@@ -89,7 +90,7 @@ def test_a_vietqr_refund_is_recorded_by_hand(placed_order, finance):
 
 @pytest.fixture
 def owner_and_order():
-    owner = UserFactory(groups=["Farmer"])
+    owner = UserFactory(groups=[roles.FARMER])
     stall = StallFactory(producer__owner=owner)
     order = OrderFactory(payment_method="cod", items=[(ProductFactory(producer=stall.producer, price=100000), 2)])
     payment = payments.mark_transfer_received(order, by=owner)
@@ -134,7 +135,7 @@ def test_bad_refund_input_shows_a_message_and_records_nothing(client, owner_and_
 
 def test_someone_elses_order_is_a_404(client, owner_and_order, officer):
     _owner, order, _payment = owner_and_order
-    stranger = UserFactory(groups=["Farmer"])
+    stranger = UserFactory(groups=[roles.FARMER])
     StallFactory(producer__owner=stranger)
     for user in (stranger, officer):  # the officer serves another commune
         client.force_login(user)

@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from core import roles
 from orders import payments, services, settlement
 from orders.models import Order, Refund
 
@@ -30,7 +31,7 @@ def owners(stall_with_products):
     from tests.factories.producers import UserFactory
 
     for stall in stall_with_products[:2]:
-        stall.producer.owner = UserFactory(groups=["Farmer"])
+        stall.producer.owner = UserFactory(groups=[roles.FARMER])
         stall.producer.save()
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import roles
 from orders import services
 from orders.models import LedgerEntry
 from orders.settlement import month_of, statement, tax_declaration_rows, withholding
@@ -102,7 +103,7 @@ def test_refund_reverses_sale_and_tax_and_the_statement_nets_it(placed_order, st
 
 def test_statement_page_and_csv_for_the_owner_and_404_for_others(client, placed_order, stall_with_products):
     stall_a, stall_b = stall_with_products[:2]
-    owner = UserFactory(groups=["Farmer"])
+    owner = UserFactory(groups=[roles.FARMER])
     Producer.objects.filter(pk=stall_a.producer_id).update(owner=owner)
     order = placed_order("vietqr")
     pay(order)
@@ -128,7 +129,7 @@ def test_tax_declaration_export_is_for_staff_only(client, placed_order, stall_wi
     rows = tax_declaration_rows(month_of())
     assert [(r["stall"], r["revenue"], r["vat"], r["pit"]) for r in rows] == [(stall_a, 380000, 3800, 1900)]
     url = reverse("orders:tax-export", args=[month])
-    farmer = UserFactory(groups=["Farmer"])
+    farmer = UserFactory(groups=[roles.FARMER])
     client.force_login(farmer)
     assert client.get(url).status_code == 404
     client.force_login(editor)

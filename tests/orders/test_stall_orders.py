@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Product
+from core import roles
 from orders import services
 from orders.models import FulfilmentGroup, LedgerEntry
 from tests.factories.orders import PaymentFactory
@@ -17,7 +18,7 @@ LIST = reverse("orders:stall-orders")
 @pytest.fixture
 def owners(stall_with_products):
     stall_a, stall_b = stall_with_products[:2]
-    owner_a, owner_b = UserFactory(groups=["Farmer"]), UserFactory(groups=["Farmer"])
+    owner_a, owner_b = UserFactory(groups=[roles.FARMER]), UserFactory(groups=[roles.FARMER])
     for stall, owner in ((stall_a, owner_a), (stall_b, owner_b)):
         stall.producer.owner = owner
         stall.producer.save()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.permissions import policy_registry
 from wagtail.test.utils.form_data import querydict_from_html
 
+from core import roles
 from producers.models import Producer, Stall
 from tests.factories.producers import (
     CommuneFactory,
@@ -50,7 +51,7 @@ def test_anonymous_cannot_open_a_listing(client, own_stall):
 
 
 def test_farmer_cannot_enter_admin(client, own_stall):
-    farmer = UserFactory(groups=["Farmer"])
+    farmer = UserFactory(groups=[roles.FARMER])
     own_stall.producer.owner = farmer
     own_stall.producer.save()
     client.force_login(farmer)

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core import roles
 from orders.models import FulfilmentGroup
 from orders.services import set_group_status
 from tests.factories.catalog import ProductFactory
@@ -53,7 +54,7 @@ def household(stall):
     """The stall's own household account."""
     from tests.factories.producers import UserFactory
 
-    user = UserFactory(groups=["Farmer"])
+    user = UserFactory(groups=[roles.FARMER])
     stall.producer.owner = user
     stall.producer.save()
     return user

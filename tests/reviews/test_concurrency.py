@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Product
+from core import roles
 from orders.models import FulfilmentGroup
 from orders.services import set_group_status
 from reviews import services
@@ -65,7 +66,7 @@ def reviews_of(product, ratings):
 
 def test_parallel_approvals_of_different_reviews_all_count():
     product = ProductFactory(stock=50)
-    editor = UserFactory(groups=["Editor"])
+    editor = UserFactory(groups=[roles.EDITOR])
     pending = reviews_of(product, [5, 4, 3, 5, 2, 5])
 
     def approve(review):
@@ -80,7 +81,7 @@ def test_parallel_approvals_of_different_reviews_all_count():
 
 def test_the_same_review_approved_in_parallel_counts_once():
     product = ProductFactory(stock=50)
-    editor = UserFactory(groups=["Editor"])
+    editor = UserFactory(groups=[roles.EDITOR])
     (review,) = reviews_of(product, [5])
 
     def approve():

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Product
+from core import roles
 from orders.models import FulfilmentGroup
 from reviews import services
 from reviews.models import Review
@@ -249,7 +250,7 @@ def test_another_household_cannot_answer(client, editor, pending):
     from tests.factories.producers import StallFactory, UserFactory
 
     services.review_moderate(review=pending, approve=True, actor=editor)
-    other = UserFactory(groups=["Farmer"])
+    other = UserFactory(groups=[roles.FARMER])
     other_stall = StallFactory()
     other_stall.producer.owner = other
     other_stall.producer.save()

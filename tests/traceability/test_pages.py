@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import OcopCertificate
+from core import roles
 from tests.factories.catalog import OcopCertificateFactory, ProductFactory
 from tests.factories.producers import OfficerFactory, UserFactory
 from tests.factories.traceability import draft_batch, published_batch
@@ -29,7 +30,7 @@ ENGLISH_ON_VI = [
 
 @pytest.fixture
 def household():
-    farmer = UserFactory(groups=["Farmer"])
+    farmer = UserFactory(groups=[roles.FARMER])
     product = ProductFactory(name="Mứt gừng Hội An")
     product.producer.owner = farmer
     product.producer.save()
@@ -214,7 +215,7 @@ def test_officer_records_for_the_household_and_is_marked(client, household):
 
 def test_other_households_and_officers_of_other_communes_get_404(client, household):
     batch = draft_batch(product=household[1])
-    for user in (UserFactory(groups=["Farmer"]), OfficerFactory().user):
+    for user in (UserFactory(groups=[roles.FARMER]), OfficerFactory().user):
         client.force_login(user)
         assert client.get(reverse("traceability:batch", args=[batch.pk])).status_code == 404
         assert client.post(reverse("traceability:publish", args=[batch.pk])).status_code == 404
@@ -299,7 +300,7 @@ def test_stall_records_the_batch_an_order_line_shipped_from(client, household):
     client.post(url, {"batch": batch.pk})
     line.refresh_from_db()
     assert line.batch == batch
-    client.force_login(UserFactory(groups=["Farmer"]))
+    client.force_login(UserFactory(groups=[roles.FARMER]))
     assert client.post(url, {"batch": ""}).status_code == 404
 
 

@@ -8,6 +8,7 @@ import qrcode
 import zxingcpp
 from django.urls import reverse
 
+from core import roles
 from producers.models import BankAccount
 from tests.factories.catalog import OcopCertificateFactory, ProductFactory
 from tests.factories.producers import UserFactory
@@ -56,7 +57,7 @@ def page_count(body: bytes) -> int:
 
 @pytest.fixture
 def owner_batch():
-    farmer = UserFactory(groups=["Farmer"])
+    farmer = UserFactory(groups=[roles.FARMER])
     product = ProductFactory(name="Mật ong hoa nhãn Hưng Yên loại đặc biệt")
     product.producer.owner = farmer
     product.producer.save()
@@ -98,7 +99,7 @@ def test_household_downloads_stamps_and_zero_stamps_are_refused(client, owner_ba
 
 def test_stamps_of_another_producer_are_a_404(client, owner_batch):
     _farmer, batch = owner_batch
-    client.force_login(UserFactory(groups=["Farmer"]))
+    client.force_login(UserFactory(groups=[roles.FARMER]))
     assert client.get(reverse("traceability:stamps", args=[batch.pk]), {"layout": "3x8", "count": 5}).status_code == 404
 
 
@@ -132,7 +133,7 @@ def test_stall_sign_pays_the_stall_account_with_the_amount_left_to_the_payer(cli
 
 def test_another_household_cannot_print_the_stall_sign(client, stall_with_account):
     _farmer, stall, _account = stall_with_account
-    client.force_login(UserFactory(groups=["Farmer"]))
+    client.force_login(UserFactory(groups=[roles.FARMER]))
     assert client.get(reverse("traceability:payment-sign", args=[stall.pk])).status_code == 404
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core import roles
 from tests.factories.catalog import ProductFactory
 from tests.factories.producers import CommuneFactory, OfficerFactory, UserFactory
 from tests.factories.traceability import _at, draft_batch, published_batch
@@ -118,7 +119,7 @@ def test_publishing_needs_an_event_and_happens_once():
 
 
 def test_officer_entries_are_marked_and_the_household_own_are_not():
-    farmer = UserFactory(groups=["Farmer"])
+    farmer = UserFactory(groups=[roles.FARMER])
     product = ProductFactory()
     product.producer.owner = farmer
     product.producer.save()

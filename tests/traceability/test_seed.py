@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from core import roles
 from demo.traceability_data import seed_traceability
 from tests.factories.catalog import ProductFactory
 from tests.factories.producers import OfficerFactory, StallFactory, UserFactory
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_makes_batches_for_several_stalls_once(client):
-    farmer = UserFactory(username="farmer", groups=["Farmer"])
+    farmer = UserFactory(username="farmer", groups=[roles.FARMER])
     stalls = [StallFactory(slug=f"gian-hang-{n}") for n in range(4)]
     stalls[0].producer.owner = farmer
     stalls[0].producer.save()
