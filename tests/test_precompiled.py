@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from catalog import queries
 from catalog.models import Product
-from ocop_market.precompiled import Precompiled
+from core.precompiled import Precompiled
 from tests.factories.catalog import ImageFactory, OcopCertificateFactory, ProductFactory, ProductImageFactory
 from tests.factories.producers import StallFactory
 
