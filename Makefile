@@ -48,13 +48,18 @@ test: install messages
 fuzz: install messages
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py tests/test_fuzz_storefront.py tests/test_fuzz_urls.py
 
+# Every template folder: the project's and each app's (.venv holds other packages' templates).
+TEMPLATE_DIRS = $(shell find . -path ./.venv -prune -o -path ./node_modules -prune -o -type d -name templates -print)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check --tabwidth 4 $(TEMPLATE_DIRS)
 
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/djhtml --tabwidth 4 $(TEMPLATE_DIRS)
 
 # The three benchmarks run; the target fails at the end if any missed a target. The storefront
 # one builds its own SQLite file (STOREFRONT_BENCH_DATABASE_URL to change it); the feeds one

@@ -261,7 +261,12 @@ def home(request):
     return render(
         request,
         "onboarding/home.html",
-        {"apps": apps, "is_officer": roles.reviews_applications(user), "can_start": not open_new_stall},
+        {
+            "apps": apps,
+            "is_officer": roles.reviews_applications(user),
+            "can_start": not open_new_stall,
+            "editable_states": _services().EDITABLE_STATES,  # the states whose application opens to edit
+        },
     )
 
 

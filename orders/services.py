@@ -65,6 +65,39 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.REFUNDED: set(),
 }
 
+# The stall's own moves, in the order its order screen offers them: a status to move to, or
+# "cancel" (cancel_group, the move to CANCELLED with a reason). REFUNDED is the payment services'.
+STALL_MOVES = (Status.PREPARING, Status.SHIPPED, Status.DELIVERED)
+CANCEL = "cancel"
+
+
+def _waits_for_payment(group: FulfilmentGroup, to: str) -> bool:
+    """A card or VietQR part is prepared once paid; cash on delivery is prepared unpaid."""
+    return (
+        to == Status.PREPARING
+        and group.status == Status.PENDING_PAYMENT
+        and group.order.payment_method != Order.PaymentMethod.COD
+    )
+
+
+def available_actions(group: FulfilmentGroup) -> list[str]:
+    """The actions the stall's order screen offers for this part now, from TRANSITIONS.
+
+    Each is a value of the screen's ``action`` field: a status of STALL_MOVES, or CANCEL.
+    Who may act is the view's business (the part is looked up through the user's stalls).
+    """
+    allowed = TRANSITIONS[group.status]
+    actions = [to for to in STALL_MOVES if to in allowed and not _waits_for_payment(group, to)]
+    if Status.CANCELLED in allowed:
+        actions.append(CANCEL)
+    return actions
+
+
+def waiting_for_payment(group: FulfilmentGroup) -> bool:
+    """The part could be prepared but for the buyer's payment (the screen says so)."""
+    return Status.PREPARING in TRANSITIONS[group.status] and _waits_for_payment(group, Status.PREPARING)
+
+
 PAID_STATUSES = (
     Order.PaymentStatus.PAID,
     Order.PaymentStatus.PARTIALLY_REFUNDED,
@@ -591,18 +624,13 @@ def release_expired_reservations(
 
 def set_group_status(group: FulfilmentGroup, *, to: str, by=None, tracking_number: str = "") -> FulfilmentGroup:
     """The stall's moves: preparing, shipped (tracking number required), delivered."""
-    allowed = {Status.PREPARING, Status.SHIPPED, Status.DELIVERED}
-    if to not in allowed:
+    if to not in STALL_MOVES:
         raise OrderError(_("Choose preparing, shipped or delivered."))
     tracking_number = (tracking_number or "").strip()
     with transaction.atomic():
         group = FulfilmentGroup.objects.select_for_update().select_related("order", "stall__producer").get(pk=group.pk)
         order = group.order
-        if (
-            to == Status.PREPARING
-            and group.status == Status.PENDING_PAYMENT
-            and (order.payment_method != Order.PaymentMethod.COD)
-        ):
+        if _waits_for_payment(group, to):
             raise OrderError(_("This order is not paid yet: wait for the payment before preparing it."))
         if to == Status.SHIPPED and not tracking_number:
             raise OrderError(_("Enter the tracking number of the parcel to mark it shipped."))

@@ -77,7 +77,14 @@ def stall_order(request, pk):
     return render(
         request,
         "orders/stall/order_detail.html",
-        {"group": group, "order": group.order, "form": GroupActionForm(), "lines": list(group.lines.all())},
+        {
+            "group": group,
+            "order": group.order,
+            "form": GroupActionForm(),
+            "lines": list(group.lines.all()),
+            "actions": services.available_actions(group),
+            "waiting_for_payment": services.waiting_for_payment(group),
+        },
     )
 
 

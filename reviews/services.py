@@ -122,6 +122,15 @@ def _refresh_rating(product_id: int) -> None:
     product_rating_set(product_id=product_id, average=average, count=count)
 
 
+# The moderator's decisions, in the queue's order, and the status each moves a review to.
+DECISIONS = {"approve": Review.Status.APPROVED, "reject": Review.Status.REJECTED}
+
+
+def moderation_actions(status: str) -> list[str]:
+    """The decisions ``review_moderate`` takes for a review in this status: not the one it has."""
+    return [decision for decision, to in DECISIONS.items() if to != status]
+
+
 def review_moderate(*, review: Review, approve: bool, actor, note: str = "") -> Review:
     """Publish (``approve``) or refuse a review; a published one may be withdrawn later.
 
@@ -133,7 +142,7 @@ def review_moderate(*, review: Review, approve: bool, actor, note: str = "") -> 
         raise ReviewError(_("Only the officer of this stall's commune or an editor can moderate this review."))
     if not approve and not note:
         raise ReviewError(_("Write why the review is not published: the buyer is told."))
-    to = Review.Status.APPROVED if approve else Review.Status.REJECTED
+    to = DECISIONS["approve" if approve else "reject"]
     with transaction.atomic():
         product_lock(review.product_id)
         review = Review.objects.select_for_update().get(pk=review.pk)

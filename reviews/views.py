@@ -84,7 +84,12 @@ def moderation_queue(request):
     return render(
         request,
         "reviews/moderation.html",
-        {"page": page, "status": status, "statuses": Review.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Review.Status.choices,
+            "actions": services.moderation_actions(status),  # the queue shows one status at a time
+        },
     )
 
 
