@@ -355,7 +355,7 @@ class ArticleIndexPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         from django.utils.translation import gettext
 
-        from catalog.views import _page
+        from core.paging import requested_page
 
         from .queries import (
             ARTICLE_CARD_RENDITION,
@@ -374,7 +374,7 @@ class ArticleIndexPage(BasePage):
         tag_error = ""
         if key and tag is None:
             articles, tag_error = articles.none(), gettext("There is no tag “%(tag)s”.") % {"tag": key}
-        page_obj, page_error = _page(request, articles, per_page=ARTICLES_PER_PAGE)
+        page_obj, page_error = requested_page(request, articles, per_page=ARTICLES_PER_PAGE)
         attach_renditions([a.cover for a in page_obj.object_list], ARTICLE_CARD_RENDITION)
         context.update(
             {

@@ -35,6 +35,7 @@ import contextvars
 import threading
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.core.cache import caches
 from django.db import transaction
 
@@ -285,7 +286,7 @@ def membership_tags(kinds: Iterable[str], product_scopes: Iterable[str]) -> set[
 
 def product_scopes(product_ids: Iterable[int]) -> dict[int, set[str]]:
     """The listing scopes of these products as stored now (one query)."""
-    from catalog.models import Product
+    Product = apps.get_model("catalog.product")
 
     rows = Product.objects.filter(pk__in=list(product_ids)).values_list(
         "pk", "category_id", "category__parent_id", "producer_id", "producer__stall__province_id"
@@ -309,7 +310,7 @@ def products_changed(product_ids: Iterable[int], *, kinds: Iterable[str] = (), k
 
 def products_where_changed(condition) -> None:
     """The products matching ``condition`` (a Q) changed how they show (an offer's price)."""
-    from catalog.models import Product
+    Product = apps.get_model("catalog.product")
 
     ids = list(Product.objects.filter(condition).values_list("pk", flat=True)[: MANY_PRODUCTS + 1])
     if len(ids) > MANY_PRODUCTS:
@@ -326,6 +327,8 @@ MANY_PRODUCTS = 2000
 
 # --- what each change reaches -----------------------------------------------------------------
 
+# core sits below the apps it watches: it names their rows by label and gets the models from
+# the app registry, never by importing them.
 WATCHED_APPS = frozenset({"catalog", "producers", "cms", "traceability"})
 # The rows a page records when it loads them, by model (label): the tag's prefix.
 TAGGED = {
@@ -374,8 +377,7 @@ def _snapshot(instance, names) -> dict | None:
 
 
 def _scopes_for(category_id, producer_id) -> set[str]:
-    from catalog.models import Category
-    from producers.models import Stall
+    Category, Stall = apps.get_model("catalog.category"), apps.get_model("producers.stall")
 
     parent = Category.objects.filter(pk=category_id).values_list("parent_id", flat=True).first()
     province = Stall.objects.filter(producer_id=producer_id).values_list("province_id", flat=True).first()
@@ -383,7 +385,7 @@ def _scopes_for(category_id, producer_id) -> set[str]:
 
 
 def _product_changed(instance, *, created: bool, deleted: bool) -> None:
-    from catalog.models import Product
+    Product = apps.get_model("catalog.product")
 
     published = Product.Status.PUBLISHED
     old = None if created else _snapshot(instance, PRODUCT_SNAPSHOT)

@@ -10,7 +10,7 @@ import statistics
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -27,30 +27,12 @@ from catalog.models import OcopCertificate
 from producers.models import Commune
 
 from . import services
+from .access import is_staff_reviewer, reviewer_required
 from .models import Application, Notification, is_editor, officer_profile
 from .officer_forms import AssistedHouseholdForm, CommentForm, QueueFilterForm, RejectForm, RequestChangesForm
 
 S = Application.State
 SESSION_LINKS = "onboarding_set_password_links"
-
-
-def is_staff_reviewer(user) -> bool:
-    """Officers and editors use these screens (officers need not be Django staff)."""
-    return user.is_authenticated and (
-        is_editor(user) or officer_profile(user) is not None or user.groups.filter(name="Officer").exists()
-    )
-
-
-def reviewer_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_staff_reviewer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _communes_of(user):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onboarding.officer_views import reviewer_required
+from onboarding.access import reviewer_required
 from orders.models import Order, OrderLine
 
 from . import services
