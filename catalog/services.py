@@ -7,12 +7,22 @@ onboarding never writes catalog or producer rows itself.
 import io
 import re
 
+from django.apps import apps
+from django.core.files.images import ImageFile
 from django.db import transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Greatest
 from django.utils.html import escape
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+from wagtail.utils.file import hash_filelike
 
+from core.page_invalidation import storefront_changed
+from core.page_tags import products_changed
 from core.text import vi_slugify
 from producers.models import BankAccount, Producer, Stall
 
+from .changes import entries_changed
 from .models import Certification, OcopCertificate, Product, ProductImage
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -46,10 +56,6 @@ PUBLISHED_PHOTOS = "Ảnh sản phẩm"
 
 def _public_image(photo, *, title: str):
     """The catalog's public copy (a Wagtail image) of an application's private photo."""
-    from django.core.files.images import ImageFile
-    from wagtail.images import get_image_model
-    from wagtail.models import Collection
-    from wagtail.utils.file import hash_filelike
 
     with photo.file.open("rb") as file:
         data = file.read()
@@ -199,9 +205,6 @@ def _counters_changed(product_ids) -> None:
     """A conditional UPDATE bypassed save() and its signals: the feeds' entries and the cached
     pages are told here. Only the pages that show these products' cards or pages: no listing is
     filtered or sorted by rating or sold count, so none changes membership or order."""
-    from core.page_tags import products_changed
-
-    from .changes import entries_changed
 
     entries_changed(product_ids=list(product_ids))
     products_changed(product_ids, kind="counters")
@@ -214,8 +217,6 @@ def product_sold_add(*, quantities: dict[int, int]) -> None:
     part's row lock, so that a part is counted once; the UPDATE adds to the stored value, so
     two parts delivered at once both count. Never below zero.
     """
-    from django.db.models import F
-    from django.db.models.functions import Greatest
 
     changes = {pk: n for pk, n in quantities.items() if pk and n}
     if not changes:
@@ -239,8 +240,6 @@ def product_lock(product_id: int) -> None:
 
 def sold_counts_rebuild() -> int:
     """Recount every product's "sold" from the delivered order lines (demo seeds, repairs)."""
-    from django.apps import apps
-    from django.db.models import Sum
 
     OrderLine = apps.get_model("orders", "OrderLine")
     totals = dict(
@@ -257,7 +256,5 @@ def sold_counts_rebuild() -> int:
                 Product.objects.filter(pk=product.pk).update(sold_count=wanted)
                 changed += 1
         if changed:  # a repair of many products at once: every page
-            from core.page_invalidation import storefront_changed
-
             storefront_changed()
     return changed

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from core.page_tags import record
+from core.page_tags import listing_tags, record
 from core.paging import requested_page
 from producers import delivery
 from producers.models import Province, Stall
@@ -17,6 +17,7 @@ from .filters import ProductFilter
 from .hooks import PRODUCT_PANELS_HOOK, PRODUCT_SECTIONS_HOOK
 from .models import Product
 from .pricing import attach_prices, live_offers
+from .templatetags.storefront import packed_url
 
 
 def _query_without_page(request) -> str:
@@ -27,7 +28,6 @@ def _query_without_page(request) -> str:
 
 def _record_listing(filterset) -> None:
     """What can change this listing without being on it: see core.page_tags."""
-    from core.page_tags import listing_tags, record
 
     data = getattr(filterset.form, "cleaned_data", {})
     category, province, stall = data.get("category"), data.get("province"), data.get("producer")
@@ -207,8 +207,6 @@ def _product_json_ld(request, product):
     if offer is not None and offer.ends_at:
         data["offers"]["priceValidUntil"] = timezone.localtime(offer.ends_at).date().isoformat()
     if product.gallery:
-        from .templatetags.storefront import packed_url
-
         urls = (packed_url({}, img.detail_rendition, img.image_id, "detail") for img in product.gallery)
         data["image"] = [request.build_absolute_uri(url) for url in urls if url]
     return data

@@ -36,8 +36,17 @@ import threading
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.models import Page, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .cache_backend import CacheUnavailable, RedisCache
 
 # --- recording -------------------------------------------------------------------------------
 
@@ -119,7 +128,6 @@ class RedisIndex:
         return self.backend.make_key(name)
 
     def _run(self, call):
-        from .cache_backend import CacheUnavailable
 
         try:
             return self.backend._through_breaker(call)
@@ -134,7 +142,6 @@ class RedisIndex:
         return int(value or 0)
 
     def register(self, key: str, tags: Iterable[str], timeout: int) -> None:
-        from django.conf import settings
 
         full = self._key(key)
         # As long as any page may live, whichever registered last: a set that expired under a
@@ -234,9 +241,6 @@ _local = LocalIndex()
 
 def index():
     """The index for the default cache, or None when it cannot keep one (see the docstring)."""
-    from django.core.cache.backends.locmem import LocMemCache
-
-    from .cache_backend import RedisCache
 
     backend = caches["default"]
     if isinstance(backend, RedisCache):
@@ -347,7 +351,6 @@ _MISSING = object()
 
 
 def _tag_of(model) -> str | None:
-    from wagtail.models import Page
 
     if issubclass(model, Page):
         return "page"
@@ -444,10 +447,6 @@ def _page_changed(page, *, moved: bool = False) -> None:
 
 def _row_changed(sender, instance=None, created=False, raw=False, signal=None, **kwargs) -> None:
     """post_save, post_delete and m2m_changed of any model: the pages it reaches."""
-    from django.db.models.signals import m2m_changed, post_delete
-    from wagtail.contrib.settings.models import BaseSiteSetting
-    from wagtail.images.models import AbstractImage, AbstractRendition
-    from wagtail.models import Page
 
     from .page_invalidation import storefront_changed  # a cycle: it imports this module
 
@@ -504,17 +503,12 @@ def _row_changed(sender, instance=None, created=False, raw=False, signal=None, *
 
 def _page_event(sender, instance=None, **kwargs) -> None:
     """page_published, page_unpublished and post_page_move."""
-    from wagtail.signals import post_page_move
 
     if instance is not None:
         _page_changed(instance, moved=kwargs.get("signal") is post_page_move)
 
 
 def connect() -> None:
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
-    from wagtail.models import get_page_models
-    from wagtail.signals import page_published, page_unpublished, post_page_move
 
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_row_changed, dispatch_uid=f"page_tags_{signal!r}")
@@ -524,7 +518,6 @@ def connect() -> None:
         post_init.connect(_loaded, sender=apps.get_model(label), dispatch_uid=f"page_tags_loaded_{label}")
     for model in get_page_models():
         post_init.connect(_loaded, sender=model, dispatch_uid=f"page_tags_loaded_{model._meta.label_lower}")
-    from wagtail.models import Page
 
     post_init.connect(_loaded, sender=Page, dispatch_uid="page_tags_loaded_page")
     _forget_snapshot_on_refresh(apps.get_model("catalog.product"))

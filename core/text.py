@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from anyascii import anyascii
+from django.db import models
 from django.utils.text import slugify
 
 _SPACES = re.compile(r"\s+")
@@ -82,7 +83,6 @@ _TEXT_FIELDS: dict = {}
 
 
 def _text_fields(model) -> list[str]:
-    from django.db import models
 
     names = _TEXT_FIELDS.get(model)
     if names is None:

@@ -23,6 +23,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.tasks import enqueue
+from feeds.tasks import push_partner_feed
 from producers.admin_views import PermissionCheckedChooserViewSet
 
 from . import services
@@ -108,9 +110,6 @@ def push_now(request, pk, fmt):
         messages.error(request, _("This partner takes no push of that format."))
         return redirect(edit_url)
     if request.method == "POST":
-        from core.tasks import enqueue
-        from feeds.tasks import push_partner_feed  # the push helper's task; imported when used
-
         enqueue(push_partner_feed, partner.pk, fmt)
         messages.success(request, _("The feed push has started; its run appears below when done."))
         return redirect(edit_url)

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.outbound import public_session
+from feeds.models import FeedRun
+from feeds.services import CONTENT_TYPES, feed_generate, run_start
 
 logger = logging.getLogger(__name__)
 
@@ -157,8 +159,6 @@ def push_feed(*, partner, fmt: str, since=None, **client_options):
     The run records items, bytes and exclusions (written by the generator), the number
     of attempts, the partner's last HTTP status, and its answer as the error when it failed.
     """
-    from feeds.models import FeedRun
-    from feeds.services import CONTENT_TYPES, feed_generate, run_start
 
     run = run_start(partner=partner, fmt=fmt, trigger=FeedRun.Trigger.PUSH, since=since)
     if not partner.push_url:

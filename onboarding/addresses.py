@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from producers.models import Commune
+
 
 @dataclass
 class Candidate:
@@ -130,7 +135,6 @@ def legacy_to_2025(text: str) -> LegacyMatch:
 
 def candidate_communes(codes):
     """The ``producers.Commune`` rows of ``codes``, in the order given (unknown codes are skipped)."""
-    from producers.models import Commune
 
     by_code = {c.code: c for c in Commune.objects.filter(code__in=list(codes)).select_related("province")}
     return [by_code[c] for c in codes if c in by_code]
@@ -172,8 +176,6 @@ def is_officer(user) -> bool:
 
 def confirm_address(app, officer, commune) -> None:
     """An officer confirms the 2025 commune of an ambiguous old address. The caller saves ``app``."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.utils.translation import gettext as _
 
     if not is_officer(officer):
         raise PermissionDenied(_("Only an officer can confirm the new commune or ward."))

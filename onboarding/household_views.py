@@ -27,9 +27,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import throttle
+from core.phone import display_vn_phone, normalize_vn_phone
+from producers.banks import bank_name
+from producers.models import Commune, Producer, Stall
 
-from . import accounts, addresses, forms
+from . import accounts, addresses, forms, services
+from .checklist import checklist
 from .models import Application, ApplicationPhoto, ApplicationProduct, ReviewComment
+from .officer_views import SESSION_LINKS
+from .privacy import notice_text
 
 LOGIN_URL = reverse_lazy("onboarding:login")
 member_required = login_required(login_url=LOGIN_URL)
@@ -80,13 +86,11 @@ def first_step(app) -> str:
 
 
 def _services():
-    from . import services
 
     return services
 
 
 def _checklist(app):
-    from .checklist import checklist
 
     return checklist(app)
 
@@ -125,7 +129,6 @@ def _safe_next(request, default):
 def _user_label(user) -> str:
     if user is None:
         return ""
-    from core.phone import display_vn_phone
 
     name = user.get_full_name().strip()
     username = user.get_username()
@@ -146,7 +149,6 @@ def _after_login(user):
 
 def _login_name(value: str) -> str:
     """The account a login or registration aims at: the phone number however typed, else the text."""
-    from core.phone import normalize_vn_phone
 
     value = value.strip()[:150]
     try:
@@ -236,7 +238,6 @@ def set_password_view(request, token):
             return redirect("onboarding:home")
     else:
         form = forms.SetPasswordForm(user)
-    from core.phone import display_vn_phone
 
     return render(
         request,
@@ -270,7 +271,6 @@ def home(request):
 
 
 def _kinds_for(user):
-    from producers.models import Producer
 
     producer = Producer.objects.filter(owner=user).order_by("pk").first()
     if producer is None:
@@ -382,7 +382,6 @@ def _published_stall(app):
     """The stall on the storefront once the application is published (for the link to it)."""
     if app.state != Application.State.PUBLISHED or not app.producer_id:
         return None
-    from producers.models import Stall
 
     return Stall.objects.filter(producer_id=app.producer_id, is_published=True).first()
 
@@ -572,7 +571,6 @@ def _context(request, app, step, can_edit, **extra):
 
 def _privacy_context(form):
     """The privacy notice (Decree 13/2023) and its consent box, for forms that collect the ID or the account."""
-    from .privacy import notice_text
 
     if not isinstance(form, forms.DataConsentMixin):
         return {}
@@ -605,7 +603,6 @@ def _simple_step(form_class):
 
 def _quick_step(request, app, step, can_edit):
     """The household and its stall on one screen: stall, address, ID number, bank account."""
-    from producers.models import Commune
 
     on_behalf = request.user.pk != app.household_id
     if request.method == "POST":
@@ -665,7 +662,6 @@ def _quick_product_step(request, app, step, can_edit):
 
 
 def _address_step(request, app, step, can_edit):
-    from producers.models import Commune
 
     action = request.POST.get("action", "address") if request.method == "POST" else None
     form = legacy_form = candidate_form = None
@@ -916,10 +912,8 @@ def _review_step(request, app, step, can_edit):
         can_submit=can_edit and not missing,
         needs_address_confirmation=addresses.needs_confirmation(app),
     )
-    from producers.banks import bank_name
 
     context["bank"] = bank_name(app.bank_bin) if app.bank_bin else ""
-    from .officer_views import SESSION_LINKS
 
     context["password_link_waiting"] = str(app.pk) in request.session.get(SESSION_LINKS, {})
     context["missing"] = _with_anchors(missing)

@@ -6,20 +6,42 @@ and the assigned officer (in-app rows now, e-mail/SMS after commit). An illegal 
 ``TransitionError`` with a message for the user and changes nothing.
 """
 
+import datetime
 import logging
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.models import Certification, OcopCertificate, ProductImage
+from catalog.services import publish_application
 from core.page_tags import products_changed
+from core.phone import normalize_vn_phone
+from producers.models import Producer
 
+from .accounts import create_household_account, register_household
+from .addresses import apply_legacy_address, confirm_address
 from .checklist import missing
-from .models import Application, ApplicationPhoto, ApplicationProduct, AuditEntry, ReviewComment, is_editor
+from .models import (
+    Application,
+    ApplicationPhoto,
+    ApplicationProduct,
+    AuditEntry,
+    CertificateReminder,
+    DataConsent,
+    ReviewComment,
+    is_editor,
+)
 from .models import officer_profile as _officer_profile
-from .notifications import notify_transition
+from .notifications import notify_transition, notify_user
+from .privacy import NOTICE_VERSION, notice_text
+from .uploads import store_application_photo
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +194,6 @@ def create_application(*, household, actor, kind, producer=None, product=None, c
     else:
         if producer is None:
             raise TransitionError(_("Choose the producer whose products this application changes."))
-        from producers.models import Producer
 
         allowed = (
             Producer.objects.visible_to(actor).filter(pk=producer.pk).exists()
@@ -227,9 +248,6 @@ def _household_phone(user) -> str:
 
 def _copy_product(app, product) -> ApplicationProduct:
     """The editable copy of an existing product (its photos and current OCOP certificate)."""
-    from django.utils.html import strip_tags
-
-    from catalog.models import Certification
 
     cert = product.ocop_certificates.order_by("-decision_date").first()
     food = product.certifications.filter(kind=Certification.Kind.FOOD_SAFETY).first()
@@ -392,7 +410,6 @@ def approve(app, actor, *, confirm_zero_stock: bool = False) -> Application:
 
     A product with a quantity of 0 would be published as sold out: the approver confirms it.
     """
-    from catalog.services import publish_application
 
     try:
         with transaction.atomic():
@@ -497,11 +514,6 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
     """Remind the producer's owner and officer 90 and 30 days before a certificate expires, and
     mark certificates past their date EXPIRED (their stars then leave the storefront; the product
     stays listed). Each reminder is recorded, so running twice on a day sends nothing twice."""
-    import datetime
-
-    from catalog.models import OcopCertificate
-
-    from .models import CertificateReminder
 
     today = today or timezone.localdate()
     counts = {"reminded_90": 0, "reminded_30": 0, "expired": 0}
@@ -546,14 +558,6 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
 
 
 def _remind(cert, *, expired: bool) -> None:
-    from django.conf import settings
-    from django.core.exceptions import ValidationError
-    from django.urls import reverse
-    from django.utils import formats, translation
-
-    from core.phone import normalize_vn_phone
-
-    from .notifications import notify_user
 
     producer = cert.product.producer
     stall = getattr(producer, "stall", None)
@@ -595,7 +599,6 @@ def household_application_start(*, household, province=None) -> tuple[Applicatio
     Returns ``(application, created)``. A household that already owns a producer starts an
     application to add products to its stall.
     """
-    from producers.models import Producer
 
     producer = Producer.objects.filter(owner=household).order_by("pk").first()
     if producer is None:
@@ -620,7 +623,6 @@ def household_application_start(*, household, province=None) -> tuple[Applicatio
 def household_register(*, full_name: str, phone: str, password: str, province=None):
     """A household's own account and its stall application at once; returns ``(user, application)``.
     Raises ValidationError for a taken or invalid phone (nothing is created)."""
-    from .accounts import register_household
 
     user = register_household(full_name=full_name, phone=phone, password=password)
     app, _created = household_application_start(household=user, province=province)
@@ -633,7 +635,6 @@ def household_assisted_create(
 ):
     """An officer creates a household's account and its stall application; returns
     ``(application, set_password_path)``. Raises ValidationError for a taken or invalid phone."""
-    from .accounts import create_household_account
 
     household, link = create_household_account(full_name=full_name, phone=phone, created_by=officer)
     app = create_application(household=household, actor=officer, kind=Application.Kind.NEW_STALL, commune=commune)
@@ -654,7 +655,6 @@ def household_needs_save(*, application, actor, language: str, no_smartphone: bo
     Kept on the application and, once it exists, on its producer (which then counts for every
     later application). Allowed in any state: it is about the household, not the listing.
     """
-    from producers.models import Producer
 
     locked = _lock(application)
     if not is_reviewer(locked, actor):
@@ -728,7 +728,6 @@ def application_product_save(
 ) -> ApplicationProduct:
     """A new or changed product of ``application`` from a validated product form, with a photo
     and a certificate scan when given; all or nothing."""
-    from .uploads import store_application_photo
 
     record_edit(application, actor, field=step, summary=form.cleaned_data.get("name", ""))
     product = form.save(commit=False)
@@ -760,9 +759,6 @@ def application_product_delete(*, product, actor) -> None:
 
 def application_photos_add(*, product, uploads, actor) -> tuple[int, list[str]]:
     """Each upload checked and saved as a photo of ``product``; returns ``(saved, error messages)``."""
-    from django.core.exceptions import ValidationError
-
-    from .uploads import store_application_photo
 
     app = product.application
     if not can_edit(app, actor):
@@ -833,7 +829,6 @@ def application_address_save(*, application, form, actor) -> Application:
 @transaction.atomic
 def application_legacy_address_save(*, application, actor, text: str):
     """An address written the old way (before July 2025): its 2025 commune proposed; returns the match."""
-    from .addresses import apply_legacy_address
 
     match = apply_legacy_address(application, text)
     # Checked on the new address: an officer may not move an application out of their communes.
@@ -846,7 +841,6 @@ def application_legacy_address_save(*, application, actor, text: str):
 def application_commune_choose(*, application, actor, commune, confirm: bool) -> Application:
     """The 2025 commune chosen among those proposed for an old address; an officer's choice
     (``confirm``) also confirms it (PermissionDenied / ValidationError when not allowed)."""
-    from .addresses import confirm_address
 
     if confirm:
         confirm_address(application, actor, commune)
@@ -861,8 +855,6 @@ def application_commune_choose(*, application, actor, commune, confirm: bool) ->
 @transaction.atomic
 def data_consent_record(*, application, actor):
     """Record the household's consent to the notice now in force (once per version)."""
-    from .models import DataConsent
-    from .privacy import NOTICE_VERSION, notice_text
 
     existing = application.data_consents.filter(notice_version=NOTICE_VERSION).first()
     if existing is not None:
@@ -885,14 +877,12 @@ def data_consent_record(*, application, actor):
 
 
 def has_data_consent(application) -> bool:
-    from .privacy import NOTICE_VERSION
 
     return bool(application.pk) and application.data_consents.filter(notice_version=NOTICE_VERSION).exists()
 
 
 def _image_delete_if_unused(image) -> None:
     """A photo's image, unless a published product (an edit application's copy) still shows it."""
-    from catalog.models import ProductImage
 
     if ApplicationPhoto.objects.filter(image=image).exists() or ProductImage.objects.filter(image=image).exists():
         return
@@ -901,7 +891,6 @@ def _image_delete_if_unused(image) -> None:
 
 def _scan_delete_on_commit(storage, name) -> None:
     """Delete a replaced certificate scan after commit, unless a certificate or product still uses it."""
-    from catalog.models import OcopCertificate
 
     if storage is None or not name:
         return

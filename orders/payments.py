@@ -27,8 +27,10 @@ from django.utils.translation import gettext_lazy
 
 from core.money import format_vnd
 from core.text import fold
+from producers.models import Stall
 
-from . import vietqr
+from . import services, vietqr
+from .models import FulfilmentGroup, Order, Payment, Refund
 from .stripe import CURRENCY, StripeClient, StripeError, message_for_code
 
 logger = logging.getLogger(__name__)
@@ -87,13 +89,11 @@ def card_payments_available() -> bool:
 
 
 def _models():
-    from .models import FulfilmentGroup, Order, Payment, Refund
 
     return Order, Payment, Refund, FulfilmentGroup
 
 
 def _services():
-    from . import services
 
     return services
 
@@ -635,7 +635,6 @@ def is_platform_staff(user) -> bool:
 def manageable_orders(user):
     """Orders whose payments the user may see and refund: staff all; others every stall part theirs."""
     Order, _Payment, _Refund, FulfilmentGroup = _models()
-    from producers.models import Stall
 
     if not user.is_authenticated:
         return Order.objects.none()
@@ -654,7 +653,6 @@ def confirmable_orders(user):
     people (owner, the officers serving it), when every part of the order is theirs.
     """
     Order, _Payment, _Refund, FulfilmentGroup = _models()
-    from producers.models import Stall
 
     if user is None or not user.is_authenticated:
         return Order.objects.none()
@@ -672,7 +670,6 @@ def may_confirm_received(user, order) -> bool:
 
 def manageable_groups(user, order):
     """The stall parts of ``order`` the user may refund."""
-    from producers.models import Stall
 
     groups = order.groups.select_related("stall")
     if is_platform_staff(user):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from catalog.changes import entries_changed
 from catalog.models import Product
 from catalog.services import product_sold_add
+from core.money import format_vnd
 from core.notify import Message, notify_on_commit
 from core.page_invalidation import product_stock_changed
 
@@ -230,7 +231,6 @@ def _placed_message(order: Order) -> Message:
         next_step = _("You pay %(total)s in cash on delivery.")
     else:
         next_step = _("Please pay %(total)s within %(minutes)s minutes, or the order is cancelled.")
-    from core.money import format_vnd
 
     body = _("Thank you, %(name)s. We received your order %(number)s.") % {
         "name": order.buyer_name,
@@ -248,7 +248,6 @@ def _placed_message(order: Order) -> Message:
 
 
 def _paid_message(order: Order) -> Message:
-    from core.money import format_vnd
 
     body = _("We received %(total)s for order %(number)s. The stalls are preparing it. Follow it here: %(link)s") % {
         "total": format_vnd(order.total),
@@ -520,10 +519,8 @@ def _refresh_pending_card_payments(order: Order) -> None:
     """Before expiring a card order, ask the provider whether a payment went through meanwhile."""
     if order.payment_method != Order.PaymentMethod.CARD:
         return
-    try:
-        from .payments import refresh_from_provider
-    except ImportError:
-        return
+    from .payments import refresh_from_provider  # a cycle: orders.payments imports this module
+
     for payment in order.payments.filter(status=Payment.Status.PENDING).exclude(provider_id=None):
         try:
             refresh_from_provider(payment)

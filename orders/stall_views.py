@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from producers.models import Stall
 
 from . import services, settlement
-from .forms import GroupActionForm
+from .forms import GroupActionForm, LineBatchForm
 from .models import FulfilmentGroup, OrderLine
 
 PER_PAGE = 25
@@ -174,7 +174,6 @@ def tax_export(request, month):
 @require_POST
 def line_batch(request, pk, line_pk):
     """Record the production batch a line shipped from (its trace page then answers the buyer)."""
-    from .forms import LineBatchForm
 
     group = _group_or_404(request.user, pk)
     line = get_object_or_404(group.lines.exclude(product=None), pk=line_pk)

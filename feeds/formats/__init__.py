@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import filepath_to_uri
+from django.utils.functional import empty
 
 from ..models import FeedRunExclusion
 
@@ -171,8 +172,6 @@ def get_format(fmt: str):
 
 def _media_prefix() -> str:
     """The media URL prefix when files are on the local file system storage (else "")."""
-    from django.core.files.storage import FileSystemStorage
-    from django.utils.functional import empty
 
     if default_storage._wrapped is empty:
         default_storage._setup()
