@@ -19,11 +19,12 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog import services as catalog_services
 from catalog.models import Certification, OcopCertificate, ProductImage
-from catalog.services import publish_application
 from core.page_tags import products_changed
 from core.phone import normalize_vn_phone
-from producers.models import Producer
+from producers import services as producer_services
+from producers.models import Producer, Stall
 
 from .accounts import create_household_account, register_household
 from .addresses import apply_legacy_address, confirm_address
@@ -447,7 +448,7 @@ def approve(app, actor, *, confirm_zero_stock: bool = False) -> Application:
             now = timezone.now()
             locked.decided_at = now
             _move(locked, actor, S.APPROVED)
-            publish_application(locked)
+            _publish(locked)
             locked.published_at = timezone.now()
             _move(locked, actor, S.PUBLISHED)
             notify_transition(locked, actor, S.IN_REVIEW, S.PUBLISHED)
@@ -505,6 +506,40 @@ def reject(app, actor, *, reason: str) -> Application:
     return app
 
 
+def _publish(app) -> dict:
+    """Create or update the producer (and bank account), stall and products of an approved
+    application, through the producers' and the catalog's services.
+
+    Runs inside the approval's transaction; any error propagates, so the rollback leaves
+    nothing half-published. Returns what it published.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Publishing must run inside the approval's transaction.")
+    if app.kind == app.Kind.NEW_STALL:
+        if app.producer_id:
+            raise ValueError("This application was already published.")
+        producer, stall = producer_services.producer_publish(app)
+        app.producer = producer
+        app.save(update_fields=["producer", "updated_at"])
+    else:
+        producer = Producer.objects.select_for_update().get(pk=app.producer_id)
+        stall = Stall.objects.filter(producer=producer).first()
+    bank = producer_services.bank_account_publish(app, producer)
+    products = []
+    for item in app.products.select_related("product").prefetch_related("photos"):
+        photos = list(item.photos.all())
+        for photo in photos:
+            if photo.image_id is None:
+                photo.image = catalog_services.public_image(photo, title=item.name.strip())
+                photo.save(update_fields=["image"])
+        product = catalog_services.publish_product(item, producer, stall, image_ids=[p.image_id for p in photos])
+        if item.product_id != product.pk:
+            item.product = product
+            item.save(update_fields=["product"])
+        products.append(product)
+    return {"producer": producer, "stall": stall, "bank_account": bank, "products": products}
+
+
 # --- OCOP certificate reminders (the daily job in tasks.py) ------------------------------
 
 REMINDER_DAYS = (90, 30)
@@ -544,7 +579,7 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
     for cert in active.filter(expires_on__lt=today):
         expired_products.add(cert.product_id)
         with transaction.atomic():
-            OcopCertificate.objects.filter(pk=cert.pk).update(status=OcopCertificate.Status.EXPIRED)
+            catalog_services.certificate_expire(cert.pk)
             _, created = CertificateReminder.objects.get_or_create(
                 certificate=cert, kind="expired", expires_on=cert.expires_on
             )
@@ -665,7 +700,7 @@ def household_needs_save(*, application, actor, language: str, no_smartphone: bo
     locked.language, locked.no_smartphone = language, bool(no_smartphone)
     locked.save(update_fields=["language", "no_smartphone", "updated_at"])
     if locked.producer_id:
-        Producer.objects.filter(pk=locked.producer_id).update(language=language, no_smartphone=bool(no_smartphone))
+        producer_services.household_needs_set(locked.producer_id, language=language, no_smartphone=no_smartphone)
     if before != (language, bool(no_smartphone)):
         summary = _("Language: %(language)s; no smartphone: %(answer)s") % {
             "language": Producer.Language(language).label,
