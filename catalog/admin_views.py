@@ -124,7 +124,6 @@ class CategoryDeleteView(snippet_views.DeleteView):
     """A group that others are filed under cannot go: say so instead of failing."""
 
     def form_valid(self, form):
-
         try:
             return super().form_valid(form)
         except ProtectedError:

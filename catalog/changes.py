@@ -40,7 +40,6 @@ feed_entries_changed = Signal()
 
 
 def _subtree(category_ids: Iterable[int]) -> set[int]:
-
     wanted = set(category_ids)
     if not wanted:
         return wanted

@@ -90,7 +90,6 @@ class Category(models.Model):
 
     @property
     def display_name(self):
-
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
@@ -220,7 +219,6 @@ class Product(ClusterableModel, TimeStampedModel):
             raise ValidationError({"origin_commune": _("This commune or ward is not in the origin province.")})
 
     def build_search_text(self) -> str:
-
         stall = getattr(self.producer, "stall", None) if self.producer_id else None
         parts = [
             self.name,
@@ -255,7 +253,6 @@ class Product(ClusterableModel, TimeStampedModel):
         super().save(*args, **kwargs)
 
     def _fields_but_counters(self) -> list[str]:
-
         deferred = self.get_deferred_fields()
         names = [
             f.name
@@ -459,7 +456,6 @@ class SearchSynonym(models.Model):
 
 
 def _forget_synonyms(sender, **kwargs):
-
     forget_synonyms()
 
 

@@ -35,7 +35,6 @@ def bump(*args, **kwargs) -> None:
 
 
 def page_saved(sender, instance, **kwargs) -> None:
-
     if isinstance(instance, Page):
         bump()
 
@@ -64,7 +63,6 @@ def any_view_restriction() -> bool:
     """Whether any page has a view restriction (a password, a login, groups)."""
 
     def build():
-
         return PageViewRestriction.objects.exists(), DEFAULT_TIMEOUT
 
     return cached("view-restrictions", build)

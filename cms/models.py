@@ -276,7 +276,6 @@ class PromotionPage(BasePage):
         return f"-{format_vnd(self.discount_value)}"
 
     def get_context(self, request, *args, **kwargs):
-
         from .promotions import PRODUCTS_PER_PAGE, banner_with_renditions, page_offer, promotion_products
 
         context = super().get_context(request, *args, **kwargs)
@@ -355,7 +354,6 @@ class ArticleIndexPage(BasePage):
         verbose_name_plural = _("article indexes")
 
     def get_context(self, request, *args, **kwargs):
-
         from .queries import (
             ARTICLE_CARD_RENDITION,
             ARTICLES_PER_PAGE,

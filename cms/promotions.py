@@ -55,7 +55,6 @@ def upcoming_promotions(at: datetime.datetime | None = None):
 
 
 def with_banners(pages):
-
     images = get_image_model().objects.prefetch_renditions(BANNER_RENDITION)
     return pages.prefetch_related(Prefetch("banner", queryset=images))
 
@@ -174,7 +173,6 @@ def offers_changed(since: datetime.datetime, until: datetime.datetime) -> list[O
 
 
 def _stored_condition(pk: int):
-
     found = _targets([pk])[pk]
     return covered(
         product_ids=found["products"],

@@ -68,7 +68,6 @@ def request_offers(request):
 
 
 def priced(products, request=None):
-
     return attach_prices(products, offers=request_offers(request))
 
 
@@ -165,7 +164,6 @@ def product_cards_in_order(ids: list[int], *, request=None) -> list:
 
 
 def stall_cards_in_order(ids: list[int]) -> list:
-
     if not ids:
         return []
     by_id = {s.pk: s for s in queries.stall_cards().filter(pk__in=ids)}
@@ -302,7 +300,6 @@ def home_editorial(page) -> tuple[list, list]:
 
 
 def _upcoming_start(now, locale_id):
-
     return upcoming_promotions(now).filter(locale_id=locale_id).values_list("starts_at", flat=True).first()
 
 

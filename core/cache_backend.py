@@ -140,7 +140,6 @@ def breaker_for(location: str, interval: float) -> CircuitBreaker:
 
 
 def _errors():
-
     return (redis.exceptions.RedisError, OSError)
 
 

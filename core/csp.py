@@ -27,7 +27,6 @@ _POLICY_TEMPLATE = "; ".join(
 
 
 def content_security_policy() -> str:
-
     return _policy(tuple(getattr(settings, "MEDIA_ORIGINS", ())))
 
 

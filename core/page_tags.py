@@ -128,7 +128,6 @@ class RedisIndex:
         return self.backend.make_key(name)
 
     def _run(self, call):
-
         try:
             return self.backend._through_breaker(call)
         except CacheUnavailable as error:
@@ -142,7 +141,6 @@ class RedisIndex:
         return int(value or 0)
 
     def register(self, key: str, tags: Iterable[str], timeout: int) -> None:
-
         full = self._key(key)
         # As long as any page may live, whichever registered last: a set that expired under a
         # live page would let a change miss it.
@@ -351,7 +349,6 @@ _MISSING = object()
 
 
 def _tag_of(model) -> str | None:
-
     if issubclass(model, Page):
         return "page"
     return TAGGED.get(model._meta.label_lower)
@@ -509,7 +506,6 @@ def _page_event(sender, instance=None, **kwargs) -> None:
 
 
 def connect() -> None:
-
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_row_changed, dispatch_uid=f"page_tags_{signal!r}")
     for signal in (page_published, page_unpublished, post_page_move):

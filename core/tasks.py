@@ -148,7 +148,6 @@ def _finish_on_exit():
 
 @shared_task(name="core.tasks.send_notification", ignore_result=True)
 def send_notification(message: dict) -> bool:
-
     return send_now(Message(**{**message, "tags": tuple(message.get("tags", ()))}))
 
 

@@ -84,7 +84,6 @@ _TEXT_FIELDS: dict = {}
 
 
 def _text_fields(model) -> list[str]:
-
     names = _TEXT_FIELDS.get(model)
     if names is None:
         names = _TEXT_FIELDS[model] = [

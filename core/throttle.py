@@ -120,7 +120,6 @@ def _window_start(limit: Limit, window: int) -> datetime.datetime:
 
 
 def _increment(limit: Limit, ident: str) -> int:
-
     now = _now()
     window = limit.window(now)
     key = _key(limit, ident, window)
@@ -133,7 +132,7 @@ def _increment(limit: Limit, ident: str) -> int:
         except (CacheUnavailable, ValueError):  # ValueError: the key was not added (Redis just failed)
             pass
     start = _window_start(limit, window)
-    if random.random() < 0.01:  # noqa: S311 -- housekeeping, not security
+    if random.random() < 0.01:
         ThrottleCount.objects.filter(window_start__lt=start - datetime.timedelta(days=1)).delete()
     with transaction.atomic():
         updated = ThrottleCount.objects.filter(key=key, window_start=start).update(count=F("count") + 1)

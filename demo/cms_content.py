@@ -218,7 +218,6 @@ def _promotions(today: datetime.date) -> list[dict]:
 
 
 def _collection(name: str) -> Collection:
-
     return collection_get_or_create(name)
 
 
@@ -397,7 +396,6 @@ def _legal_pages(home: HomePage, result: Result) -> LegalIndexPage:
 
 
 def _english_legal(index: LegalIndexPage, result: Result) -> None:
-
     _translate(index, legal_content.LEGAL_INDEX_EN, result)
     by_slug = {data["slug"]: data for data in legal_content.PAGES}
     for child in index.get_children().specific():

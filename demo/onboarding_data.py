@@ -58,7 +58,6 @@ def _user(username, full_name, group, *, email=""):
 
 
 def _officer2(officer):
-
     user, created = _user("officer2", "Nguyễn Thanh Sơn", "Officer", email="officer2@ocop.local")
     profile, _ = OfficerProfile.objects.get_or_create(
         user=user, defaults={"team_name": "Tổ Công nghệ số cộng đồng", "phone": "0292 3821 001"}
@@ -70,7 +69,6 @@ def _officer2(officer):
 
 
 def _fill(app, *, name, product, image, category, n):
-
     app.legal_name = f"Hộ {name}"
     app.representative = name
     app.personal_id = f"092{n:09d}"
@@ -202,7 +200,6 @@ def _seed_farmer(farmer, producer, *, officer, officer2, image, category) -> int
 
 
 def _fill_farmer(app, *, producer, image, category):
-
     bank = getattr(producer, "bank_account", None)
     if bank is None:
         app.bank_bin, app.account_number = AGRIBANK, "7100205000999"

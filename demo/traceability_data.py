@@ -34,7 +34,6 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 
 
 def seed_traceability(*, today: datetime.date, users: dict) -> dict[str, int]:
-
     stalls = list(Stall.objects.published().exclude(commune=None).select_related("commune").order_by("slug")[:STALLS])
     farmer = users.get("farmer")
     officer = users.get("officer")

@@ -40,7 +40,6 @@ DEBOUNCE_KEY = "feeds:push-changes-scheduled"
 
 
 def _pushing_partners(**flags):
-
     return Partner.objects.filter(active=True, **flags).exclude(push_url="").order_by("pk")
 
 
@@ -68,7 +67,6 @@ def push_all_partners() -> int:
 
 
 def last_successful_push(partner, fmt: str) -> datetime.datetime | None:
-
     return (
         FeedRun.objects.filter(
             partner=partner, format=fmt, trigger=FeedRun.Trigger.PUSH, status=FeedRun.Status.SUCCEEDED

@@ -85,7 +85,6 @@ class _RequestIds:
         os.register_at_fork(after_in_child=self.reset)
 
     def reset(self):
-
         self.prefix = os.urandom(10).hex()
         self.counter = itertools.count(random.SystemRandom().randrange(1 << 40))
 
@@ -106,7 +105,6 @@ class RequestLogMiddleware:
     """
 
     def __init__(self, get_response):
-
         self.get_response = get_response
         self.sample = float(getattr(settings, "LOG_REQUESTS_SAMPLE", 1.0))
         self.slow = float(getattr(settings, "LOG_REQUESTS_SLOW_MS", 1000.0)) / 1000
@@ -123,7 +121,7 @@ class RequestLogMiddleware:
             if logger.isEnabledFor(logging.INFO):
                 duration = time.perf_counter() - start
                 status = response.status_code
-                if status >= 400 or duration >= self.slow or self.sample >= 1 or random.random() < self.sample:  # noqa: S311 -- sampling, not security
+                if status >= 400 or duration >= self.slow or self.sample >= 1 or random.random() < self.sample:
                     fields = {
                         "request_id": request_id,
                         "method": request.method,
@@ -144,7 +142,6 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     cookie and ``Accept-Language`` need not be read (Django reads and then overrides them)."""
 
     def process_request(self, request):
-
         used, prefixed_default = is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))
         if not used or prefixed_default:
             return super().process_request(request)
@@ -233,7 +230,6 @@ def _out_of_range_ids(params) -> bool:
 
 
 def _view_model(view_func):
-
     model = getattr(view_func, "view_initkwargs", {}).get("model")
     if isinstance(model, str):
         try:
@@ -244,7 +240,6 @@ def _view_model(view_func):
 
 
 def _has_integer_pk(model) -> bool:
-
     return model is not None and isinstance(model._meta.pk, models.IntegerField)
 
 
@@ -261,7 +256,6 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-
         path = request.META.get("PATH_INFO", "")
         # Most paths are short plain ASCII: nothing to decode, no segment can be too long.
         if not (len(path) <= MAX_SEGMENT_LENGTH and path.isascii() and "\x00" not in path):
@@ -281,7 +275,6 @@ class HostileInputMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-
         for value in (*view_args, *view_kwargs.values()):
             text = str(value)
             if text.isdigit() and text.isascii() and int(text) > MAX_DB_INTEGER:

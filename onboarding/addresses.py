@@ -112,7 +112,7 @@ def legacy_to_2025(text: str) -> LegacyMatch:
 
     try:
         old = parse_address(text, mode="LEGACY", keep_street=True, level=3)
-    except Exception:  # the parser raises bare exceptions on odd input  # noqa: BLE001
+    except Exception:  # the parser raises bare exceptions on odd input
         return match
     match.old_commune = old.ward or ""
     match.old_district = old.district or ""

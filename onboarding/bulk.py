@@ -151,7 +151,7 @@ def _xlsx_rows(data: bytes) -> list[list]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file  # noqa: BLE001
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise SheetError(_("This XLSX file is damaged or is not a spreadsheet. Save it again from Excel.")) from exc
     try:
         sheet = workbook.worksheets[0]
@@ -275,7 +275,6 @@ def _date(value, *, label) -> datetime.date | None:
 
 
 def _categories():
-
     by_code, by_name = {}, {}
     categories = list(Category.objects.select_related("parent"))
     parents = {c.parent_id for c in categories if c.parent_id}

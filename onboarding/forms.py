@@ -68,7 +68,6 @@ class RegisterForm(forms.Form):
         self.fields["province"].queryset = Province.objects.order_by("slug")
 
     def clean_phone(self):
-
         phone = self.cleaned_data["phone"]
         if phone and phone_is_taken(phone):
             raise phone_taken_error()
@@ -132,7 +131,6 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-
         data = super().clean()
         username, password = data.get("username"), data.get("password")
         if username and password:
@@ -157,7 +155,6 @@ class DataConsentMixin:
     wants_data_consent = False
 
     def _add_consent_field(self, *, on_behalf: bool):
-
         self.consent_given = has_data_consent(self.instance)
         if not self.consent_given:
             self.fields["data_consent"] = forms.BooleanField(label=consent_label(on_behalf=on_behalf), required=False)
@@ -428,7 +425,6 @@ class CandidateForm(forms.Form):
 
 
 def category_choices():
-
     rows = list(Category.objects.select_related("parent").order_by("sort_order", "name"))
     groups: dict = {}
     tops = []
@@ -496,7 +492,6 @@ class ProductForm(forms.ModelForm):
             self.initial["price"] = f"{self.instance.price:,}".replace(",", ".")
 
     def clean_price(self):
-
         try:
             value = parse_vnd(self.cleaned_data.get("price"))
         except PriceError as exc:

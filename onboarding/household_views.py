@@ -18,9 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,18 +83,8 @@ def first_step(app) -> str:
     return (quick_steps_for(app) or steps_for(app))[0]
 
 
-def _services():
-
-    return services
-
-
-def _checklist(app):
-
-    return checklist(app)
-
-
 def _can_edit(app, user) -> bool:
-    return bool(_services().can_edit(app, user))
+    return bool(services.can_edit(app, user))
 
 
 def _is_officer(user) -> bool:
@@ -108,15 +96,6 @@ def _get_app(request, pk):
         "household", "commune__province", "province", "producer", "address_confirmed_by"
     )
     return get_object_or_404(qs, pk=pk)
-
-
-def _officer_actions_template():
-    """A's include, once it exists (the page works without it)."""
-    try:
-        get_template("onboarding/_officer_actions.html")
-    except TemplateDoesNotExist:
-        return None
-    return "onboarding/_officer_actions.html"
 
 
 def _safe_next(request, default):
@@ -140,10 +119,7 @@ def _user_label(user) -> str:
 
 def _after_login(user):
     if _is_officer(user):
-        try:
-            return reverse("onboarding:queue")
-        except NoReverseMatch:
-            return reverse("onboarding:home")
+        return reverse("onboarding:queue")
     return reverse("onboarding:home")
 
 
@@ -201,7 +177,7 @@ def register_view(request):
         form = forms.RegisterForm(request.POST)
         if form.is_valid():
             try:
-                user, app = _services().household_register(
+                user, app = services.household_register(
                     full_name=form.cleaned_data["full_name"],
                     phone=form.cleaned_data["phone"],
                     password=form.cleaned_data["password1"],
@@ -271,7 +247,6 @@ def home(request):
 
 
 def _kinds_for(user):
-
     producer = Producer.objects.filter(owner=user).order_by("pk").first()
     if producer is None:
         return None, [(Application.Kind.NEW_STALL, _("Open my stall and list my first products"))]
@@ -282,10 +257,7 @@ def _kinds_for(user):
 def new_application(request):
     user = request.user
     if _is_officer(user):
-        try:
-            return redirect("onboarding:assisted-new")
-        except NoReverseMatch as exc:
-            raise Http404 from exc
+        return redirect("onboarding:assisted-new")
     producer, kinds = _kinds_for(user)
     if producer is None and request.method != "POST":
         # One stall per household: continue the open application rather than start a second one.
@@ -301,7 +273,6 @@ def new_application(request):
             return redirect("onboarding:detail", pk=current.pk)
     if request.method == "POST":
         # The kind follows from the household: a new stall, or products for its stall.
-        services = _services()
         try:
             app, created = services.household_application_start(household=user)
         except services.TransitionError as exc:
@@ -389,7 +360,7 @@ def _published_stall(app):
 @member_required
 def detail(request, pk):
     app = _get_app(request, pk)
-    items = _checklist(app)
+    items = checklist(app)
     missing = [i for i in items if not i.ok]
     can_edit = _can_edit(app, request.user)
     audit = list(app.audit.select_related("actor").order_by("created_at", "pk"))
@@ -399,7 +370,7 @@ def detail(request, pk):
     for c in comments:
         c.step = step_of.get(c.field, "") if step_of.get(c.field, "") in steps else ""
     is_household = request.user.pk == app.household_id
-    review = _services().can_act(app, request.user)
+    review = services.can_act(app, request.user)
     can_withdraw = bool(review.get("withdraw"))
     context = {
         "app": app,
@@ -418,7 +389,7 @@ def detail(request, pk):
         "comments": comments,
         "is_household": is_household,
         "review": review,  # the officer's actions this user may take (onboarding/_officer_actions.html)
-        "officer_actions": _officer_actions_template(),
+        "officer_actions": "onboarding/_officer_actions.html",
         "needs_address_confirmation": addresses.needs_confirmation(app),
         "household_label": _user_label(app.household),
         "stall": _published_stall(app),
@@ -436,7 +407,6 @@ def detail(request, pk):
 def submit_view(request, pk):
     app = _get_app(request, pk)
     form = forms.SubmitForm(request.POST)
-    services = _services()
     if form.is_valid():
         consent = form.cleaned_data["consent"]
         if request.user.pk != app.household_id and not consent:
@@ -456,7 +426,6 @@ def submit_view(request, pk):
 def withdraw_view(request, pk):
     app = _get_app(request, pk)
     form = forms.WithdrawForm(request.POST)
-    services = _services()
     if form.is_valid():
         try:
             services.withdraw(app, request.user, comment=form.cleaned_data["comment"])
@@ -535,7 +504,6 @@ def step_view(request, pk, step):
         "documents": _documents_step,
         "review": _review_step,
     }[step]
-    services = _services()
     try:
         return handler(request, app, step, can_edit)
     except services.TransitionError as exc:
@@ -545,7 +513,7 @@ def step_view(request, pk, step):
 
 
 def _context(request, app, step, can_edit, **extra):
-    items = extra.pop("items", None) or _checklist(app)
+    items = extra.pop("items", None) or checklist(app)
     comments = extra.pop("comments", None)
     if comments is None:
         comments = list(app.comments.filter(resolved=False).select_related("author"))
@@ -588,7 +556,7 @@ def _simple_step(form_class):
         if request.method == "POST":
             form = form_class(request.POST, instance=app, **options)
             if form.is_valid():
-                _services().application_form_save(application=app, form=form, actor=request.user, step=step)
+                services.application_form_save(application=app, form=form, actor=request.user, step=step)
                 return _after_save(request, app, step)
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
@@ -615,7 +583,7 @@ def _quick_step(request, app, step, can_edit):
             data["commune"] = ""
         form = forms.QuickStallForm(data, instance=app, on_behalf=on_behalf)
         if form.is_valid():
-            app = _services().application_form_save(application=app, form=form, actor=request.user, step=step)
+            app = services.application_form_save(application=app, form=form, actor=request.user, step=step)
             if app.province_id and not app.commune_id:
                 messages.info(request, _("Now choose your commune or ward from the list."))
                 return HttpResponseRedirect(request.path + "#f-commune")
@@ -638,7 +606,7 @@ def _quick_product_step(request, app, step, can_edit):
     if request.method == "POST":
         form = forms.QuickProductForm(request.POST, request.FILES, instance=instance)
         if form.is_valid():
-            product = _services().application_product_save(
+            product = services.application_product_save(
                 application=app,
                 form=form,
                 actor=request.user,
@@ -662,7 +630,6 @@ def _quick_product_step(request, app, step, can_edit):
 
 
 def _address_step(request, app, step, can_edit):
-
     action = request.POST.get("action", "address") if request.method == "POST" else None
     form = legacy_form = candidate_form = None
     candidates = addresses.candidate_communes(app.address_candidates or [])
@@ -675,7 +642,7 @@ def _address_step(request, app, step, can_edit):
             commune_dropped = True
         form = forms.AddressStepForm(data, instance=app)
         if form.is_valid():
-            app = _services().application_address_save(application=app, form=form, actor=request.user)
+            app = services.application_address_save(application=app, form=form, actor=request.user)
             if commune_dropped or (app.province_id and not app.commune_id):
                 messages.info(request, _("Now choose your commune or ward from the list."))
                 return redirect("onboarding:step", pk=app.pk, step=step)
@@ -684,7 +651,7 @@ def _address_step(request, app, step, can_edit):
     elif action == "legacy":
         legacy_form = forms.LegacyAddressForm(request.POST)
         if legacy_form.is_valid():
-            match = _services().application_legacy_address_save(
+            match = services.application_legacy_address_save(
                 application=app, actor=request.user, text=legacy_form.cleaned_data["legacy_address"]
             )
             if not match.candidates:
@@ -710,7 +677,7 @@ def _address_step(request, app, step, can_edit):
         if candidate_form.is_valid():
             commune = next(c for c in candidates if c.code == candidate_form.cleaned_data["commune"])
             try:
-                _services().application_commune_choose(
+                services.application_commune_choose(
                     application=app, actor=request.user, commune=commune, confirm=_is_officer(request.user)
                 )
             except (PermissionDenied, ValidationError) as exc:
@@ -782,12 +749,12 @@ def _products_step(request, app, step, can_edit):
     current = _current_product(request, products, allow_new=True)
     if request.method == "POST":
         if request.POST.get("action") == "delete" and current is not None:
-            _services().application_product_delete(product=current, actor=request.user)
+            services.application_product_delete(product=current, actor=request.user)
             messages.success(request, _("The product is removed."))
             return redirect("onboarding:step", pk=app.pk, step=step)
         form = forms.ProductForm(request.POST, instance=current or ApplicationProduct(application=app))
         if form.is_valid():
-            product = _services().application_product_save(application=app, form=form, actor=request.user, step=step)
+            product = services.application_product_save(application=app, form=form, actor=request.user, step=step)
             if request.POST.get("go") == "photos":
                 url = reverse("onboarding:step", kwargs={"pk": app.pk, "step": "photos"})
                 return HttpResponseRedirect(f"{url}?p={product.pk}")
@@ -822,12 +789,12 @@ def _photos_step(request, app, step, can_edit):
     if request.method == "POST" and current is not None:
         if request.POST.get("action") == "delete":
             photo = get_object_or_404(ApplicationPhoto, pk=request.POST.get("photo"), product=current)
-            _services().application_photo_delete(photo=photo, actor=request.user)
+            services.application_photo_delete(photo=photo, actor=request.user)
             messages.success(request, _("The photo is removed."))
             return HttpResponseRedirect(request.path + f"?p={current.pk}")
         form = forms.PhotoUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            saved, errors = _services().application_photos_add(
+            saved, errors = services.application_photos_add(
                 product=current, uploads=form.cleaned_data["photos"], actor=request.user
             )
             if saved:
@@ -864,7 +831,7 @@ def _documents_step(request, app, step, can_edit):
     if request.method == "POST" and current is not None:
         form = forms.DocumentsForm(request.POST, request.FILES, instance=current)
         if form.is_valid():
-            _services().application_documents_save(
+            services.application_documents_save(
                 product=current, form=form, actor=request.user, scan=getattr(form, "cleaned_scan", None)
             )
             nxt = next((p for p in products if p.pk > current.pk), None) if request.POST.get("go") != "stay" else None
@@ -897,7 +864,7 @@ def _documents_step(request, app, step, can_edit):
 
 
 def _review_step(request, app, step, can_edit):
-    items = _checklist(app)
+    items = checklist(app)
     products = _products(app)
     missing = [i for i in items if not i.ok]
     context, items, comments = _context(

@@ -78,7 +78,6 @@ def _short_for_officer(app, to_state, *, household: str = "", household_phone: s
 
 
 def _officer_phone(app) -> str:
-
     officer = app.officer if app.officer_id else None
     raw = getattr(getattr(officer, "officer_profile", None), "phone", "") if officer is not None else ""
     try:
@@ -198,7 +197,6 @@ def full_name_of(app) -> str:
 
 
 def _household_display_phone(app) -> str:
-
     try:
         return display_vn_phone(normalize_vn_phone(app.phone)) if app.phone else ""
     except ValidationError:

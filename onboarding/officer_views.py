@@ -162,7 +162,6 @@ def _likely_commune(user, communes):
 
 
 def _commune_field(communes):
-
     return forms.ChoiceField(
         label=_("Commune or ward of the household"),
         required=False,

@@ -593,7 +593,6 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
 
 
 def _remind(cert, *, expired: bool) -> None:
-
     producer = cert.product.producer
     stall = getattr(producer, "stall", None)
     with translation.override(settings.LANGUAGE_CODE):
@@ -912,7 +911,6 @@ def data_consent_record(*, application, actor):
 
 
 def has_data_consent(application) -> bool:
-
     return bool(application.pk) and application.data_consents.filter(notice_version=NOTICE_VERSION).exists()
 
 

@@ -177,7 +177,6 @@ def _safe_stem(name: str, fallback: str) -> str:
 
 
 def photo_collection():
-
     root = Collection.get_first_root_node()
     existing = root.get_children().filter(name=PHOTO_COLLECTION).first()
     return existing or root.add_child(name=PHOTO_COLLECTION)

@@ -97,7 +97,6 @@ def record_transaction(data: dict):
 
 
 def _match(row, data: dict) -> None:
-
     Outcome = BankTransaction.Outcome
     platform_account = re.sub(r"\D", "", settings.PLATFORM_BANK_ACCOUNT or "")
     if str(data.get("transferType", "")).lower() != "in" or row.amount <= 0:

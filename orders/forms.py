@@ -152,7 +152,6 @@ class LineBatchForm(forms.Form):
     batch = forms.ModelChoiceField(label=_("Batch shipped"), queryset=None, required=False)
 
     def __init__(self, *args, line, **kwargs):
-
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = batches_of_product(line.product_id)
 

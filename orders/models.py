@@ -105,7 +105,6 @@ class Order(TimeStampedModel):
 
     @property
     def buyer_phone_display(self) -> str:
-
         return display_vn_phone(self.buyer_phone)
 
     @property
@@ -421,7 +420,6 @@ class BuyerAccount(TimeStampedModel):
 
     @property
     def phone_display(self) -> str:
-
         return display_vn_phone(self.phone)
 
 
@@ -455,7 +453,6 @@ class BuyerAddress(TimeStampedModel):
 
     @property
     def phone_display(self) -> str:
-
         return display_vn_phone(self.phone)
 
 

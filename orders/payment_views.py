@@ -119,7 +119,6 @@ def pay_card(request, token):
 
 
 def stripe_content_security_policy() -> str:
-
     parts = urlsplit(settings.STRIPE_JS_URL)
     js_origin = f"{parts.scheme}://{parts.netloc}"
     # Stripe.js talks to api.stripe.com and frames from js/hooks.stripe.com; a stand-in (localstripe)

@@ -9,7 +9,7 @@ go below zero; a part's stock is given back exactly once, when the part moves to
 (under its row lock).
 
 Cash on delivery: the parts start in PENDING_PAYMENT ("to be paid on delivery") and the stall
-moves them straight to PREPARING; the money is recorded at delivery (or when D's side marks the
+moves them straight to PREPARING; the money is recorded at delivery (or when ``orders.payments`` records the
 cash received through ``mark_paid``), without tax withheld.
 """
 
@@ -248,7 +248,6 @@ def _placed_message(order: Order) -> Message:
 
 
 def _paid_message(order: Order) -> Message:
-
     body = _("We received %(total)s for order %(number)s. The stalls are preparing it. Follow it here: %(link)s") % {
         "total": format_vnd(order.total),
         "number": order.number,

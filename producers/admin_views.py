@@ -147,7 +147,6 @@ class _PermissionCheckedMixin:
     """Wagtail's snippet choosers list every row to any admin user: ask for view or change."""
 
     def dispatch(self, request, *args, **kwargs):
-
         policy = ModelPermissionPolicy(self.model_class)
         if not policy.user_has_any_permission(request.user, ["view", "change"]):
             raise PermissionDenied

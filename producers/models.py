@@ -280,11 +280,9 @@ class Stall(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-
         return reverse("catalog:stall-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-
         errors = {}
         if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
             errors["commune"] = _("This commune or ward is not in the chosen province.")
@@ -336,11 +334,9 @@ class BankAccount(TimeStampedModel):
         verbose_name_plural = _("bank accounts")
 
     def __str__(self):
-
         return f"{bank_name(self.bank_bin)} {self.account_number}"
 
     def clean(self):
-
         errors = {}
         if self.bank_bin not in {b for b, _s, _n in vietqr_banks()}:
             errors["bank_bin"] = _("Choose a bank from the list of VietQR banks.")

@@ -57,7 +57,6 @@ class ReviewForm(forms.Form):
         return text
 
     def clean_photos(self):
-
         files = [f for f in (self.cleaned_data.get("photos") or []) if f]
         if len(files) > MAX_PHOTOS:
             raise ValidationError(

@@ -16,7 +16,6 @@ PUBLIC_TRACE_FIELDS = ("trace_code", "gtin", "product_id", "published_at")
 
 
 def _trace_queryset(code):
-
     first_image = ProductImage.objects.filter(product=OuterRef("product_id")).order_by("sort_order", "pk")
     return (
         Batch.objects.published()
@@ -39,12 +38,10 @@ def _trace_queryset(code):
 
 
 def _certificates_queryset(product_id):
-
     return OcopCertificate.objects.filter(product_id=product_id).order_by("-decision_date", "-pk")
 
 
 def _certifications_queryset(product_id):
-
     return Certification.objects.filter(product_id=product_id).order_by("sort_order", "pk")
 
 

@@ -103,7 +103,6 @@ class Command(BaseCommand):
 
 @transaction.atomic
 def seed(*, image_size: int = 800) -> Summary:
-
     summary = Summary()
     apply_roles()
     apply_collection_permissions()
