@@ -112,6 +112,7 @@ class HomePage(BasePage):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
+        # A cycle: cms.queries imports this module.
         from .queries import home_sections
 
         context = super().get_context(request, *args, **kwargs)
@@ -158,6 +159,7 @@ class PromotionIndexPage(BasePage):
         verbose_name_plural = _("promotion indexes")
 
     def get_context(self, request, *args, **kwargs):
+        # A cycle: cms.promotions imports this module.
         from .promotions import live_promotions, upcoming_promotions, with_banners
 
         context = super().get_context(request, *args, **kwargs)
@@ -276,6 +278,7 @@ class PromotionPage(BasePage):
         return f"-{format_vnd(self.discount_value)}"
 
     def get_context(self, request, *args, **kwargs):
+        # A cycle: cms.promotions imports this module.
         from .promotions import PRODUCTS_PER_PAGE, banner_with_renditions, page_offer, promotion_products
 
         context = super().get_context(request, *args, **kwargs)
@@ -354,6 +357,7 @@ class ArticleIndexPage(BasePage):
         verbose_name_plural = _("article indexes")
 
     def get_context(self, request, *args, **kwargs):
+        # A cycle: cms.queries imports this module.
         from .queries import (
             ARTICLE_CARD_RENDITION,
             ARTICLES_PER_PAGE,
@@ -428,6 +432,7 @@ class ArticlePage(BasePage):
         verbose_name_plural = _("articles")
 
     def get_context(self, request, *args, **kwargs):
+        # A cycle: cms.queries imports this module.
         from .queries import article_related
 
         context = super().get_context(request, *args, **kwargs)

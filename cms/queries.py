@@ -36,7 +36,9 @@ from .models import (
     HomeFeaturedProduct,
     HomeFeaturedStall,
     HomePage,
+    LegalPage,
     PromotionIndexPage,
+    SiteSettings,
 )
 from .promotions import live_promotions as on_sale
 from .promotions import upcoming_promotions
@@ -377,8 +379,6 @@ def menu_pages(request):
 def site_settings(request):
     """The site's SiteSettings, cached per host until they or a page change."""
 
-    from .models import SiteSettings
-
     if request is None:
         return None
     found = getattr(request, "_cms_site_settings", None)
@@ -396,7 +396,6 @@ def site_settings(request):
 def legal_links(request) -> list[dict]:
     """The live policy pages of the request's language, in the order of ``LegalPage.Kind``:
     ``[{"kind", "title", "url"}]``. Cached per host and language until a page changes."""
-    from .models import LegalPage
 
     if request is None:
         return []

@@ -59,6 +59,7 @@ class LegacyMatch:
 
 
 def _data_dir() -> Path:
+    # vietnamadminunits loads its address tables on import (seconds): only when an address is parsed.
     import vietnamadminunits
 
     return Path(vietnamadminunits.__file__).resolve().parent / "data"
@@ -73,6 +74,7 @@ def _converter() -> dict:
 @lru_cache(maxsize=1)
 def _new_units() -> dict[tuple[str, str], tuple[str, str, str, str]]:
     """(new province key, new ward key) → (ward code, ward name, province code, province short name)."""
+    # vietnamadminunits loads its address tables on import (seconds): only when an address is parsed.
     from vietnamadminunits.database.main import query
 
     rows = query("SELECT provinceKey, wardKey, wardCode, ward, provinceCode, provinceShort FROM admin_units")
@@ -108,6 +110,7 @@ def legacy_to_2025(text: str) -> LegacyMatch:
     match = LegacyMatch(text=text)
     if not text:
         return match
+    # vietnamadminunits loads its address tables on import (seconds): only when an address is parsed.
     from vietnamadminunits import parse_address
 
     try:

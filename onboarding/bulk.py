@@ -147,6 +147,7 @@ def _csv_rows(data: bytes) -> list[list]:
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
+    # openpyxl takes about a second to import: only the spreadsheet import and export need it.
     from openpyxl import load_workbook
 
     try:
@@ -613,6 +614,7 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
+    # openpyxl takes about a second to import: only the spreadsheet import and export need it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 

@@ -135,14 +135,12 @@ def notify_transition(app, actor, from_state, to_state, *, comment: str = "") ->
         return []
     created = []
     officer_phone = _officer_phone(app)
-    from .receipt import household_language
-
-    household_language = household_language(app)
+    language = household_language(app)
     # Stored in the reader's language: the household's own (a Khmer household reads Khmer, and its
     # link opens the Khmer screens), the site's default for officers. The officer's comment stays
     # as it was typed.
     for user, for_household in recipients(app, actor, to_state):
-        with translation.override(household_language if for_household else settings.LANGUAGE_CODE):
+        with translation.override(language if for_household else settings.LANGUAGE_CODE):
             url = reverse("onboarding:detail", kwargs={"pk": app.pk})
             title = _titles(app, to_state, for_household)
             body = comment

@@ -112,6 +112,7 @@ def _filter_query(query) -> str:
 def assisted_new(request):
     """Quick listing, first screen: the household's account, its stall, address, ID number and
     bank account at once; the next screen is its first product."""
+    # A cycle: onboarding.household_views imports this module.
     from .household_views import _privacy_context, _rows
 
     communes = list(_communes_of(request.user))

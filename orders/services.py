@@ -404,6 +404,7 @@ def _start_refund(payment: Payment, amount: int, group: FulfilmentGroup | None, 
     if payment.method == Order.PaymentMethod.CARD:
 
         def start():
+            # A cycle: orders.payments imports this module.
             from .payments import send_card_refund
 
             try:

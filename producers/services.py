@@ -13,6 +13,7 @@ def admin_units_load() -> dict[str, int]:
 
     Keyed by GSO code, so running it again updates names and creates nothing twice.
     """
+    # vietnamadminunits loads its address tables on import (seconds): only when they are loaded.
     from vietnamadminunits.database.main import query
 
     rows = query(

@@ -165,6 +165,7 @@ def stars_label(stars: int | None) -> str:
 
 
 def get_format(fmt: str):
+    # A cycle: each format imports its helpers from this package.
     from . import csv_meta, google, json_feed
 
     return {"google": google, "csv": csv_meta, "json": json_feed}[fmt]
