@@ -25,8 +25,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.outbound import public_session
+from feeds import services
 from feeds.models import FeedRun
-from feeds.services import CONTENT_TYPES, feed_generate, run_start
+from feeds.services import CONTENT_TYPES, run_start
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ def push_feed(*, partner, fmt: str, since=None, **client_options):
         return _finish(run, status=FeedRun.Status.FAILED, error="The partner has no push URL.")
     try:
         file, size, signature = spool_feed(
-            feed_generate(partner=partner, fmt=fmt, since=since, run=run), partner.signing_secret
+            services.feed_generate(partner=partner, fmt=fmt, since=since, run=run), partner.signing_secret
         )
     except Exception:
         # feed_generate has marked the run failed with the error; the task's log has the traceback.
