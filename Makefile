@@ -54,7 +54,7 @@ TEMPLATE_DIRS = $(shell find . -path ./.venv -prune -o -path ./node_modules -pru
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djhtml --check --tabwidth 4 $(TEMPLATE_DIRS)
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

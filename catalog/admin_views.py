@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count
+from django.contrib import messages
+from django.db.models import Count, ProtectedError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -122,10 +124,6 @@ class CategoryDeleteView(snippet_views.DeleteView):
     """A group that others are filed under cannot go: say so instead of failing."""
 
     def form_valid(self, form):
-        from django.contrib import messages
-        from django.db.models import ProtectedError
-        from django.shortcuts import redirect
-
         try:
             return super().form_valid(form)
         except ProtectedError:

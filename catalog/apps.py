@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
+        # Imported when the app registry is ready: these load models (not allowed at app loading).
         from producers.models import Province
 
         from . import changes

@@ -25,8 +25,14 @@ import datetime
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 from django.utils import timezone
+
+from producers.models import Commune, Producer, Province, Stall
+
+from .models import Category, OcopCertificate, Product, ProductImage
+from .pricing import offers_changed_between
 
 # Sent after entries_changed marked products (no arguments beyond the sender): feeds
 # schedules its change push from it, once the transaction commits.
@@ -34,8 +40,6 @@ feed_entries_changed = Signal()
 
 
 def _subtree(category_ids: Iterable[int]) -> set[int]:
-    from .models import Category
-
     wanted = set(category_ids)
     if not wanted:
         return wanted
@@ -77,7 +81,6 @@ def entries_changed(*, where: Q | None = None, at: datetime.datetime | None = No
 
     Returns how many products were marked. Runs in the caller's transaction.
     """
-    from .models import Product
 
     condition = covered(**targets)
     if where is not None:
@@ -99,8 +102,6 @@ def offer_condition(offer) -> Q:
 
 def changed_since_q(since: datetime.datetime, now: datetime.datetime | None = None) -> Q:
     """The products whose feed entry changed in ``[since, now]``: marked, or by the clock."""
-    from .models import OcopCertificate
-    from .pricing import offers_changed_between
 
     now = now or timezone.now()
     condition = Q(feed_changed_at__gte=since)
@@ -162,11 +163,6 @@ def _commune_saved(sender, instance, created=False, raw=False, **kwargs):
 
 def connect() -> None:
     """Connect the receivers above (CatalogConfig.ready)."""
-    from django.db.models.signals import post_delete, post_save
-
-    from producers.models import Commune, Producer, Province, Stall
-
-    from .models import Category, OcopCertificate, ProductImage
 
     for model in (OcopCertificate, ProductImage):
         post_save.connect(_product_part_changed, sender=model, dispatch_uid=f"feed_entry_saved_{model.__name__}")

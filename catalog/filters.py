@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -21,7 +22,6 @@ def choices_cache_key(name: str, language: str) -> str:
 
 def forget_cached_choices(*args, **kwargs) -> None:
     """Signal receiver: categories or provinces changed."""
-    from django.conf import settings
 
     cache.delete_many(
         [choices_cache_key(name, code) for name in ("category", "province") for code, _label in settings.LANGUAGES]

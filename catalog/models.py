@@ -1,4 +1,5 @@
 import datetime
+from html import unescape
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,14 +13,18 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
+from django.utils.html import strip_tags
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
+from modelcluster.models import ClusterableModel, get_all_child_m2m_relations, get_all_child_relations
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
 from core.text import fold, title_words, unique_slug
 from producers.models import Commune, Producer, Province, Stall, TimeStampedModel
+
+from .search_terms import forget_synonyms
 
 
 class PrivateStorage(LazyObject):
@@ -85,8 +90,6 @@ class Category(models.Model):
 
     @property
     def display_name(self):
-        from django.utils.translation import get_language
-
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
@@ -216,10 +219,6 @@ class Product(ClusterableModel, TimeStampedModel):
             raise ValidationError({"origin_commune": _("This commune or ward is not in the origin province.")})
 
     def build_search_text(self) -> str:
-        from html import unescape
-
-        from django.utils.html import strip_tags
-
         stall = getattr(self.producer, "stall", None) if self.producer_id else None
         parts = [
             self.name,
@@ -254,8 +253,6 @@ class Product(ClusterableModel, TimeStampedModel):
         super().save(*args, **kwargs)
 
     def _fields_but_counters(self) -> list[str]:
-        from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
-
         deferred = self.get_deferred_fields()
         names = [
             f.name
@@ -459,8 +456,6 @@ class SearchSynonym(models.Model):
 
 
 def _forget_synonyms(sender, **kwargs):
-    from .search_terms import forget_synonyms
-
     forget_synonyms()
 
 

@@ -4,6 +4,8 @@ Decision 148/QĐ-TTg (24 February 2023) on the OCOP evaluation criteria, as amen
 Decision 1489/QĐ-TTg (2025). Codes follow the decision's numbering.
 """
 
+from core.text import vi_slugify
+
 CRITERIA_VERSION = "148/QĐ-TTg (2023), 1489/QĐ-TTg (2025)"
 
 # (code, Vietnamese name, English name, [(code, Vietnamese name, English name), ...])
@@ -73,7 +75,6 @@ OCOP_GROUPS = [
 
 def load_groups(Category) -> int:
     """Create or update the groups by code; returns how many rows were created."""
-    from core.text import vi_slugify
 
     def save(code, name, name_en, sort_order, parent):
         row, created = Category.objects.update_or_create(

@@ -30,7 +30,7 @@ def synonyms() -> dict[str, str]:
     """``{typed: means}``, folded; from the cache, or one query."""
     found = cache.get(SYNONYMS_KEY)
     if found is None:
-        from .models import SearchSynonym
+        from .models import SearchSynonym  # a cycle: catalog.models imports this module
 
         found = dict(SearchSynonym.objects.values_list("typed", "means"))
         cache.set(SYNONYMS_KEY, found, SYNONYMS_TIMEOUT)

@@ -1,55 +1,29 @@
 """Writes of the catalog app that other apps call.
 
-``publish_application`` is how an approved onboarding application reaches the storefront:
-onboarding never writes catalog or producer rows itself.
+``publish_product`` is how an approved onboarding application's products reach the storefront:
+onboarding never writes catalog rows itself.
 """
 
 import io
-import re
 
-from django.db import transaction
-from django.utils.html import escape
+from django.core.files.images import ImageFile
+from django.db.models import F
+from django.db.models.functions import Greatest
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+from wagtail.utils.file import hash_filelike
 
-from core.text import vi_slugify
-from producers.models import BankAccount, Producer, Stall
+from core.page_tags import products_changed
+from core.text import plain_text_to_rich_text, vi_slugify
 
+from .changes import entries_changed
 from .models import Certification, OcopCertificate, Product, ProductImage
-
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-
-
-def plain_text_to_rich_text(text: str) -> str:
-    """Plain text typed by a household → the paragraphs of a RichTextField (escaped).
-
-    One ``<p>`` per paragraph (text between blank lines), a single line break inside one as
-    ``<br/>``: the form Wagtail's rich-text editor stores and loads. Django's ``linebreaks``
-    writes an unclosed ``<br>``, which the editor refuses ("Unmatched tags"), so the admin's
-    edit page of such a stall or product could not be opened.
-    """
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    paragraphs = []
-    for block in _BLANK_LINE.split(text):
-        lines = [escape(line.strip()) for line in block.split("\n") if line.strip()]
-        if lines:
-            paragraphs.append(f"<p>{'<br/>'.join(lines)}</p>")
-    return "".join(paragraphs)
-
-
-def _save(obj):
-    obj.full_clean()
-    obj.save()
-    return obj
-
 
 PUBLISHED_PHOTOS = "Ảnh sản phẩm"
 
 
-def _public_image(photo, *, title: str):
-    """The catalog's public copy (a Wagtail image) of an application's private photo."""
-    from django.core.files.images import ImageFile
-    from wagtail.images import get_image_model
-    from wagtail.models import Collection
-    from wagtail.utils.file import hash_filelike
+def public_image(photo, *, title: str):
+    """The catalog's public copy (a Wagtail image) of a private photo (anything with a ``file``)."""
 
     with photo.file.open("rb") as file:
         data = file.read()
@@ -67,50 +41,9 @@ def _public_image(photo, *, title: str):
     return image
 
 
-def _publish_producer(app) -> tuple[Producer, Stall]:
-    producer = Producer(
-        kind=app.producer_kind,
-        legal_name=app.legal_name.strip(),
-        representative=app.representative.strip(),
-        tax_code=app.tax_code.strip(),
-        personal_id=app.personal_id.strip(),
-        owner_id=app.household_id,
-        officer_id=app.officer_id,
-        verification=Producer.Verification.VERIFIED,
-        language=app.language,
-        no_smartphone=app.no_smartphone,
-        onboarded_via=(
-            Producer.Onboarding.SELF_SERVICE if app.created_by_id == app.household_id else Producer.Onboarding.ASSISTED
-        ),
-    )
-    _save(producer)
-    stall = Stall(
-        producer=producer,
-        name=app.stall_name.strip(),
-        story=plain_text_to_rich_text(app.story),
-        phone=app.phone,
-        province_id=app.province_id,
-        commune_id=app.commune_id,
-        street_address=app.street_address,
-        legacy_address=app.legacy_address,
-        is_published=True,
-    )
-    stall.full_clean(exclude=["slug"])
-    stall.save()
-    return producer, stall
-
-
-def _publish_bank(app, producer) -> BankAccount | None:
-    if not (app.bank_bin and app.account_number and app.account_holder):
-        return getattr(producer, "bank_account", None)
-    bank = BankAccount.objects.filter(producer=producer).first() or BankAccount(producer=producer)
-    bank.bank_bin = app.bank_bin
-    bank.account_number = app.account_number.strip()
-    bank.account_holder = app.account_holder.strip()
-    return _save(bank)
-
-
-def _publish_product(item, producer, stall) -> Product:
+def publish_product(item, producer, stall, *, image_ids=()) -> Product:
+    """Create or update the product an approved application's ``item`` lists, with its photos
+    (``image_ids``: the public copies, in order) and its certificates."""
     product = item.product if item.product_id else Product(producer=producer)
     if product.producer_id != producer.pk:
         raise ValueError("The edited product belongs to another producer.")
@@ -129,15 +62,10 @@ def _publish_product(item, producer, stall) -> Product:
     product.full_clean(exclude=["slug", "search_text"])
     product.save()
 
-    photos = list(item.photos.all())
-    for photo in photos:
-        if photo.image_id is None:
-            photo.image = _public_image(photo, title=product.name)
-            photo.save(update_fields=["image"])
-    if photos:
+    if image_ids:
         ProductImage.objects.filter(product=product).delete()
         ProductImage.objects.bulk_create(
-            ProductImage(product=product, image_id=photo.image_id, sort_order=n) for n, photo in enumerate(photos)
+            ProductImage(product=product, image_id=image_id, sort_order=n) for n, image_id in enumerate(image_ids)
         )
 
     if item.ocop_claimed and item.ocop_stars:
@@ -164,32 +92,9 @@ def _publish_product(item, producer, stall) -> Product:
     return product
 
 
-def publish_application(app) -> dict:
-    """Create or update the producer (and bank account), stall and products of an approved application.
-
-    Runs inside the caller's transaction (``onboarding.services.approve``); any error propagates,
-    so the caller's rollback leaves nothing half-published. Returns what it published.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("publish_application must run inside the approval's transaction.")
-    if app.kind == app.Kind.NEW_STALL:
-        if app.producer_id:
-            raise ValueError("This application was already published.")
-        producer, stall = _publish_producer(app)
-        app.producer = producer
-        app.save(update_fields=["producer", "updated_at"])
-    else:
-        producer = Producer.objects.select_for_update().get(pk=app.producer_id)
-        stall = Stall.objects.filter(producer=producer).first()
-    bank = _publish_bank(app, producer)
-    products = []
-    for item in app.products.select_related("product").prefetch_related("photos"):
-        product = _publish_product(item, producer, stall)
-        if item.product_id != product.pk:
-            item.product = product
-            item.save(update_fields=["product"])
-        products.append(product)
-    return {"producer": producer, "stall": stall, "bank_account": bank, "products": products}
+def certificate_expire(certificate_id: int) -> None:
+    """The certificate is past its date: its stars leave the storefront (the product stays)."""
+    OcopCertificate.objects.filter(pk=certificate_id).update(status=OcopCertificate.Status.EXPIRED)
 
 
 # --- counters the cards show ---------------------------------------------------------------
@@ -199,9 +104,6 @@ def _counters_changed(product_ids) -> None:
     """A conditional UPDATE bypassed save() and its signals: the feeds' entries and the cached
     pages are told here. Only the pages that show these products' cards or pages: no listing is
     filtered or sorted by rating or sold count, so none changes membership or order."""
-    from core.page_tags import products_changed
-
-    from .changes import entries_changed
 
     entries_changed(product_ids=list(product_ids))
     products_changed(product_ids, kind="counters")
@@ -214,8 +116,6 @@ def product_sold_add(*, quantities: dict[int, int]) -> None:
     part's row lock, so that a part is counted once; the UPDATE adds to the stored value, so
     two parts delivered at once both count. Never below zero.
     """
-    from django.db.models import F
-    from django.db.models.functions import Greatest
 
     changes = {pk: n for pk, n in quantities.items() if pk and n}
     if not changes:
@@ -235,29 +135,3 @@ def product_rating_set(*, product_id: int, average, count: int) -> None:
 def product_lock(product_id: int) -> None:
     """Hold the product's row until the transaction ends: the writers of one counter queue here."""
     list(Product.objects.select_for_update().filter(pk=product_id).values_list("pk", flat=True))
-
-
-def sold_counts_rebuild() -> int:
-    """Recount every product's "sold" from the delivered order lines (demo seeds, repairs)."""
-    from django.apps import apps
-    from django.db.models import Sum
-
-    OrderLine = apps.get_model("orders", "OrderLine")
-    totals = dict(
-        OrderLine.objects.filter(group__status="delivered", product__isnull=False)
-        .values_list("product_id")
-        .annotate(n=Sum("quantity"))
-        .values_list("product_id", "n")
-    )
-    changed = 0
-    with transaction.atomic():
-        for product in Product.objects.only("pk", "sold_count").iterator():
-            wanted = totals.get(product.pk, 0)
-            if product.sold_count != wanted:
-                Product.objects.filter(pk=product.pk).update(sold_count=wanted)
-                changed += 1
-        if changed:  # a repair of many products at once: every page
-            from core.page_invalidation import storefront_changed
-
-            storefront_changed()
-    return changed

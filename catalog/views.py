@@ -1,7 +1,5 @@
 import json
 
-from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.forms.utils import ErrorList
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -9,33 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from core.page_tags import record
+from core.page_tags import listing_tags, record
+from core.paging import requested_page
 from producers import delivery
 from producers.models import Province, Stall
 
 from . import queries
 from .filters import ProductFilter
+from .hooks import PRODUCT_PANELS_HOOK, PRODUCT_SECTIONS_HOOK
 from .models import Product
 from .pricing import attach_prices, live_offers
-
-# A hook: ``fn(request, product) -> str`` of safe HTML (or "") shown on the product page.
-PRODUCT_PANELS_HOOK = "catalog_product_page_panels"
-# A hook: ``fn(request, product) -> {"html": safe HTML, "json_ld": {...}}`` (or None): a section
-# under the description (buyers' reviews), and what it adds to the product's JSON-LD.
-PRODUCT_SECTIONS_HOOK = "catalog_product_page_sections"
-
-
-def _page(request, queryset, per_page=None, paginator_class=Paginator):
-    """The requested page and "", or the first page and why when the number is no page."""
-    paginator = paginator_class(queryset, per_page or settings.PAGE_SIZE)
-    number = request.GET.get("page", "")
-    try:
-        return paginator.page(number or 1), ""
-    except PageNotAnInteger:
-        error = _("“%(page)s” is not a page number: showing the first page.")
-    except EmptyPage:
-        error = _("There is no page %(page)s: showing the first page.")
-    return paginator.page(1), error % {"page": number}
+from .templatetags.storefront import packed_url
 
 
 def _query_without_page(request) -> str:
@@ -46,7 +28,6 @@ def _query_without_page(request) -> str:
 
 def _record_listing(filterset) -> None:
     """What can change this listing without being on it: see core.page_tags."""
-    from core.page_tags import listing_tags, record
 
     data = getattr(filterset.form, "cleaned_data", {})
     category, province, stall = data.get("category"), data.get("province"), data.get("producer")
@@ -67,7 +48,7 @@ def _record_listing(filterset) -> None:
 def product_list(request):
     filterset = ProductFilter(request.GET, queryset=queries.listing_products())
     # The page's ids first, then its cards; the count is cached (ListingPaginator).
-    page, page_error = _page(request, filterset.qs, paginator_class=queries.ListingPaginator)
+    page, page_error = requested_page(request, filterset.qs, paginator_class=queries.ListingPaginator)
     no_result = {}
     query = filterset.form.cleaned_data.get("q", "") if hasattr(filterset.form, "cleaned_data") else ""
     # Nothing found, or (PostgreSQL) only trigram guesses that match no word: help.
@@ -131,7 +112,7 @@ def _no_result_help(request, query: str, *, corrections_only=False) -> dict:
     if correction is not None:
         _words, named = correction
         corrected = _with_query(request, named)
-        page, _error = _page(request, corrected.qs, paginator_class=queries.ListingPaginator)
+        page, _error = requested_page(request, corrected.qs, paginator_class=queries.ListingPaginator)
         if page.paginator.count:
             hint.update(suggestion=named, filterset=corrected, page=page, corrected=True)
             hint["categories"] = queries.closest_categories(corrected.qs)
@@ -226,8 +207,6 @@ def _product_json_ld(request, product):
     if offer is not None and offer.ends_at:
         data["offers"]["priceValidUntil"] = timezone.localtime(offer.ends_at).date().isoformat()
     if product.gallery:
-        from .templatetags.storefront import packed_url
-
         urls = (packed_url({}, img.detail_rendition, img.image_id, "detail") for img in product.gallery)
         data["image"] = [request.build_absolute_uri(url) for url in urls if url]
     return data
@@ -244,7 +223,7 @@ def stall_list(request):
             error = _("Unknown province: showing stalls from every province.")
         else:
             stalls = stalls.filter(province=province)
-    page, page_error = _page(request, stalls)
+    page, page_error = requested_page(request, stalls)
     # The directory, and each stall's count of products.
     record("stalls", *(f"m:producer:{stall.producer_id}" for stall in page.object_list))
     return render(
@@ -267,7 +246,7 @@ def stall_detail(request, slug):
         stall = queries.stall_detail(slug)
     except Stall.DoesNotExist:
         raise Http404(_("This stall does not exist.")) from None
-    page, page_error = _page(request, queries.stall_products(stall).order_by("-published_at", "-pk"))
+    page, page_error = requested_page(request, queries.stall_products(stall).order_by("-published_at", "-pk"))
     record(f"m:producer:{stall.producer_id}")
     return render(
         request,

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 class CmsConfig(AppConfig):
@@ -10,8 +11,6 @@ class CmsConfig(AppConfig):
     def ready(self):
         # Data flows cms → catalog: catalog's price function asks the sources registered
         # here and never imports cms.
-        from django.db.models.signals import pre_delete, pre_save
-
         from catalog.pricing import register_offer_change_source, register_offer_source
 
         from . import promotions
@@ -33,9 +32,7 @@ class CmsConfig(AppConfig):
 
     def _connect_cache_invalidation(self):
         """Any change to pages, site settings, categories or view restrictions drops the cached reference data."""
-        from django.db.models.signals import post_delete
-        from wagtail.signals import page_published, page_unpublished, post_page_move
-
+        # Imported when the app registry is ready: these load models (not allowed at app loading).
         from catalog.models import Category
 
         from . import cache
@@ -45,6 +42,7 @@ class CmsConfig(AppConfig):
             signal.connect(cache.bump, dispatch_uid=f"cms_cache_{signal!r}")
         post_save.connect(cache.page_saved, dispatch_uid="cms_cache_page_saved")
         post_delete.connect(cache.page_saved, dispatch_uid="cms_cache_page_deleted")
+        # Imported when the app registry is ready: these load models (not allowed at app loading).
         from wagtail.models import PageViewRestriction
 
         for model in (SiteSettings, Category, PageViewRestriction):
@@ -55,6 +53,7 @@ class CmsConfig(AppConfig):
 def _external_link_field_accepts_a_missing_url():
     """Wagtail 8.0's link chooser answers 500 to a POST without its ``url`` field (its field calls
     ``None.startswith``); a missing URL is an empty one, which the form reports as required."""
+    # Imported when the app registry is ready: these load models (not allowed at app loading).
     from wagtail.admin.forms.choosers import URLOrAbsolutePathField
 
     to_python = URLOrAbsolutePathField.to_python

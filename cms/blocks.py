@@ -46,6 +46,7 @@ class ProductCarouselValue(blocks.StructValue):
 
     def cards(self):
         if getattr(self, "_cards", None) is None:
+            # A cycle: cms.queries imports cms.models, which imports these blocks.
             from .queries import product_cards_in_order
 
             self._cards = product_cards_in_order(self.product_ids())
@@ -72,6 +73,7 @@ class StallCarouselValue(blocks.StructValue):
 
     def cards(self):
         if getattr(self, "_cards", None) is None:
+            # A cycle: cms.queries imports cms.models, which imports these blocks.
             from .queries import stall_cards_in_order
 
             self._cards = stall_cards_in_order(self.stall_ids())

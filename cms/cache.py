@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from wagtail.models import Page, PageViewRestriction
 
 from core.cache_generation import Generation
 
@@ -34,8 +35,6 @@ def bump(*args, **kwargs) -> None:
 
 
 def page_saved(sender, instance, **kwargs) -> None:
-    from wagtail.models import Page
-
     if isinstance(instance, Page):
         bump()
 
@@ -64,8 +63,6 @@ def any_view_restriction() -> bool:
     """Whether any page has a view restriction (a password, a login, groups)."""
 
     def build():
-        from wagtail.models import PageViewRestriction
-
         return PageViewRestriction.objects.exists(), DEFAULT_TIMEOUT
 
     return cached("view-restrictions", build)

@@ -6,6 +6,8 @@ today: orders split by stall, a flat shipping fee per stall, card, VietQR or cas
 optional buyer accounts with a code sent by text message.
 """
 
+import json
+
 LEGAL_INDEX = {
     "slug": "chinh-sach",
     "title": "Chính sách",
@@ -485,7 +487,6 @@ PAGES = [
 
 def stream_json(blocks) -> str:
     """The blocks as the JSON of a LegalStreamBlock."""
-    import json
 
     out = []
     for kind, text in blocks:

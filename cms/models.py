@@ -1,9 +1,11 @@
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -11,10 +13,16 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, PagePermissionTester
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, PagePermissionTester, PageViewRestriction
 from wagtail.search import index
 
+from catalog.pricing import attach_prices, live_offers
+from core.money import format_vnd
+from core.paging import requested_page
+from core.text import vi_slugify
+
 from .blocks import BaseStreamBlock, LegalStreamBlock
+from .cache import any_view_restriction
 from .forms import FoldedSlugPageForm, fold_slug
 
 
@@ -44,9 +52,6 @@ class BasePage(Page):
         page served; whether any restriction exists is cached until one is saved or deleted
         (cms.cache). An empty queryset keeps what the admin chains onto the answer working.
         """
-        from wagtail.models import PageViewRestriction
-
-        from .cache import any_view_restriction
 
         if not any_view_restriction():
             return PageViewRestriction.objects.none()
@@ -59,7 +64,6 @@ class BasePage(Page):
         left empty, with Django's slugify, which drops "đ"); URLs stay plain ASCII here.
         A slug that is already ASCII is kept as typed.
         """
-        from core.text import vi_slugify
 
         if self.slug:
             self.slug = fold_slug(self.slug)
@@ -108,6 +112,7 @@ class HomePage(BasePage):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
+        # A cycle: cms.queries imports this module.
         from .queries import home_sections
 
         context = super().get_context(request, *args, **kwargs)
@@ -154,6 +159,7 @@ class PromotionIndexPage(BasePage):
         verbose_name_plural = _("promotion indexes")
 
     def get_context(self, request, *args, **kwargs):
+        # A cycle: cms.promotions imports this module.
         from .promotions import live_promotions, upcoming_promotions, with_banners
 
         context = super().get_context(request, *args, **kwargs)
@@ -266,15 +272,13 @@ class PromotionPage(BasePage):
     @property
     def discount_label(self) -> str:
         """``-15%`` or ``-20.000 ₫``."""
-        from core.money import format_vnd
 
         if self.discount_kind == self.DiscountKind.PERCENT:
             return f"-{self.discount_value}%"
         return f"-{format_vnd(self.discount_value)}"
 
     def get_context(self, request, *args, **kwargs):
-        from catalog.pricing import attach_prices, live_offers
-
+        # A cycle: cms.promotions imports this module.
         from .promotions import PRODUCTS_PER_PAGE, banner_with_renditions, page_offer, promotion_products
 
         context = super().get_context(request, *args, **kwargs)
@@ -353,10 +357,7 @@ class ArticleIndexPage(BasePage):
         verbose_name_plural = _("article indexes")
 
     def get_context(self, request, *args, **kwargs):
-        from django.utils.translation import gettext
-
-        from catalog.views import _page
-
+        # A cycle: cms.queries imports this module.
         from .queries import (
             ARTICLE_CARD_RENDITION,
             ARTICLES_PER_PAGE,
@@ -374,7 +375,7 @@ class ArticleIndexPage(BasePage):
         tag_error = ""
         if key and tag is None:
             articles, tag_error = articles.none(), gettext("There is no tag “%(tag)s”.") % {"tag": key}
-        page_obj, page_error = _page(request, articles, per_page=ARTICLES_PER_PAGE)
+        page_obj, page_error = requested_page(request, articles, per_page=ARTICLES_PER_PAGE)
         attach_renditions([a.cover for a in page_obj.object_list], ARTICLE_CARD_RENDITION)
         context.update(
             {
@@ -431,6 +432,7 @@ class ArticlePage(BasePage):
         verbose_name_plural = _("articles")
 
     def get_context(self, request, *args, **kwargs):
+        # A cycle: cms.queries imports this module.
         from .queries import article_related
 
         context = super().get_context(request, *args, **kwargs)
@@ -547,8 +549,6 @@ class SiteSettings(BaseSiteSetting):
 
     def localized_footer_text(self) -> str:
         """The footer text in the language of the request ("" for the template's default)."""
-        from django.conf import settings
-        from django.utils.translation import get_language
 
         return self.footer_text if get_language() == settings.LANGUAGE_CODE else self.footer_text_en
 

@@ -15,13 +15,19 @@ from django.db.models import Case, CharField, IntegerField, Prefetch, Q, Value, 
 from django.db.models.functions import Cast
 from django.db.models.signals import pre_delete
 from django.utils import timezone
+from wagtail.images import get_image_model
 
+from catalog import queries
+from catalog.changes import covered, entries_changed
+from catalog.models import Category
 from catalog.pricing import AMOUNT, PERCENT, Offer
 from catalog.queries import STALL_COVER_RENDITION
 from core.page_tags import products_where_changed
 
 from .cache import DEFAULT_TIMEOUT, cached, cached_until
 from .models import PromotionIndexPage, PromotionPage, PromotionProduct
+from .services import promotion_workflow_ensure
+from .templatetags.seo_tags import OG_RENDITION
 
 # The storefront's "cover" rendition role: the templates ask for the one prefetched here.
 BANNER_RENDITION = STALL_COVER_RENDITION
@@ -49,15 +55,12 @@ def upcoming_promotions(at: datetime.datetime | None = None):
 
 
 def with_banners(pages):
-    from wagtail.images import get_image_model
-
     images = get_image_model().objects.prefetch_renditions(BANNER_RENDITION)
     return pages.prefetch_related(Prefetch("banner", queryset=images))
 
 
 def _category_children(needed: bool) -> dict:
     """parent id → child ids, from one query of the (small, OCOP-groups) category tree."""
-    from catalog.models import Category
 
     children = defaultdict(list)
     if needed:
@@ -170,8 +173,6 @@ def offers_changed(since: datetime.datetime, until: datetime.datetime) -> list[O
 
 
 def _stored_condition(pk: int):
-    from catalog.changes import covered
-
     found = _targets([pk])[pk]
     return covered(
         product_ids=found["products"],
@@ -188,8 +189,6 @@ def promotion_before_save(sender, instance, raw=False, **kwargs):
     if PromotionPage.objects.filter(pk=instance.pk, live=True).exists():
         instance._feed_covered_before = _stored_condition(instance.pk)
         if kwargs.get("signal") is pre_delete:
-            from catalog.changes import entries_changed
-
             entries_changed(where=instance._feed_covered_before)
             products_where_changed(instance._feed_covered_before)
 
@@ -200,7 +199,6 @@ def promotion_saved(sender, instance, raw=False, **kwargs):
     through the page, which holds a revision's choices before they are committed)."""
     if raw or not isinstance(instance, PromotionPage):
         return
-    from catalog.changes import covered, entries_changed
 
     before = getattr(instance, "_feed_covered_before", None)
     instance._feed_covered_before = None
@@ -273,16 +271,12 @@ def page_offer(page, *, stored: bool = False) -> Offer:
 
 def banner_with_renditions(image_id):
     """A promotion's banner with its page and Open Graph renditions: two queries, not four."""
-    from wagtail.images import get_image_model
-
-    from .templatetags.seo_tags import OG_RENDITION
 
     return get_image_model().objects.prefetch_renditions(BANNER_RENDITION, OG_RENDITION).filter(pk=image_id).first()
 
 
 def promotion_products(offer: Offer):
     """Published product cards the offer applies to: individually chosen ones first, then the newest."""
-    from catalog import queries
 
     condition = Q(pk__in=offer.product_ids)
     if offer.category_ids:
@@ -299,6 +293,5 @@ def index_workflow_saved(sender, instance, raw=False, **kwargs):
     """post_save of PromotionIndexPage: its promotions go through the moderation workflow."""
     if raw or not isinstance(instance, PromotionIndexPage):
         return
-    from .services import promotion_workflow_ensure
 
     promotion_workflow_ensure(page=instance)

@@ -17,17 +17,31 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
 
+from catalog import queries
+from catalog import queries as catalog_queries
+from catalog.models import Product
+from catalog.pricing import attach_prices, live_offers
+from core.i18n import in_interface_language
 from core.text import vi_slugify
+from producers.models import Stall
 
+from .cache import DEFAULT_TIMEOUT, cached
 from .models import (
     ArticleIndexPage,
     ArticlePage,
     HomeFeaturedProduct,
     HomeFeaturedStall,
     HomePage,
+    LegalPage,
     PromotionIndexPage,
+    SiteSettings,
 )
+from .promotions import live_promotions as on_sale
+from .promotions import upcoming_promotions
 
 ARTICLE_CARD_RENDITION = "fill-640x360|format-webp|webpquality-75"
 ARTICLE_COVER_RENDITION = "fill-1200x630|format-webp|webpquality-75"
@@ -46,7 +60,6 @@ ARTICLES_PER_PAGE = 12
 
 def request_offers(request):
     """The live offers, loaded once per request and shared by every section of the page."""
-    from catalog.pricing import live_offers
 
     if request is None:
         return live_offers()
@@ -57,8 +70,6 @@ def request_offers(request):
 
 
 def priced(products, request=None):
-    from catalog.pricing import attach_prices
-
     return attach_prices(products, offers=request_offers(request))
 
 
@@ -71,7 +82,6 @@ def attach_renditions(images: Iterable, *specs: str) -> None:
     Images that already carry prefetched renditions keep them; a rendition that does
     not exist yet is created on first use, as usual.
     """
-    from wagtail.images import get_image_model
 
     todo = {}
     for image in images:
@@ -96,7 +106,6 @@ def live_promotions(*, limit: int | None = None, at=None, locale_id=None):
 
     ``locale_id``: only the pages of that language (a home page lists its own language's).
     """
-    from .promotions import live_promotions as on_sale
 
     pages = on_sale(at or timezone.now()).select_related("banner")
     if locale_id is not None:
@@ -132,7 +141,6 @@ def tag_key(name: str) -> str:
 
 def article_tags(index: ArticleIndexPage) -> list:
     """The tags used by the index's live articles, each with its URL ``key``, by name."""
-    from taggit.models import Tag
 
     articles = ArticlePage.objects.live().child_of(index).values("pk")
     tags = list(Tag.objects.filter(cms_articlepagetag_items__content_object__in=articles).distinct())
@@ -150,7 +158,6 @@ def find_tag(tags, key: str):
 
 def product_cards_in_order(ids: list[int], *, request=None) -> list:
     """Published product cards for ``ids`` in that order (unpublished or missing ones dropped), priced."""
-    from catalog import queries
 
     if not ids:
         return []
@@ -159,8 +166,6 @@ def product_cards_in_order(ids: list[int], *, request=None) -> list:
 
 
 def stall_cards_in_order(ids: list[int]) -> list:
-    from catalog import queries
-
     if not ids:
         return []
     by_id = {s.pk: s for s in queries.stall_cards().filter(pk__in=ids)}
@@ -198,7 +203,6 @@ def home_sections(page: HomePage, request) -> dict:
     - the product and stall carousels of the body get their cards (see cms.blocks);
     - current promotions (live pages on sale now) and the latest articles.
     """
-    from catalog import queries as catalog_queries
 
     product_carousels = _stream_blocks(page.body, "product_carousel")
     stall_carousels = _stream_blocks(page.body, "stall_carousel")
@@ -252,9 +256,6 @@ def _stall_cards():
     and a packed rendition column cost one query and no rendition objects (prefetching the
     logos' renditions instead takes the home page past the 8 queries its test allows).
     """
-    from catalog import queries as catalog_queries
-    from catalog.models import Product
-    from producers.models import Stall
 
     count = (
         Product.objects.filter(producer_id=OuterRef("producer_id"), status=Product.Status.PUBLISHED)
@@ -279,7 +280,6 @@ def home_editorial(page) -> tuple[list, list]:
     Cached (cms.cache: any page change drops it) until the set of promotions on sale can change
     by the clock alone: the end or expiry of one shown, or the start of the next one.
     """
-    from .cache import DEFAULT_TIMEOUT, cached
 
     def build():
         now = timezone.now()
@@ -303,8 +303,6 @@ def home_editorial(page) -> tuple[list, list]:
 
 
 def _upcoming_start(now, locale_id):
-    from .promotions import upcoming_promotions
-
     return upcoming_promotions(now).filter(locale_id=locale_id).values_list("starts_at", flat=True).first()
 
 
@@ -340,11 +338,6 @@ def menu_pages(request):
 
     Cached per host until a page changes (cms.cache); one query when it is rebuilt.
     """
-    from wagtail.models import Page, Site
-
-    from core.i18n import in_interface_language
-
-    from .cache import DEFAULT_TIMEOUT, cached
 
     if request is None:
         return []
@@ -386,10 +379,6 @@ def menu_pages(request):
 
 def site_settings(request):
     """The site's SiteSettings, cached per host until they or a page change."""
-    from wagtail.models import Site
-
-    from .cache import DEFAULT_TIMEOUT, cached
-    from .models import SiteSettings
 
     if request is None:
         return None
@@ -408,8 +397,6 @@ def site_settings(request):
 def legal_links(request) -> list[dict]:
     """The live policy pages of the request's language, in the order of ``LegalPage.Kind``:
     ``[{"kind", "title", "url"}]``. Cached per host and language until a page changes."""
-    from .cache import DEFAULT_TIMEOUT, cached
-    from .models import LegalPage
 
     if request is None:
         return []

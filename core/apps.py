@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class CoreConfig(AppConfig):
@@ -11,8 +12,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import pre_save
-
+        # Imported when the app registry is ready: these load models (not allowed at app loading).
         from .page_tags import connect as connect_page_tags
         from .roles import connect as connect_roles
         from .text import clean_typed_text

@@ -28,6 +28,7 @@ import logging
 import threading
 import time
 
+import redis
 from django.core.cache.backends import redis as django_redis
 
 logger = logging.getLogger(__name__)
@@ -139,8 +140,6 @@ def breaker_for(location: str, interval: float) -> CircuitBreaker:
 
 
 def _errors():
-    import redis
-
     return (redis.exceptions.RedisError, OSError)
 
 

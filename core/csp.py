@@ -4,6 +4,8 @@ card payment step, builds its own from it)."""
 
 import functools
 
+from django.conf import settings
+
 # Only the site's own files: no inline script or style, no third-party origin. Images may
 # be data: URIs (QR codes, the placeholder), or come from where media is stored (settings.
 # MEDIA_ORIGINS: an S3 endpoint or a custom domain, see ocop_market/storage_settings.py).
@@ -25,8 +27,6 @@ _POLICY_TEMPLATE = "; ".join(
 
 
 def content_security_policy() -> str:
-    from django.conf import settings  # not at import: LOGGING loads this module early
-
     return _policy(tuple(getattr(settings, "MEDIA_ORIGINS", ())))
 
 

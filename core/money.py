@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext as _
+
 
 def format_vnd(amount) -> str:
     if amount is None or amount == "":
@@ -30,7 +32,6 @@ def parse_vnd(typed) -> int | None:
     refused: đồng have no minor unit, and reading it as grouping would make the price 10 or
     100 times wrong without anyone noticing.
     """
-    from django.utils.translation import gettext as _
 
     if typed is None:
         return None

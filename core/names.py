@@ -7,6 +7,8 @@ would print "Hoa Nguyễn Thị" on every page, e-mail, document and in Wagtail'
 caller, ours and Wagtail's, gets the name as it was typed.
 """
 
+from django.contrib.auth import get_user_model
+
 
 def full_name(user) -> str:
     """``last_name`` then ``first_name``: "Nguyễn Thị" + "Hoa" → "Nguyễn Thị Hoa"."""
@@ -15,7 +17,6 @@ def full_name(user) -> str:
 
 
 def install() -> None:
-    from django.contrib.auth import get_user_model
 
     def get_full_name(self):
         return full_name(self)

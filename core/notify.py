@@ -127,6 +127,7 @@ def send_now(message: Message) -> bool:
 def notify_on_commit(message: Message) -> None:
     """Send ``message`` in the background once the surrounding transaction commits
     (core.tasks: Celery with Redis, else the in-process worker), never in the request."""
+    # A cycle: core.tasks imports this module.
     from .tasks import enqueue, notification_args, send_notification
 
     enqueue(send_notification, notification_args(message))

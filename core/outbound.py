@@ -41,7 +41,7 @@ class BlockedAddress(requests.exceptions.InvalidURL):
     """
 
 
-class _Blocked(Exception):  # noqa: N818 - internal
+class _Blocked(Exception):
     """Raised inside urllib3, which would wrap an ``OSError`` into a retried connection error."""
 
 

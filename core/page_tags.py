@@ -35,8 +35,18 @@ import contextvars
 import threading
 from collections.abc import Iterable
 
+from django.apps import apps
+from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.models import Page, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .cache_backend import CacheUnavailable, RedisCache
 
 # --- recording -------------------------------------------------------------------------------
 
@@ -118,8 +128,6 @@ class RedisIndex:
         return self.backend.make_key(name)
 
     def _run(self, call):
-        from .cache_backend import CacheUnavailable
-
         try:
             return self.backend._through_breaker(call)
         except CacheUnavailable as error:
@@ -133,8 +141,6 @@ class RedisIndex:
         return int(value or 0)
 
     def register(self, key: str, tags: Iterable[str], timeout: int) -> None:
-        from django.conf import settings
-
         full = self._key(key)
         # As long as any page may live, whichever registered last: a set that expired under a
         # live page would let a change miss it.
@@ -233,9 +239,6 @@ _local = LocalIndex()
 
 def index():
     """The index for the default cache, or None when it cannot keep one (see the docstring)."""
-    from django.core.cache.backends.locmem import LocMemCache
-
-    from .cache_backend import RedisCache
 
     backend = caches["default"]
     if isinstance(backend, RedisCache):
@@ -285,7 +288,7 @@ def membership_tags(kinds: Iterable[str], product_scopes: Iterable[str]) -> set[
 
 def product_scopes(product_ids: Iterable[int]) -> dict[int, set[str]]:
     """The listing scopes of these products as stored now (one query)."""
-    from catalog.models import Product
+    Product = apps.get_model("catalog.product")
 
     rows = Product.objects.filter(pk__in=list(product_ids)).values_list(
         "pk", "category_id", "category__parent_id", "producer_id", "producer__stall__province_id"
@@ -309,7 +312,7 @@ def products_changed(product_ids: Iterable[int], *, kinds: Iterable[str] = (), k
 
 def products_where_changed(condition) -> None:
     """The products matching ``condition`` (a Q) changed how they show (an offer's price)."""
-    from catalog.models import Product
+    Product = apps.get_model("catalog.product")
 
     ids = list(Product.objects.filter(condition).values_list("pk", flat=True)[: MANY_PRODUCTS + 1])
     if len(ids) > MANY_PRODUCTS:
@@ -326,6 +329,8 @@ MANY_PRODUCTS = 2000
 
 # --- what each change reaches -----------------------------------------------------------------
 
+# core sits below the apps it watches: it names their rows by label and gets the models from
+# the app registry, never by importing them.
 WATCHED_APPS = frozenset({"catalog", "producers", "cms", "traceability"})
 # The rows a page records when it loads them, by model (label): the tag's prefix.
 TAGGED = {
@@ -344,8 +349,6 @@ _MISSING = object()
 
 
 def _tag_of(model) -> str | None:
-    from wagtail.models import Page
-
     if issubclass(model, Page):
         return "page"
     return TAGGED.get(model._meta.label_lower)
@@ -374,8 +377,7 @@ def _snapshot(instance, names) -> dict | None:
 
 
 def _scopes_for(category_id, producer_id) -> set[str]:
-    from catalog.models import Category
-    from producers.models import Stall
+    Category, Stall = apps.get_model("catalog.category"), apps.get_model("producers.stall")
 
     parent = Category.objects.filter(pk=category_id).values_list("parent_id", flat=True).first()
     province = Stall.objects.filter(producer_id=producer_id).values_list("province_id", flat=True).first()
@@ -383,7 +385,7 @@ def _scopes_for(category_id, producer_id) -> set[str]:
 
 
 def _product_changed(instance, *, created: bool, deleted: bool) -> None:
-    from catalog.models import Product
+    Product = apps.get_model("catalog.product")
 
     published = Product.Status.PUBLISHED
     old = None if created else _snapshot(instance, PRODUCT_SNAPSHOT)
@@ -442,10 +444,6 @@ def _page_changed(page, *, moved: bool = False) -> None:
 
 def _row_changed(sender, instance=None, created=False, raw=False, signal=None, **kwargs) -> None:
     """post_save, post_delete and m2m_changed of any model: the pages it reaches."""
-    from django.db.models.signals import m2m_changed, post_delete
-    from wagtail.contrib.settings.models import BaseSiteSetting
-    from wagtail.images.models import AbstractImage, AbstractRendition
-    from wagtail.models import Page
 
     from .page_invalidation import storefront_changed  # a cycle: it imports this module
 
@@ -502,18 +500,12 @@ def _row_changed(sender, instance=None, created=False, raw=False, signal=None, *
 
 def _page_event(sender, instance=None, **kwargs) -> None:
     """page_published, page_unpublished and post_page_move."""
-    from wagtail.signals import post_page_move
 
     if instance is not None:
         _page_changed(instance, moved=kwargs.get("signal") is post_page_move)
 
 
 def connect() -> None:
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
-    from wagtail.models import get_page_models
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_row_changed, dispatch_uid=f"page_tags_{signal!r}")
     for signal in (page_published, page_unpublished, post_page_move):
@@ -522,7 +514,6 @@ def connect() -> None:
         post_init.connect(_loaded, sender=apps.get_model(label), dispatch_uid=f"page_tags_loaded_{label}")
     for model in get_page_models():
         post_init.connect(_loaded, sender=model, dispatch_uid=f"page_tags_loaded_{model._meta.label_lower}")
-    from wagtail.models import Page
 
     post_init.connect(_loaded, sender=Page, dispatch_uid="page_tags_loaded_page")
     _forget_snapshot_on_refresh(apps.get_model("catalog.product"))

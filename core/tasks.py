@@ -30,6 +30,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 
+from .notify import Message, send_now
+
 logger = logging.getLogger(__name__)
 
 
@@ -146,8 +148,6 @@ def _finish_on_exit():
 
 @shared_task(name="core.tasks.send_notification", ignore_result=True)
 def send_notification(message: dict) -> bool:
-    from .notify import Message, send_now
-
     return send_now(Message(**{**message, "tags": tuple(message.get("tags", ()))}))
 
 

@@ -8,6 +8,8 @@ import re
 import unicodedata
 
 from anyascii import anyascii
+from django.db import models
+from django.utils.html import escape
 from django.utils.text import slugify
 
 _SPACES = re.compile(r"\s+")
@@ -82,8 +84,6 @@ _TEXT_FIELDS: dict = {}
 
 
 def _text_fields(model) -> list[str]:
-    from django.db import models
-
     names = _TEXT_FIELDS.get(model)
     if names is None:
         names = _TEXT_FIELDS[model] = [
@@ -105,3 +105,23 @@ def clean_typed_text(sender, instance, raw=False, **kwargs):
             cleaned = safe_text(value)
             if cleaned is not value and cleaned != value:
                 setattr(instance, name, cleaned)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def plain_text_to_rich_text(text: str) -> str:
+    """Plain text typed by a household → the paragraphs of a RichTextField (escaped).
+
+    One ``<p>`` per paragraph (text between blank lines), a single line break inside one as
+    ``<br/>``: the form Wagtail's rich-text editor stores and loads. Django's ``linebreaks``
+    writes an unclosed ``<br>``, which the editor refuses ("Unmatched tags"), so the admin's
+    edit page of such a stall or product could not be opened.
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = []
+    for block in _BLANK_LINE.split(text):
+        lines = [escape(line.strip()) for line in block.split("\n") if line.strip()]
+        if lines:
+            paragraphs.append(f"<p>{'<br/>'.join(lines)}</p>")
+    return "".join(paragraphs)

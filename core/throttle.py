@@ -20,11 +20,15 @@ import random
 import time
 from dataclasses import dataclass
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.shortcuts import render
+
+from .cache_backend import CacheUnavailable
+from .models import ThrottleCount
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,6 @@ FEED_TOKEN_BY_PARTNER = Limit("feed-partner", 100, MINUTES_15)  # wrong tokens (
 
 def client_id(request) -> str:
     """The client's address, as django-axes sees it (the same proxy settings)."""
-    from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or "unknown"
 
@@ -83,8 +86,6 @@ def _now() -> float:
 
 def count(limit: Limit, ident: str) -> int:
     """Attempts so far in the current window."""
-    from .cache_backend import CacheUnavailable
-    from .models import ThrottleCount
 
     now = _now()
     window = limit.window(now)
@@ -119,9 +120,6 @@ def _window_start(limit: Limit, window: int) -> datetime.datetime:
 
 
 def _increment(limit: Limit, ident: str) -> int:
-    from .cache_backend import CacheUnavailable
-    from .models import ThrottleCount
-
     now = _now()
     window = limit.window(now)
     key = _key(limit, ident, window)
@@ -134,7 +132,7 @@ def _increment(limit: Limit, ident: str) -> int:
         except (CacheUnavailable, ValueError):  # ValueError: the key was not added (Redis just failed)
             pass
     start = _window_start(limit, window)
-    if random.random() < 0.01:  # noqa: S311 -- housekeeping, not security
+    if random.random() < 0.01:
         ThrottleCount.objects.filter(window_start__lt=start - datetime.timedelta(days=1)).delete()
     with transaction.atomic():
         updated = ThrottleCount.objects.filter(key=key, window_start=start).update(count=F("count") + 1)

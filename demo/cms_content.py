@@ -19,10 +19,12 @@ from django.core.files.images import ImageFile
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail.utils.file import hash_filelike
 
+from catalog import queries
 from catalog.models import Category, Product
+from cms import legal_content
 from cms.models import (
     ArticleIndexPage,
     ArticlePage,
@@ -36,6 +38,7 @@ from cms.models import (
 )
 from core.text import vi_slugify
 from demo import images as demo_images
+from producers.media_collections import collection_get_or_create
 from producers.models import Stall
 
 DEMO_COLLECTION = "Ảnh demo"  # the catalogue's demo pictures live there too
@@ -215,8 +218,6 @@ def _promotions(today: datetime.date) -> list[dict]:
 
 
 def _collection(name: str) -> Collection:
-    from producers.media_collections import collection_get_or_create
-
     return collection_get_or_create(name)
 
 
@@ -359,7 +360,6 @@ def _article(index: ArticleIndexPage, data: dict, *, today, image_size: int, res
 
 def _legal_pages(home: HomePage, result: Result) -> LegalIndexPage:
     """The policy pages the law requires, under a "Chính sách" index; the operator's details."""
-    from cms import legal_content
 
     index = _existing(home, legal_content.LEGAL_INDEX["slug"])
     if index is None:
@@ -396,8 +396,6 @@ def _legal_pages(home: HomePage, result: Result) -> LegalIndexPage:
 
 
 def _english_legal(index: LegalIndexPage, result: Result) -> None:
-    from cms import legal_content
-
     _translate(index, legal_content.LEGAL_INDEX_EN, result)
     by_slug = {data["slug"]: data for data in legal_content.PAGES}
     for child in index.get_children().specific():
@@ -416,7 +414,6 @@ def _home_body(home: HomePage, promotion_index: PromotionIndexPage, result: Resu
     """Only when an editor has written no body yet."""
     if home.body.raw_data:
         return
-    from catalog import queries
 
     # Six 4- or 5-star products in stock, from six stalls.
     carousel, seen = [], set()
@@ -595,7 +592,6 @@ def _english_home_body(home: HomePage, english_promotions) -> str:
 
 def _translate(page: Page, changes: dict, result: Result, *, publish: bool = True):
     """The page's English copy, made once; what exists (perhaps edited since) is left alone."""
-    from wagtail.models import Locale
 
     english = Locale.objects.filter(language_code="en").first()
     if english is None:

@@ -33,7 +33,10 @@ def _keep_state(store, state_file: str | None) -> None:
 
 
 def build_app(*, state_file: str | None = None):
+    # localstripe and aiohttp come with the test extra: loaded only when the server runs.
     from localstripe.resources import store
+
+    # localstripe and aiohttp come with the test extra: loaded only when the server runs.
     from localstripe.server import app
 
     _keep_state(store, state_file)
@@ -48,7 +51,10 @@ def build_app(*, state_file: str | None = None):
 
 
 async def _forget_webhooks(request):
+    # localstripe and aiohttp come with the test extra: loaded only when the server runs.
     from aiohttp import web
+
+    # localstripe and aiohttp come with the test extra: loaded only when the server runs.
     from localstripe.webhooks import _webhooks
 
     _webhooks.clear()
@@ -57,6 +63,7 @@ async def _forget_webhooks(request):
 
 def register_webhook(webhook_id: str, url: str, secret: str) -> None:
     """Register a webhook in-process (the same as ``POST /_config/webhooks/<id>``)."""
+    # localstripe and aiohttp come with the test extra: loaded only when the server runs.
     from localstripe.webhooks import register_webhook as _register
 
     _register(webhook_id, url, secret, None)
@@ -74,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         parser.error("localstripe is a test server: bind it to loopback only")
 
+    # localstripe and aiohttp come with the test extra: loaded only when the server runs.
     from aiohttp import web
 
     app = build_app(state_file=args.state)

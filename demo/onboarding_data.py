@@ -16,9 +16,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.images import get_image_model
 
+from catalog.models import Category, Product
 from core import roles
+from core.phone import normalize_vn_phone
 from core.text import fold
+from onboarding import services
+from onboarding.models import Application, ApplicationPhoto, ApplicationProduct
+from producers.models import OfficerProfile, Producer
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +60,6 @@ def _user(username, full_name, group, *, email=""):
 
 def _officer2(officer):
     """``officer2`` (a demo account of seed_demo, or made here) serves the officer's communes."""
-    from producers.models import OfficerProfile
-
     user, _created = _user("officer2", "Nguyễn Thanh Sơn", roles.OFFICER, email="officer2@ocop.local")
     profile, _ = OfficerProfile.objects.get_or_create(
         user=user, defaults={"team_name": "Tổ Công nghệ số cộng đồng", "phone": "0292 3821 001"}
@@ -66,8 +71,6 @@ def _officer2(officer):
 
 
 def _fill(app, *, name, product, image, category, n):
-    from onboarding.models import ApplicationPhoto, ApplicationProduct
-
     app.legal_name = f"Hộ {name}"
     app.representative = name
     app.personal_id = f"092{n:09d}"
@@ -95,11 +98,6 @@ def _fill(app, *, name, product, image, category, n):
 
 def seed_onboarding(*, today, users) -> dict[str, int]:
     """``users`` maps the demo usernames (admin, editor, officer, farmer) to users; returns counts."""
-    from wagtail.images import get_image_model
-
-    from catalog.models import Category
-    from onboarding import services
-    from onboarding.models import Application
 
     officer, farmer = users.get("officer"), users.get("farmer")
     profile = getattr(officer, "officer_profile", None) if officer else None
@@ -112,9 +110,6 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
         return {}
     officer2 = _officer2(officer)
     counts = {"onboarding applications created": 0}
-
-    from core.phone import normalize_vn_phone
-    from producers.models import Producer
 
     # The published applications are the onboarding records of two existing demo stalls of the
     # officer's communes (the storefront keeps its 30 stalls): their households own them.
@@ -164,10 +159,6 @@ def seed_onboarding(*, today, users) -> dict[str, int]:
 
 def _seed_one(*, n, household, actor, people, row, past, commune, image, category):
     """One demo household's application, driven to its state through the services."""
-    from core.phone import normalize_vn_phone
-    from onboarding import services
-    from onboarding.models import Application
-    from producers.models import Producer
 
     app = services.create_application(
         household=household, actor=actor, kind=Application.Kind.NEW_STALL, commune=commune
@@ -195,9 +186,6 @@ def _seed_one(*, n, household, actor, people, row, past, commune, image, categor
 
 def _seed_farmer(farmer, producer, *, officer, officer2, image, category) -> int:
     """The farmer adds a product (the officer asked for changes) and starts editing another."""
-    from catalog.models import Product
-    from onboarding import services
-    from onboarding.models import Application
 
     app = services.create_application(
         household=farmer, actor=farmer, kind=Application.Kind.ADD_PRODUCTS, producer=producer
@@ -214,8 +202,6 @@ def _seed_farmer(farmer, producer, *, officer, officer2, image, category) -> int
 
 
 def _fill_farmer(app, *, producer, image, category):
-    from onboarding.models import ApplicationPhoto, ApplicationProduct
-
     bank = getattr(producer, "bank_account", None)
     if bank is None:
         app.bank_bin, app.account_number = AGRIBANK, "7100205000999"
@@ -241,9 +227,6 @@ def _fill_farmer(app, *, producer, image, category):
 
 def _fill_from(app, producer, *, image, phone):
     """An application carrying what an existing demo stall and one of its products show."""
-    from django.utils.html import strip_tags
-
-    from onboarding.models import ApplicationPhoto, ApplicationProduct
 
     stall = producer.stall
     for field in ("legal_name", "representative", "tax_code", "personal_id"):
@@ -275,7 +258,6 @@ def _fill_from(app, producer, *, image, phone):
 
 def _drive(app, state, *, household, officer, officer2, assisted, producer=None):
     """Move a complete draft to ``state`` through the services, as people would."""
-    from onboarding import services
 
     if state == "draft":
         return

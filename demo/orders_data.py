@@ -2,6 +2,11 @@
 
 import uuid
 
+from catalog.models import Product
+from orders import services
+from orders.models import Order, Payment
+from producers.models import Commune
+
 DEMO_EMAIL_DOMAIN = "demo.ocop-market.invalid"
 
 # (buyer, payment method, what happens next)
@@ -17,10 +22,6 @@ PLANS = [
 
 def seed_orders(*, today, users) -> dict[str, int]:
     """``users`` maps the demo usernames (admin, editor, officer, farmer) to users; returns counts."""
-    from catalog.models import Product
-    from orders import services
-    from orders.models import Order, Payment
-    from producers.models import Commune
 
     if Order.objects.filter(buyer_email__endswith="@" + DEMO_EMAIL_DOMAIN).exists():
         return {}

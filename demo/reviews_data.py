@@ -1,6 +1,13 @@
 """Demo reviews, added by `seed_demo`: delivered orders of the newest products, reviewed by their
 buyers, published by an editor, some answered by the stall (idempotent: a second run adds nothing)."""
 
+from catalog.models import Product
+from orders import services as orders
+from orders.models import Order
+from producers.models import Commune
+from reviews import services
+from reviews.models import Review
+
 DEMO_EMAIL_DOMAIN = "reviews.demo.ocop-market.invalid"
 
 BUYERS = ["Nguyễn Thị Thu", "Trần Quốc Bảo", "Lê Minh Châu", "Phạm Thị Ngọc", "Đỗ Văn Khoa", "Bùi Thị Hạnh"]
@@ -18,12 +25,6 @@ PRODUCTS = 8
 
 def seed_reviews(*, users) -> dict[str, int]:
     """``users`` maps the demo usernames (admin, editor, officer, farmer) to users; returns counts."""
-    from catalog.models import Product
-    from orders import services as orders
-    from orders.models import Order
-    from producers.models import Commune
-    from reviews import services
-    from reviews.models import Review
 
     if Order.objects.filter(buyer_email__endswith="@" + DEMO_EMAIL_DOMAIN).exists():
         return {}

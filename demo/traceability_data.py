@@ -11,6 +11,11 @@ import datetime
 
 from django.utils import timezone
 
+from catalog.models import Product
+from producers.models import Stall
+from traceability.models import Batch
+from traceability.services import EventData, batch_create, batch_publish, event_add, payment_qr_set
+
 STALLS = 6
 # A GTIN with a valid check digit (GS1's example prefix), for one demo product.
 DEMO_GTIN = "8935049500018"
@@ -29,11 +34,6 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 
 
 def seed_traceability(*, today: datetime.date, users: dict) -> dict[str, int]:
-    from catalog.models import Product
-    from producers.models import Stall
-    from traceability.models import Batch
-    from traceability.services import EventData, batch_create, batch_publish, event_add, payment_qr_set
-
     stalls = list(Stall.objects.published().exclude(commune=None).select_related("commune").order_by("slug")[:STALLS])
     farmer = users.get("farmer")
     officer = users.get("officer")

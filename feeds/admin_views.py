@@ -23,9 +23,11 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core import tasks as core_tasks
 from producers.admin_views import PermissionCheckedChooserViewSet
 
 from . import services
+from . import tasks as feed_tasks
 from .models import Format, Partner
 
 RECENT_RUNS = 15
@@ -108,10 +110,7 @@ def push_now(request, pk, fmt):
         messages.error(request, _("This partner takes no push of that format."))
         return redirect(edit_url)
     if request.method == "POST":
-        from core.tasks import enqueue
-        from feeds.tasks import push_partner_feed  # the push helper's task; imported when used
-
-        enqueue(push_partner_feed, partner.pk, fmt)
+        core_tasks.enqueue(feed_tasks.push_partner_feed, partner.pk, fmt)
         messages.success(request, _("The feed push has started; its run appears below when done."))
         return redirect(edit_url)
     context = {"partner": partner, "fmt": Format(fmt).label, "edit_url": edit_url}

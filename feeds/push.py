@@ -25,6 +25,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.outbound import public_session
+from feeds import services
+from feeds.models import FeedRun
+from feeds.services import CONTENT_TYPES, run_start
 
 logger = logging.getLogger(__name__)
 
@@ -157,15 +160,13 @@ def push_feed(*, partner, fmt: str, since=None, **client_options):
     The run records items, bytes and exclusions (written by the generator), the number
     of attempts, the partner's last HTTP status, and its answer as the error when it failed.
     """
-    from feeds.models import FeedRun
-    from feeds.services import CONTENT_TYPES, feed_generate, run_start
 
     run = run_start(partner=partner, fmt=fmt, trigger=FeedRun.Trigger.PUSH, since=since)
     if not partner.push_url:
         return _finish(run, status=FeedRun.Status.FAILED, error="The partner has no push URL.")
     try:
         file, size, signature = spool_feed(
-            feed_generate(partner=partner, fmt=fmt, since=since, run=run), partner.signing_secret
+            services.feed_generate(partner=partner, fmt=fmt, since=since, run=run), partner.signing_secret
         )
     except Exception:
         # feed_generate has marked the run failed with the error; the task's log has the traceback.

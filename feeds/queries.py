@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from catalog.changes import changed_since_q
 from catalog.models import Category, OcopCertificate, Product, ProductImage, active_certificates
+from catalog.pricing import offers_changed_between
 
 from .models import Partner, ProducerOptIn, ProductTombstone
 from .trace import attach_trace_urls, last_trace_change
@@ -292,7 +293,6 @@ def last_change(partner: Partner, state: dict, now: datetime.datetime) -> dateti
     """When the partner's feed content last changed (for Last-Modified): the newest stamp of
     any of its producers' products (one that left the feed included), a deletion, the
     partner's own settings, a certificate's expiry midnight, or a promotion's start or end."""
-    from catalog.pricing import offers_changed_between
 
     stamped = Product.objects.filter(_opted_in(partner)).aggregate(last=Max("feed_changed_at"))["last"]
     moments = [partner.updated_at, stamped, state["tomb_last"]]

@@ -32,22 +32,20 @@ from django.utils.dateparse import parse_datetime
 
 from catalog.changes import feed_entries_changed
 from core.tasks import enqueue
+from feeds.models import FeedRun, Partner
+from feeds.push import push_feed
+from feeds.services import runs_fail_abandoned
 
 DEBOUNCE_KEY = "feeds:push-changes-scheduled"
 
 
 def _pushing_partners(**flags):
-    from feeds.models import Partner
-
     return Partner.objects.filter(active=True, **flags).exclude(push_url="").order_by("pk")
 
 
 @shared_task(ignore_result=True)
 def push_partner_feed(partner_id: int, fmt: str, since: str | None = None) -> int | None:
     """Push one partner's feed in one format; returns the FeedRun's id (None when nothing to push to)."""
-    from feeds.models import Partner
-    from feeds.push import push_feed
-    from feeds.services import runs_fail_abandoned
 
     runs_fail_abandoned()
     partner = Partner.objects.filter(pk=partner_id, active=True).first()
@@ -69,8 +67,6 @@ def push_all_partners() -> int:
 
 
 def last_successful_push(partner, fmt: str) -> datetime.datetime | None:
-    from feeds.models import FeedRun
-
     return (
         FeedRun.objects.filter(
             partner=partner, format=fmt, trigger=FeedRun.Trigger.PUSH, status=FeedRun.Status.SUCCEEDED

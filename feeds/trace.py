@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django.db.models import Max
 
+from traceability.codes import trace_url
+from traceability.models import Batch
+from traceability.queries import current_batches
+
 
 def attach_trace_urls(by_id: dict) -> None:
     """Set ``trace_url`` on the rows (product id → FeedRow) whose product has a published batch."""
-    from traceability.codes import trace_url
-    from traceability.queries import current_batches
 
     for product_id, batch in current_batches(by_id).items():
         by_id[product_id].trace_url = trace_url(batch)
@@ -21,6 +23,5 @@ def attach_trace_urls(by_id: dict) -> None:
 
 def last_trace_change():
     """When a batch was last published: part of the feed's fingerprint (ETag)."""
-    from traceability.models import Batch
 
     return Batch.objects.published().aggregate(last=Max("published_at"))["last"]

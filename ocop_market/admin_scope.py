@@ -24,6 +24,7 @@ from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
 ANY_ACTION = ["view", "choose", "change", "delete", "add"]
@@ -34,8 +35,6 @@ def visible_in_admin(user, model):
     if user.is_superuser:
         return None
     if issubclass(model, Page):
-        from wagtail.permission_policies.pages import PagePermissionPolicy
-
         return PagePermissionPolicy().explorable_instances(user)
     manager = model._default_manager
     if hasattr(manager, "visible_to"):

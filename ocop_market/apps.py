@@ -8,6 +8,7 @@ class OcopMarketConfig(AppConfig):
     verbose_name = "OCOP Market"
 
     def ready(self):
+        # Registered with the app: the checks import models.
         from . import checks  # noqa: F401 -- registers the checks
 
         _chooser_creates_only_with_a_form()
@@ -17,6 +18,7 @@ class OcopMarketConfig(AppConfig):
 def _chooser_creates_only_with_a_form() -> None:
     """Wagtail's choosers offer "create" to whoever may add the model, even when the chooser
     has no creation form: a POST then fails on ``None.is_valid()`` (500). No form, no create."""
+    # Imported when the app registry is ready: these load models (not allowed at app loading).
     from wagtail.admin.views.generic.chooser import CreationFormMixin
 
     may_add = CreationFormMixin.can_create
@@ -34,6 +36,7 @@ def _redirect_import_checks_its_fields() -> None:
     """Wagtail's redirect import reads its signed hidden fields without checking they were
     sent: a POST without them failed with a KeyError (500). Missing fields: an invalid form,
     which the view answers 400."""
+    # Imported when the app registry is ready: these load models (not allowed at app loading).
     from django import forms
     from wagtail.contrib.redirects.forms import ConfirmImportManagementForm
 

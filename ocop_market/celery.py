@@ -7,6 +7,7 @@ default needs no broker. ``make worker`` starts a worker with the beat scheduler
 import os
 
 from celery import Celery
+from django.core.cache import cache
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop_market.settings.base")
 
@@ -18,7 +19,6 @@ app.autodiscover_tasks()
 @app.task(name="ocop_market.ping")
 def ping(token: str) -> str:
     """Writes ``token`` to the cache: the round trip a health check or a test can observe."""
-    from django.core.cache import cache
 
     cache.set(f"celery-ping:{token}", "pong", 300)
     return "pong"

@@ -1,5 +1,8 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 SECRET_KEY_MISSING = "SECRET_KEY must be set when DEBUG is off."
 
@@ -7,8 +10,6 @@ SECRET_KEY_MISSING = "SECRET_KEY must be set when DEBUG is off."
 def require_secret_key():
     """Stop a server that would start without a signing key (Django's own error comes later)."""
     if not settings.DEBUG and not settings._wrapped.SECRET_KEY:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(SECRET_KEY_MISSING)
 
 
@@ -25,7 +26,6 @@ SITE_URL_MISSING = "SITE_URL must be set to the site's absolute https:// address
 @register(deploy=True)
 def site_url_check(app_configs, **kwargs):
     """Without it every feed link and e-mail would point at http://127.0.0.1:8000/."""
-    from urllib.parse import urlsplit
 
     site_url = getattr(settings, "SITE_URL", "")
     parts = urlsplit(site_url)

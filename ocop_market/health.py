@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,6 @@ def check_broker() -> str:
     if breaker is not None and breaker.is_open and settings.CELERY_BROKER_URL == settings.REDIS_URL:
         # The same Redis failed the cache's last try: no new connection per probe.
         raise RuntimeError("Redis does not answer (the cache's circuit breaker is open)")
-    from kombu import Connection
 
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT)

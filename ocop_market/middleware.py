@@ -5,13 +5,24 @@ it can for a request that needs nothing from it (see tests/bench/run.py's middle
 """
 
 import contextvars
+import itertools
 import logging
 import os
 import random
 import re
 import time
+from urllib.parse import unquote_to_bytes
 
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import BadRequest
+from django.db import models
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from core.csp import content_security_policy
@@ -56,7 +67,6 @@ def format_fields(fields: dict) -> str:
 def _user_id(request) -> str:
     """The signed-in user's id, without a query of its own: a page that never looked at
     the user (or the session) is not made to load them just for the log line."""
-    from django.contrib.auth import SESSION_KEY  # not at import: LOGGING loads this module early
 
     user = getattr(request, "_cached_user", None)  # set by AuthenticationMiddleware's lazy user
     if user is not None:
@@ -75,8 +85,6 @@ class _RequestIds:
         os.register_at_fork(after_in_child=self.reset)
 
     def reset(self):
-        import itertools
-
         self.prefix = os.urandom(10).hex()
         self.counter = itertools.count(random.SystemRandom().randrange(1 << 40))
 
@@ -97,8 +105,6 @@ class RequestLogMiddleware:
     """
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.sample = float(getattr(settings, "LOG_REQUESTS_SAMPLE", 1.0))
         self.slow = float(getattr(settings, "LOG_REQUESTS_SLOW_MS", 1000.0)) / 1000
@@ -115,7 +121,7 @@ class RequestLogMiddleware:
             if logger.isEnabledFor(logging.INFO):
                 duration = time.perf_counter() - start
                 status = response.status_code
-                if status >= 400 or duration >= self.slow or self.sample >= 1 or random.random() < self.sample:  # noqa: S311 -- sampling, not security
+                if status >= 400 or duration >= self.slow or self.sample >= 1 or random.random() < self.sample:
                     fields = {
                         "request_id": request_id,
                         "method": request.method,
@@ -136,10 +142,6 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     cookie and ``Accept-Language`` need not be read (Django reads and then overrides them)."""
 
     def process_request(self, request):
-        from django.conf import settings
-        from django.conf.urls.i18n import is_language_prefix_patterns_used
-        from django.utils import translation
-
         used, prefixed_default = is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))
         if not used or prefixed_default:
             return super().process_request(request)
@@ -154,7 +156,6 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     def process_response(self, request, response):
         if not hasattr(request, "_language_from_path"):
             return super().process_response(request, response)
-        from django.utils import translation
 
         # Django's answer when the default language has no prefix (no redirect to add one).
         if not request._language_from_path:
@@ -209,7 +210,6 @@ def _raw_path(request) -> bytes:
 
 def _invalid_encoded(text: str) -> bool:
     """A query string or url-encoded body whose values decode to NUL or to bytes that are not UTF-8."""
-    from urllib.parse import unquote_to_bytes
 
     if isinstance(text, bytes):
         text = text.decode("iso-8859-1")
@@ -230,8 +230,6 @@ def _out_of_range_ids(params) -> bool:
 
 
 def _view_model(view_func):
-    from django.apps import apps
-
     model = getattr(view_func, "view_initkwargs", {}).get("model")
     if isinstance(model, str):
         try:
@@ -242,8 +240,6 @@ def _view_model(view_func):
 
 
 def _has_integer_pk(model) -> bool:
-    from django.db import models
-
     return model is not None and isinstance(model._meta.pk, models.IntegerField)
 
 
@@ -260,9 +256,6 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.core.exceptions import BadRequest
-        from django.http import Http404
-
         path = request.META.get("PATH_INFO", "")
         # Most paths are short plain ASCII: nothing to decode, no segment can be too long.
         if not (len(path) <= MAX_SEGMENT_LENGTH and path.isascii() and "\x00" not in path):
@@ -282,20 +275,18 @@ class HostileInputMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from django.core.exceptions import BadRequest
-        from django.http import Http404
-
         for value in (*view_args, *view_kwargs.values()):
             text = str(value)
             if text.isdigit() and text.isascii() and int(text) > MAX_DB_INTEGER:
                 raise Http404("number out of range")
         # The admin's generic views (Wagtail's choosers, snippets) take ``<str:pk>``: an id
         # that is no integer would reach the database as one.
-        if isinstance(view_kwargs.get("pk"), str) and _has_integer_pk(_view_model(view_func)):
-            from django.contrib.admin.utils import unquote
-
-            if not _is_db_integer(unquote(view_kwargs["pk"])):
-                raise Http404("not an id")
+        if (
+            isinstance(view_kwargs.get("pk"), str)
+            and _has_integer_pk(_view_model(view_func))
+            and not _is_db_integer(unquote(view_kwargs["pk"]))
+        ):
+            raise Http404("not an id")
         # A multipart form is parsed here as the CSRF check would parse it: not for views
         # exempt from it (webhooks read their body themselves).
         if (

@@ -55,6 +55,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from cms.promotions import offers_valid_until
 from core import page_tags
 from core.page_invalidation import GENERATION_KEY, current_generation
 
@@ -119,7 +120,6 @@ def _key(request) -> str:
 
 def _valid_until() -> float:
     """Until when a page rendered now may be served: see the module's docstring."""
-    from cms.promotions import offers_valid_until
 
     now = time.time()
     local = timezone.localtime()

@@ -1,4 +1,9 @@
+from django.conf import settings
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.i18n import set_language as django_set_language
 
 
 def page_not_found(request, exception=None):
@@ -7,9 +12,6 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that touch the database: the error may be the database.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     response = HttpResponseServerError(loader.get_template("500.html").render({"request": request}))
     # The error page carries its style inline (no static file may be reachable): allowed here only.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
@@ -18,8 +20,6 @@ def server_error(request):
 
 def account_locked(request, original_response=None, credentials=None):
     """django-axes' lockout answer: a page in the site's layout and language, status 429."""
-    from django.conf import settings
-    from django.shortcuts import render
 
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(request, "account_locked.html", {"cooloff_minutes": minutes}, status=429)
@@ -37,9 +37,6 @@ def set_language(request):
     Vietnamese), where "/km/dang-ky/" matches Wagtail's catch-all and comes back as
     "/km/km/dang-ky/".
     """
-    from django.http import HttpResponseRedirect
-    from django.utils.http import url_has_allowed_host_and_scheme
-    from django.views.i18n import set_language as django_set_language
 
     response = django_set_language(request)
     next_url = request.POST.get("next", request.GET.get("next"))

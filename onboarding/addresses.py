@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
 from core import roles
+from producers.models import Commune
 
 
 @dataclass
@@ -56,6 +60,7 @@ class LegacyMatch:
 
 
 def _data_dir() -> Path:
+    # vietnamadminunits loads its address tables on import (seconds): only when an address is parsed.
     import vietnamadminunits
 
     return Path(vietnamadminunits.__file__).resolve().parent / "data"
@@ -70,6 +75,7 @@ def _converter() -> dict:
 @lru_cache(maxsize=1)
 def _new_units() -> dict[tuple[str, str], tuple[str, str, str, str]]:
     """(new province key, new ward key) → (ward code, ward name, province code, province short name)."""
+    # vietnamadminunits loads its address tables on import (seconds): only when an address is parsed.
     from vietnamadminunits.database.main import query
 
     rows = query("SELECT provinceKey, wardKey, wardCode, ward, provinceCode, provinceShort FROM admin_units")
@@ -105,11 +111,12 @@ def legacy_to_2025(text: str) -> LegacyMatch:
     match = LegacyMatch(text=text)
     if not text:
         return match
+    # vietnamadminunits loads its address tables on import (seconds): only when an address is parsed.
     from vietnamadminunits import parse_address
 
     try:
         old = parse_address(text, mode="LEGACY", keep_street=True, level=3)
-    except Exception:  # the parser raises bare exceptions on odd input  # noqa: BLE001
+    except Exception:  # the parser raises bare exceptions on odd input
         return match
     match.old_commune = old.ward or ""
     match.old_district = old.district or ""
@@ -132,7 +139,6 @@ def legacy_to_2025(text: str) -> LegacyMatch:
 
 def candidate_communes(codes):
     """The ``producers.Commune`` rows of ``codes``, in the order given (unknown codes are skipped)."""
-    from producers.models import Commune
 
     by_code = {c.code: c for c in Commune.objects.filter(code__in=list(codes)).select_related("province")}
     return [by_code[c] for c in codes if c in by_code]
@@ -167,8 +173,6 @@ def needs_confirmation(app) -> bool:
 
 def confirm_address(app, officer, commune) -> None:
     """An officer confirms the 2025 commune of an ambiguous old address. The caller saves ``app``."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.utils.translation import gettext as _
 
     if not roles.confirms_addresses(officer):
         raise PermissionDenied(_("Only an officer can confirm the new commune or ward."))

@@ -7,6 +7,7 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
+        # Imported when the app registry is ready: these load models (not allowed at app loading).
         from core.names import install
 
         install()  # family name first on every page, e-mail and document

@@ -19,7 +19,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.models import Category
+from core.money import parse_vnd
 from core.text import fold
+
+from . import services
+from .models import Application, ApplicationProduct
+from .uploads import store_application_photo
 
 MAX_ROWS = 500
 
@@ -141,11 +147,12 @@ def _csv_rows(data: bytes) -> list[list]:
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
+    # openpyxl takes about a second to import: only the spreadsheet import and export need it.
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file  # noqa: BLE001
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise SheetError(_("This XLSX file is damaged or is not a spreadsheet. Save it again from Excel.")) from exc
     try:
         sheet = workbook.worksheets[0]
@@ -242,7 +249,6 @@ def _integer(value, *, label) -> int | None:
 
 def _price(value) -> int | None:
     """Whole đồng as the officer typed them (150000, 150.000, 150,000); a decimal part is refused."""
-    from core.money import parse_vnd
 
     return parse_vnd(value)
 
@@ -270,8 +276,6 @@ def _date(value, *, label) -> datetime.date | None:
 
 
 def _categories():
-    from catalog.models import Category
-
     by_code, by_name = {}, {}
     categories = list(Category.objects.select_related("parent"))
     parents = {c.parent_id for c in categories if c.parent_id}
@@ -464,8 +468,6 @@ PRODUCT_FIELDS = (
 
 def create_products(*, app, results: list[RowResult], actor) -> list:
     """The valid rows as products of ``app`` (in one transaction, recorded in its audit trail)."""
-    from . import services
-    from .models import ApplicationProduct
 
     valid = [r for r in results if r.ok]
     with transaction.atomic():
@@ -492,8 +494,6 @@ def create_products(*, app, results: list[RowResult], actor) -> list:
 
 def create_application_from_rows(*, producer, results: list[RowResult], actor):
     """A new ADD_PRODUCTS draft for ``producer`` holding the valid rows, in one transaction."""
-    from . import services
-    from .models import Application
 
     with transaction.atomic():
         app = services.create_application(
@@ -566,8 +566,6 @@ def attach_photos(*, app, files=(), per_product=None, actor) -> PhotoResult:
     ({product pk: [files]}) placed as chosen. Each file is checked and cleaned on its own
     (``uploads.store_application_photo``, private until published): a bad one is reported by
     name, the others are saved."""
-    from . import services
-    from .uploads import store_application_photo
 
     products = list(app.products.prefetch_related("photos"))
     by_pk = {p.pk: p for p in products}
@@ -616,10 +614,9 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
+    # openpyxl takes about a second to import: only the spreadsheet import and export need it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-
-    from catalog.models import Category
 
     workbook = Workbook()
     sheet = workbook.active

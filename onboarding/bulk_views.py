@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,9 +25,9 @@ from catalog.models import private_storage
 from core import roles
 from producers.models import Producer
 
-from . import bulk, forms
+from . import bulk, forms, services
 from .household_views import LOGIN_URL
-from .models import Application
+from .models import Application, ApplicationPhoto
 
 SESSION_KEY = "onboarding_bulk"
 officer_required = login_required(login_url=LOGIN_URL)
@@ -158,7 +159,6 @@ def bulk_import(request, pk):
     """Add products to an existing application (a new stall's, or products to add)."""
     _require_officer(request.user)
     app = get_object_or_404(Application.objects.in_scope_of(request.user), pk=pk)
-    from . import services
 
     if not services.can_edit(app, request.user):
         messages.error(
@@ -232,8 +232,6 @@ def bulk_photos(request, pk):
     names, or chosen per product; the page comes back with what was placed where."""
     _require_officer(request.user)
     app = get_object_or_404(Application.objects.in_scope_of(request.user), pk=pk)
-    from . import services
-    from .models import ApplicationPhoto
 
     if not services.can_edit(app, request.user):
         messages.error(
@@ -257,7 +255,6 @@ def bulk_photos(request, pk):
             return redirect("onboarding:detail", pk=app.pk)
         _report_photos(request, result)
         return redirect("onboarding:bulk-photos", pk=app.pk)
-    from django.db.models import Prefetch
 
     products = list(
         app.products.order_by("sort_order", "pk").prefetch_related(

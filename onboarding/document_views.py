@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import posixpath
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from .household_views import member_required
 from .models import Application, ApplicationPhoto, ApplicationProduct
+from .uploads import photo_thumbnail
 
 
 @require_GET
@@ -46,9 +47,6 @@ def ocop_scan(request, pk):
 @member_required
 def photo(request, pk):
     """A private product photo of an application: a small JPEG, or the whole photo with ``?size=full``."""
-    from django.http import HttpResponse
-
-    from .uploads import photo_thumbnail
 
     item = get_object_or_404(
         ApplicationPhoto.objects.filter(product__application__in=Application.objects.visible_to(request.user)).exclude(

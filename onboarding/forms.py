@@ -7,16 +7,21 @@ missing), but what is typed must be valid, or nothing of that step is saved.
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from core.phone import VietnamesePhoneField
-from producers.banks import bank_choices, holder_matches
+from catalog.models import Category
+from core.money import PriceError, parse_vnd
+from core.phone import VietnamesePhoneField, display_vn_phone
+from producers.banks import bank_choices, holder_matches, holder_name_key
 from producers.models import Commune, Producer, Province
 
+from .accounts import login_username, phone_is_taken, phone_taken_error
 from .models import Application, ApplicationProduct
-from .uploads import check_size
+from .privacy import consent_label
+from .services import has_data_consent
+from .uploads import check_size, clean_certificate_scan, clean_image
 
 TAX_CODE = RegexValidator(r"^\d{10}(-\d{3})?$", _("A tax code has 10 digits, or 10 digits, a dash and 3 digits."))
 PERSONAL_ID = RegexValidator(r"^\d{12}$", _("A personal ID number (CCCD) has 12 digits."))
@@ -63,8 +68,6 @@ class RegisterForm(forms.Form):
         self.fields["province"].queryset = Province.objects.order_by("slug")
 
     def clean_phone(self):
-        from .accounts import phone_is_taken, phone_taken_error
-
         phone = self.cleaned_data["phone"]
         if phone and phone_is_taken(phone):
             raise phone_taken_error()
@@ -76,8 +79,6 @@ class RegisterForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords are not the same."))
         elif p1:
-            from django.contrib.auth import get_user_model
-
             probe = get_user_model()(username=data.get("phone") or "", first_name=data.get("full_name") or "")
             try:
                 password_validation.validate_password(p1, probe)
@@ -130,10 +131,6 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        from django.contrib.auth import authenticate
-
-        from .accounts import login_username
-
         data = super().clean()
         username, password = data.get("username"), data.get("password")
         if username and password:
@@ -158,9 +155,6 @@ class DataConsentMixin:
     wants_data_consent = False
 
     def _add_consent_field(self, *, on_behalf: bool):
-        from .privacy import consent_label
-        from .services import has_data_consent
-
         self.consent_given = has_data_consent(self.instance)
         if not self.consent_given:
             self.fields["data_consent"] = forms.BooleanField(label=consent_label(on_behalf=on_behalf), required=False)
@@ -261,8 +255,6 @@ class QuickStallForm(DataConsentMixin, forms.ModelForm):
         self.fields["account_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         rep = self.instance.representative
         if rep and not self.instance.account_holder and not self.is_bound:
-            from producers.banks import holder_name_key
-
             self.initial["account_holder"] = holder_name_key(rep)
         self._add_consent_field(on_behalf=on_behalf)
 
@@ -295,8 +287,6 @@ class QuickStallForm(DataConsentMixin, forms.ModelForm):
             # A farm household sells under its representative's name.
             app.legal_name = app.representative
         if app.account_number and not app.account_holder.strip() and app.representative:
-            from producers.banks import holder_name_key
-
             # Banks print the holder as the name without diacritics, in capitals.
             app.account_holder = holder_name_key(app.representative)
         if "commune" in self.fields and app.commune_id not in (app.address_candidates or []):
@@ -379,8 +369,6 @@ class StallStepForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.phone:
-            from core.phone import display_vn_phone
-
             self.initial["phone"] = display_vn_phone(self.instance.phone)
 
 
@@ -437,8 +425,6 @@ class CandidateForm(forms.Form):
 
 
 def category_choices():
-    from catalog.models import Category
-
     rows = list(Category.objects.select_related("parent").order_by("sort_order", "name"))
     groups: dict = {}
     tops = []
@@ -506,8 +492,6 @@ class ProductForm(forms.ModelForm):
             self.initial["price"] = f"{self.instance.price:,}".replace(",", ".")
 
     def clean_price(self):
-        from core.money import PriceError, parse_vnd
-
         try:
             value = parse_vnd(self.cleaned_data.get("price"))
         except PriceError as exc:
@@ -579,8 +563,6 @@ class OcopDocumentsMixin:
         upload = self.cleaned_data.get("ocop_scan_upload")
         self.cleaned_scan = None
         if upload:
-            from .uploads import clean_certificate_scan
-
             self.cleaned_scan = clean_certificate_scan(upload)
         return upload
 
@@ -664,8 +646,6 @@ class QuickProductForm(OcopDocumentsMixin, ProductForm):
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
         if upload:
-            from .uploads import clean_image
-
             clean_image(upload)  # refused here, so nothing of the screen is saved
             upload.seek(0)
         elif not self.has_photo:

@@ -18,18 +18,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import roles, throttle
+from core.phone import display_vn_phone, normalize_vn_phone
+from producers.banks import bank_name
+from producers.models import Commune, Producer, Stall
 
-from . import accounts, addresses, forms
+from . import accounts, addresses, forms, services
+from .checklist import checklist
 from .models import Application, ApplicationPhoto, ApplicationProduct, ReviewComment
+from .officer_views import SESSION_LINKS
+from .privacy import notice_text
 
 LOGIN_URL = reverse_lazy("onboarding:login")
 member_required = login_required(login_url=LOGIN_URL)
@@ -79,20 +83,8 @@ def first_step(app) -> str:
     return (quick_steps_for(app) or steps_for(app))[0]
 
 
-def _services():
-    from . import services
-
-    return services
-
-
-def _checklist(app):
-    from .checklist import checklist
-
-    return checklist(app)
-
-
 def _can_edit(app, user) -> bool:
-    return bool(_services().can_edit(app, user))
+    return bool(services.can_edit(app, user))
 
 
 def _get_app(request, pk):
@@ -100,15 +92,6 @@ def _get_app(request, pk):
         "household", "commune__province", "province", "producer", "address_confirmed_by"
     )
     return get_object_or_404(qs, pk=pk)
-
-
-def _officer_actions_template():
-    """A's include, once it exists (the page works without it)."""
-    try:
-        get_template("onboarding/_officer_actions.html")
-    except TemplateDoesNotExist:
-        return None
-    return "onboarding/_officer_actions.html"
 
 
 def _safe_next(request, default):
@@ -121,7 +104,6 @@ def _safe_next(request, default):
 def _user_label(user) -> str:
     if user is None:
         return ""
-    from core.phone import display_vn_phone
 
     name = user.get_full_name().strip()
     username = user.get_username()
@@ -133,16 +115,12 @@ def _user_label(user) -> str:
 
 def _after_login(user):
     if roles.reviews_applications(user):
-        try:
-            return reverse("onboarding:queue")
-        except NoReverseMatch:
-            return reverse("onboarding:home")
+        return reverse("onboarding:queue")
     return reverse("onboarding:home")
 
 
 def _login_name(value: str) -> str:
     """The account a login or registration aims at: the phone number however typed, else the text."""
-    from core.phone import normalize_vn_phone
 
     value = value.strip()[:150]
     try:
@@ -195,7 +173,7 @@ def register_view(request):
         form = forms.RegisterForm(request.POST)
         if form.is_valid():
             try:
-                user, app = _services().household_register(
+                user, app = services.household_register(
                     full_name=form.cleaned_data["full_name"],
                     phone=form.cleaned_data["phone"],
                     password=form.cleaned_data["password1"],
@@ -232,7 +210,6 @@ def set_password_view(request, token):
             return redirect("onboarding:home")
     else:
         form = forms.SetPasswordForm(user)
-    from core.phone import display_vn_phone
 
     return render(
         request,
@@ -265,14 +242,12 @@ def home(request):
             "apps": apps,
             "is_officer": roles.reviews_applications(user),
             "can_start": not open_new_stall,
-            "editable_states": _services().EDITABLE_STATES,  # the states whose application opens to edit
+            "editable_states": services.EDITABLE_STATES,  # the states whose application opens to edit
         },
     )
 
 
 def _kinds_for(user):
-    from producers.models import Producer
-
     producer = Producer.objects.filter(owner=user).order_by("pk").first()
     if producer is None:
         return None, [(Application.Kind.NEW_STALL, _("Open my stall and list my first products"))]
@@ -283,10 +258,7 @@ def _kinds_for(user):
 def new_application(request):
     user = request.user
     if roles.reviews_applications(user):
-        try:
-            return redirect("onboarding:assisted-new")
-        except NoReverseMatch as exc:
-            raise Http404 from exc
+        return redirect("onboarding:assisted-new")
     producer, kinds = _kinds_for(user)
     if producer is None and request.method != "POST":
         # One stall per household: continue the open application rather than start a second one.
@@ -302,7 +274,6 @@ def new_application(request):
             return redirect("onboarding:detail", pk=current.pk)
     if request.method == "POST":
         # The kind follows from the household: a new stall, or products for its stall.
-        services = _services()
         try:
             app, created = services.household_application_start(household=user)
         except services.TransitionError as exc:
@@ -383,7 +354,6 @@ def _published_stall(app):
     """The stall on the storefront once the application is published (for the link to it)."""
     if app.state != Application.State.PUBLISHED or not app.producer_id:
         return None
-    from producers.models import Stall
 
     return Stall.objects.filter(producer_id=app.producer_id, is_published=True).first()
 
@@ -391,7 +361,7 @@ def _published_stall(app):
 @member_required
 def detail(request, pk):
     app = _get_app(request, pk)
-    items = _checklist(app)
+    items = checklist(app)
     missing = [i for i in items if not i.ok]
     can_edit = _can_edit(app, request.user)
     audit = list(app.audit.select_related("actor").order_by("created_at", "pk"))
@@ -401,7 +371,7 @@ def detail(request, pk):
     for c in comments:
         c.step = step_of.get(c.field, "") if step_of.get(c.field, "") in steps else ""
     is_household = request.user.pk == app.household_id
-    review = _services().can_act(app, request.user)
+    review = services.can_act(app, request.user)
     can_withdraw = bool(review.get("withdraw"))
     context = {
         "app": app,
@@ -420,7 +390,7 @@ def detail(request, pk):
         "comments": comments,
         "is_household": is_household,
         "review": review,  # the officer's actions this user may take (onboarding/_officer_actions.html)
-        "officer_actions": _officer_actions_template(),
+        "officer_actions": "onboarding/_officer_actions.html",
         "needs_address_confirmation": addresses.needs_confirmation(app),
         "household_label": _user_label(app.household),
         "stall": _published_stall(app),
@@ -438,7 +408,6 @@ def detail(request, pk):
 def submit_view(request, pk):
     app = _get_app(request, pk)
     form = forms.SubmitForm(request.POST)
-    services = _services()
     if form.is_valid():
         consent = form.cleaned_data["consent"]
         if request.user.pk != app.household_id and not consent:
@@ -458,7 +427,6 @@ def submit_view(request, pk):
 def withdraw_view(request, pk):
     app = _get_app(request, pk)
     form = forms.WithdrawForm(request.POST)
-    services = _services()
     if form.is_valid():
         try:
             services.withdraw(app, request.user, comment=form.cleaned_data["comment"])
@@ -537,7 +505,6 @@ def step_view(request, pk, step):
         "documents": _documents_step,
         "review": _review_step,
     }[step]
-    services = _services()
     try:
         return handler(request, app, step, can_edit)
     except services.TransitionError as exc:
@@ -547,7 +514,7 @@ def step_view(request, pk, step):
 
 
 def _context(request, app, step, can_edit, **extra):
-    items = extra.pop("items", None) or _checklist(app)
+    items = extra.pop("items", None) or checklist(app)
     comments = extra.pop("comments", None)
     if comments is None:
         comments = list(app.comments.filter(resolved=False).select_related("author"))
@@ -573,7 +540,6 @@ def _context(request, app, step, can_edit, **extra):
 
 def _privacy_context(form):
     """The privacy notice (Decree 13/2023) and its consent box, for forms that collect the ID or the account."""
-    from .privacy import notice_text
 
     if not isinstance(form, forms.DataConsentMixin):
         return {}
@@ -591,7 +557,7 @@ def _simple_step(form_class):
         if request.method == "POST":
             form = form_class(request.POST, instance=app, **options)
             if form.is_valid():
-                _services().application_form_save(application=app, form=form, actor=request.user, step=step)
+                services.application_form_save(application=app, form=form, actor=request.user, step=step)
                 return _after_save(request, app, step)
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
@@ -606,7 +572,6 @@ def _simple_step(form_class):
 
 def _quick_step(request, app, step, can_edit):
     """The household and its stall on one screen: stall, address, ID number, bank account."""
-    from producers.models import Commune
 
     on_behalf = request.user.pk != app.household_id
     if request.method == "POST":
@@ -619,7 +584,7 @@ def _quick_step(request, app, step, can_edit):
             data["commune"] = ""
         form = forms.QuickStallForm(data, instance=app, on_behalf=on_behalf)
         if form.is_valid():
-            app = _services().application_form_save(application=app, form=form, actor=request.user, step=step)
+            app = services.application_form_save(application=app, form=form, actor=request.user, step=step)
             if app.province_id and not app.commune_id:
                 messages.info(request, _("Now choose your commune or ward from the list."))
                 return HttpResponseRedirect(request.path + "#f-commune")
@@ -642,7 +607,7 @@ def _quick_product_step(request, app, step, can_edit):
     if request.method == "POST":
         form = forms.QuickProductForm(request.POST, request.FILES, instance=instance)
         if form.is_valid():
-            product = _services().application_product_save(
+            product = services.application_product_save(
                 application=app,
                 form=form,
                 actor=request.user,
@@ -666,8 +631,6 @@ def _quick_product_step(request, app, step, can_edit):
 
 
 def _address_step(request, app, step, can_edit):
-    from producers.models import Commune
-
     action = request.POST.get("action", "address") if request.method == "POST" else None
     form = legacy_form = candidate_form = None
     candidates = addresses.candidate_communes(app.address_candidates or [])
@@ -680,7 +643,7 @@ def _address_step(request, app, step, can_edit):
             commune_dropped = True
         form = forms.AddressStepForm(data, instance=app)
         if form.is_valid():
-            app = _services().application_address_save(application=app, form=form, actor=request.user)
+            app = services.application_address_save(application=app, form=form, actor=request.user)
             if commune_dropped or (app.province_id and not app.commune_id):
                 messages.info(request, _("Now choose your commune or ward from the list."))
                 return redirect("onboarding:step", pk=app.pk, step=step)
@@ -689,7 +652,7 @@ def _address_step(request, app, step, can_edit):
     elif action == "legacy":
         legacy_form = forms.LegacyAddressForm(request.POST)
         if legacy_form.is_valid():
-            match = _services().application_legacy_address_save(
+            match = services.application_legacy_address_save(
                 application=app, actor=request.user, text=legacy_form.cleaned_data["legacy_address"]
             )
             if not match.candidates:
@@ -715,7 +678,7 @@ def _address_step(request, app, step, can_edit):
         if candidate_form.is_valid():
             commune = next(c for c in candidates if c.code == candidate_form.cleaned_data["commune"])
             try:
-                _services().application_commune_choose(
+                services.application_commune_choose(
                     application=app, actor=request.user, commune=commune, confirm=roles.confirms_addresses(request.user)
                 )
             except (PermissionDenied, ValidationError) as exc:
@@ -788,12 +751,12 @@ def _products_step(request, app, step, can_edit):
     current = _current_product(request, products, allow_new=True)
     if request.method == "POST":
         if request.POST.get("action") == "delete" and current is not None:
-            _services().application_product_delete(product=current, actor=request.user)
+            services.application_product_delete(product=current, actor=request.user)
             messages.success(request, _("The product is removed."))
             return redirect("onboarding:step", pk=app.pk, step=step)
         form = forms.ProductForm(request.POST, instance=current or ApplicationProduct(application=app))
         if form.is_valid():
-            product = _services().application_product_save(application=app, form=form, actor=request.user, step=step)
+            product = services.application_product_save(application=app, form=form, actor=request.user, step=step)
             if request.POST.get("go") == "photos":
                 url = reverse("onboarding:step", kwargs={"pk": app.pk, "step": "photos"})
                 return HttpResponseRedirect(f"{url}?p={product.pk}")
@@ -828,12 +791,12 @@ def _photos_step(request, app, step, can_edit):
     if request.method == "POST" and current is not None:
         if request.POST.get("action") == "delete":
             photo = get_object_or_404(ApplicationPhoto, pk=request.POST.get("photo"), product=current)
-            _services().application_photo_delete(photo=photo, actor=request.user)
+            services.application_photo_delete(photo=photo, actor=request.user)
             messages.success(request, _("The photo is removed."))
             return HttpResponseRedirect(request.path + f"?p={current.pk}")
         form = forms.PhotoUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            saved, errors = _services().application_photos_add(
+            saved, errors = services.application_photos_add(
                 product=current, uploads=form.cleaned_data["photos"], actor=request.user
             )
             if saved:
@@ -870,7 +833,7 @@ def _documents_step(request, app, step, can_edit):
     if request.method == "POST" and current is not None:
         form = forms.DocumentsForm(request.POST, request.FILES, instance=current)
         if form.is_valid():
-            _services().application_documents_save(
+            services.application_documents_save(
                 product=current, form=form, actor=request.user, scan=getattr(form, "cleaned_scan", None)
             )
             nxt = next((p for p in products if p.pk > current.pk), None) if request.POST.get("go") != "stay" else None
@@ -903,7 +866,7 @@ def _documents_step(request, app, step, can_edit):
 
 
 def _review_step(request, app, step, can_edit):
-    items = _checklist(app)
+    items = checklist(app)
     products = _products(app)
     missing = [i for i in items if not i.ok]
     context, items, comments = _context(
@@ -918,10 +881,8 @@ def _review_step(request, app, step, can_edit):
         can_submit=can_edit and not missing,
         needs_address_confirmation=addresses.needs_confirmation(app),
     )
-    from producers.banks import bank_name
 
     context["bank"] = bank_name(app.bank_bin) if app.bank_bin else ""
-    from .officer_views import SESSION_LINKS
 
     context["password_link_waiting"] = str(app.pk) in request.session.get(SESSION_LINKS, {})
     context["missing"] = _with_anchors(missing)

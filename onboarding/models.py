@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,6 @@ class ApplicationQuerySet(models.QuerySet):
     def with_household_needs(self):
         """Annotate ``household_language`` and ``household_no_smartphone``: the producer's values
         once it exists (an officer or editor may have changed them since), else the application's."""
-        from django.db.models.functions import Coalesce
 
         return self.annotate(
             household_language=Coalesce("producer__language", "language"),

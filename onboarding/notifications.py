@@ -15,9 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.notify import Message, fit_sms, notify_on_commit
-from core.phone import normalize_vn_phone
+from core.phone import display_vn_phone, normalize_vn_phone
 
 from .models import Application, Notification
+from .receipt import household_language
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ def _titles(app, to_state, for_household: bool) -> str:
 
 def _short_for_household(app, to_state, officer_phone: str) -> str:
     """The SMS of a household (at most 160 characters), in the household's language."""
-    from .receipt import household_language
 
     with translation.override(household_language(app)):
         name = app.stall_name or app.legal_name or _("application #%(pk)s") % {"pk": app.pk}
@@ -78,8 +78,6 @@ def _short_for_officer(app, to_state, *, household: str = "", household_phone: s
 
 
 def _officer_phone(app) -> str:
-    from core.phone import display_vn_phone
-
     officer = app.officer if app.officer_id else None
     raw = getattr(getattr(officer, "officer_profile", None), "phone", "") if officer is not None else ""
     try:
@@ -137,14 +135,12 @@ def notify_transition(app, actor, from_state, to_state, *, comment: str = "") ->
         return []
     created = []
     officer_phone = _officer_phone(app)
-    from .receipt import household_language
-
-    household_language = household_language(app)
+    language = household_language(app)
     # Stored in the reader's language: the household's own (a Khmer household reads Khmer, and its
     # link opens the Khmer screens), the site's default for officers. The officer's comment stays
     # as it was typed.
     for user, for_household in recipients(app, actor, to_state):
-        with translation.override(household_language if for_household else settings.LANGUAGE_CODE):
+        with translation.override(language if for_household else settings.LANGUAGE_CODE):
             url = reverse("onboarding:detail", kwargs={"pk": app.pk})
             title = _titles(app, to_state, for_household)
             body = comment
@@ -199,8 +195,6 @@ def full_name_of(app) -> str:
 
 
 def _household_display_phone(app) -> str:
-    from core.phone import display_vn_phone
-
     try:
         return display_vn_phone(normalize_vn_phone(app.phone)) if app.phone else ""
     except ValidationError:

@@ -8,12 +8,13 @@ state changes go through ``onboarding.services`` only, whose refusals are shown 
 import datetime
 import statistics
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,9 +26,11 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import OcopCertificate
 from core import roles
-from producers.models import Commune
+from producers.models import Commune, Producer
 
 from . import services
+from .accounts import set_password_url
+from .forms import QuickStallForm
 from .models import Application, Notification
 from .officer_forms import AssistedHouseholdForm, CommentForm, QueueFilterForm, RejectForm, RequestChangesForm
 
@@ -113,7 +116,7 @@ def _filter_query(query) -> str:
 def assisted_new(request):
     """Quick listing, first screen: the household's account, its stall, address, ID number and
     bank account at once; the next screen is its first product."""
-    from .forms import QuickStallForm
+    # A cycle: onboarding.household_views imports this module.
     from .household_views import _privacy_context, _rows
 
     communes = list(_communes_of(request.user))
@@ -164,8 +167,6 @@ def _likely_commune(user, communes):
 
 
 def _commune_field(communes):
-    from django import forms
-
     return forms.ChoiceField(
         label=_("Commune or ward of the household"),
         required=False,
@@ -198,7 +199,6 @@ def assisted_created(request, pk):
 @require_POST
 def new_password_link(request, pk):
     """A fresh one-time link for a household that has not chosen its password yet."""
-    from .accounts import set_password_url
 
     app = _reviewer_app(request, pk)
     if not services.is_reviewer(app, request.user) or app.household.has_usable_password():
@@ -306,7 +306,6 @@ def _certificates_in_scope(user):
 
 def _producers_in_scope(user):
     """Producers with a stall in the officer's communes, or assigned to them; all for an editor."""
-    from producers.models import Producer
 
     if roles.sees_all_producers(user):
         return Producer.objects.all()
@@ -322,9 +321,6 @@ def _household_counts(user):
     A household is a producer in scope, or one whose stall application is still on its way
     (not rejected or withdrawn, no producer yet); two grouped queries in all.
     """
-    from django.db.models import Case, Value, When
-
-    from producers.models import Producer
 
     producers = _producers_in_scope(user).order_by()
     pending = (

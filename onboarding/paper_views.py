@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.phone import display_vn_phone
+
 from . import receipt as paper
 from . import services
 from .officer_forms import HouseholdNeedsForm, PhoneReplyForm
@@ -96,7 +98,6 @@ def status(request, token):
         raise Http404
     officer = app.officer
     profile = getattr(officer, "officer_profile", None) if officer is not None else None
-    from core.phone import display_vn_phone
 
     phone = profile.phone if profile is not None else ""
     response = render(

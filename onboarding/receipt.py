@@ -37,6 +37,7 @@ from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
 
 from core.money import format_vnd
 from core.pdf_qr import draw_qr
+from core.phone import display_vn_phone
 
 from .models import Application
 
@@ -186,7 +187,6 @@ class Receipt:
 
 def receipt_for(app: Application, *, officer, language: str | None = None) -> Receipt:
     """What the receipt of ``app`` shows; ``officer`` is the one the household calls."""
-    from core.phone import display_vn_phone
 
     language = language or household_language(app)
     if language == "km" and fonts().khmer is None:

@@ -13,7 +13,9 @@ from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from catalog.models import Certification
 from core.money import format_vnd
+from producers.banks import bank_name
 
 from .models import Application, ApplicationPhoto
 
@@ -48,7 +50,6 @@ def _date(value) -> str:
 
 def _published_values(product) -> dict:
     """The storefront product's values, in the application product's terms."""
-    from catalog.models import Certification
 
     cert = product.ocop_certificates.order_by("-decision_date").first()
     food = product.certifications.filter(kind=Certification.Kind.FOOD_SAFETY).first()
@@ -143,7 +144,6 @@ def zero_stock_products(app) -> list:
 
 def bank_of(app) -> dict | None:
     """The account the payouts go to: the application's, or the producer's current one."""
-    from producers.banks import bank_name
 
     bank_bin, number, holder = app.bank_bin, app.account_number, app.account_holder
     if not (bank_bin or number) and app.producer_id:

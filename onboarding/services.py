@@ -6,20 +6,42 @@ and the assigned officer (in-app rows now, e-mail/SMS after commit). An illegal 
 ``TransitionError`` with a message for the user and changes nothing.
 """
 
+import datetime
 import logging
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog import services as catalog_services
+from catalog.models import Certification, OcopCertificate, ProductImage
 from core import roles
 from core.page_tags import products_changed
+from core.phone import normalize_vn_phone
+from producers import services as producer_services
+from producers.models import Producer, Stall
 
+from .accounts import create_household_account, register_household
+from .addresses import apply_legacy_address, confirm_address
 from .checklist import missing
-from .models import Application, ApplicationPhoto, ApplicationProduct, AuditEntry, ReviewComment
-from .notifications import notify_transition
+from .models import (
+    Application,
+    ApplicationPhoto,
+    ApplicationProduct,
+    AuditEntry,
+    CertificateReminder,
+    DataConsent,
+    ReviewComment,
+)
+from .notifications import notify_transition, notify_user
+from .privacy import NOTICE_VERSION, notice_text
+from .uploads import store_application_photo
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +194,6 @@ def create_application(*, household, actor, kind, producer=None, product=None, c
     else:
         if producer is None:
             raise TransitionError(_("Choose the producer whose products this application changes."))
-        from producers.models import Producer
 
         allowed = (
             Producer.objects.visible_to(actor).filter(pk=producer.pk).exists()
@@ -227,9 +248,6 @@ def _household_phone(user) -> str:
 
 def _copy_product(app, product) -> ApplicationProduct:
     """The editable copy of an existing product (its photos and current OCOP certificate)."""
-    from django.utils.html import strip_tags
-
-    from catalog.models import Certification
 
     cert = product.ocop_certificates.order_by("-decision_date").first()
     food = product.certifications.filter(kind=Certification.Kind.FOOD_SAFETY).first()
@@ -392,7 +410,6 @@ def approve(app, actor, *, confirm_zero_stock: bool = False) -> Application:
 
     A product with a quantity of 0 would be published as sold out: the approver confirms it.
     """
-    from catalog.services import publish_application
 
     try:
         with transaction.atomic():
@@ -430,7 +447,7 @@ def approve(app, actor, *, confirm_zero_stock: bool = False) -> Application:
             now = timezone.now()
             locked.decided_at = now
             _move(locked, actor, S.APPROVED)
-            publish_application(locked)
+            _publish(locked)
             locked.published_at = timezone.now()
             _move(locked, actor, S.PUBLISHED)
             notify_transition(locked, actor, S.IN_REVIEW, S.PUBLISHED)
@@ -488,6 +505,40 @@ def reject(app, actor, *, reason: str) -> Application:
     return app
 
 
+def _publish(app) -> dict:
+    """Create or update the producer (and bank account), stall and products of an approved
+    application, through the producers' and the catalog's services.
+
+    Runs inside the approval's transaction; any error propagates, so the rollback leaves
+    nothing half-published. Returns what it published.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Publishing must run inside the approval's transaction.")
+    if app.kind == app.Kind.NEW_STALL:
+        if app.producer_id:
+            raise ValueError("This application was already published.")
+        producer, stall = producer_services.producer_publish(app)
+        app.producer = producer
+        app.save(update_fields=["producer", "updated_at"])
+    else:
+        producer = Producer.objects.select_for_update().get(pk=app.producer_id)
+        stall = Stall.objects.filter(producer=producer).first()
+    bank = producer_services.bank_account_publish(app, producer)
+    products = []
+    for item in app.products.select_related("product").prefetch_related("photos"):
+        photos = list(item.photos.all())
+        for photo in photos:
+            if photo.image_id is None:
+                photo.image = catalog_services.public_image(photo, title=item.name.strip())
+                photo.save(update_fields=["image"])
+        product = catalog_services.publish_product(item, producer, stall, image_ids=[p.image_id for p in photos])
+        if item.product_id != product.pk:
+            item.product = product
+            item.save(update_fields=["product"])
+        products.append(product)
+    return {"producer": producer, "stall": stall, "bank_account": bank, "products": products}
+
+
 # --- OCOP certificate reminders (the daily job in tasks.py) ------------------------------
 
 REMINDER_DAYS = (90, 30)
@@ -497,11 +548,6 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
     """Remind the producer's owner and officer 90 and 30 days before a certificate expires, and
     mark certificates past their date EXPIRED (their stars then leave the storefront; the product
     stays listed). Each reminder is recorded, so running twice on a day sends nothing twice."""
-    import datetime
-
-    from catalog.models import OcopCertificate
-
-    from .models import CertificateReminder
 
     today = today or timezone.localdate()
     counts = {"reminded_90": 0, "reminded_30": 0, "expired": 0}
@@ -532,7 +578,7 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
     for cert in active.filter(expires_on__lt=today):
         expired_products.add(cert.product_id)
         with transaction.atomic():
-            OcopCertificate.objects.filter(pk=cert.pk).update(status=OcopCertificate.Status.EXPIRED)
+            catalog_services.certificate_expire(cert.pk)
             _, created = CertificateReminder.objects.get_or_create(
                 certificate=cert, kind="expired", expires_on=cert.expires_on
             )
@@ -546,15 +592,6 @@ def certificate_reminders_run(*, today=None) -> dict[str, int]:
 
 
 def _remind(cert, *, expired: bool) -> None:
-    from django.conf import settings
-    from django.core.exceptions import ValidationError
-    from django.urls import reverse
-    from django.utils import formats, translation
-
-    from core.phone import normalize_vn_phone
-
-    from .notifications import notify_user
-
     producer = cert.product.producer
     stall = getattr(producer, "stall", None)
     with translation.override(settings.LANGUAGE_CODE):
@@ -595,7 +632,6 @@ def household_application_start(*, household, province=None) -> tuple[Applicatio
     Returns ``(application, created)``. A household that already owns a producer starts an
     application to add products to its stall.
     """
-    from producers.models import Producer
 
     producer = Producer.objects.filter(owner=household).order_by("pk").first()
     if producer is None:
@@ -620,7 +656,6 @@ def household_application_start(*, household, province=None) -> tuple[Applicatio
 def household_register(*, full_name: str, phone: str, password: str, province=None):
     """A household's own account and its stall application at once; returns ``(user, application)``.
     Raises ValidationError for a taken or invalid phone (nothing is created)."""
-    from .accounts import register_household
 
     user = register_household(full_name=full_name, phone=phone, password=password)
     app, _created = household_application_start(household=user, province=province)
@@ -633,7 +668,6 @@ def household_assisted_create(
 ):
     """An officer creates a household's account and its stall application; returns
     ``(application, set_password_path)``. Raises ValidationError for a taken or invalid phone."""
-    from .accounts import create_household_account
 
     household, link = create_household_account(full_name=full_name, phone=phone, created_by=officer)
     app = create_application(household=household, actor=officer, kind=Application.Kind.NEW_STALL, commune=commune)
@@ -654,7 +688,6 @@ def household_needs_save(*, application, actor, language: str, no_smartphone: bo
     Kept on the application and, once it exists, on its producer (which then counts for every
     later application). Allowed in any state: it is about the household, not the listing.
     """
-    from producers.models import Producer
 
     locked = _lock(application)
     if not is_reviewer(locked, actor):
@@ -665,7 +698,7 @@ def household_needs_save(*, application, actor, language: str, no_smartphone: bo
     locked.language, locked.no_smartphone = language, bool(no_smartphone)
     locked.save(update_fields=["language", "no_smartphone", "updated_at"])
     if locked.producer_id:
-        Producer.objects.filter(pk=locked.producer_id).update(language=language, no_smartphone=bool(no_smartphone))
+        producer_services.household_needs_set(locked.producer_id, language=language, no_smartphone=no_smartphone)
     if before != (language, bool(no_smartphone)):
         summary = _("Language: %(language)s; no smartphone: %(answer)s") % {
             "language": Producer.Language(language).label,
@@ -728,7 +761,6 @@ def application_product_save(
 ) -> ApplicationProduct:
     """A new or changed product of ``application`` from a validated product form, with a photo
     and a certificate scan when given; all or nothing."""
-    from .uploads import store_application_photo
 
     record_edit(application, actor, field=step, summary=form.cleaned_data.get("name", ""))
     product = form.save(commit=False)
@@ -760,9 +792,6 @@ def application_product_delete(*, product, actor) -> None:
 
 def application_photos_add(*, product, uploads, actor) -> tuple[int, list[str]]:
     """Each upload checked and saved as a photo of ``product``; returns ``(saved, error messages)``."""
-    from django.core.exceptions import ValidationError
-
-    from .uploads import store_application_photo
 
     app = product.application
     if not can_edit(app, actor):
@@ -833,7 +862,6 @@ def application_address_save(*, application, form, actor) -> Application:
 @transaction.atomic
 def application_legacy_address_save(*, application, actor, text: str):
     """An address written the old way (before July 2025): its 2025 commune proposed; returns the match."""
-    from .addresses import apply_legacy_address
 
     match = apply_legacy_address(application, text)
     # Checked on the new address: an officer may not move an application out of their communes.
@@ -846,7 +874,6 @@ def application_legacy_address_save(*, application, actor, text: str):
 def application_commune_choose(*, application, actor, commune, confirm: bool) -> Application:
     """The 2025 commune chosen among those proposed for an old address; an officer's choice
     (``confirm``) also confirms it (PermissionDenied / ValidationError when not allowed)."""
-    from .addresses import confirm_address
 
     if confirm:
         confirm_address(application, actor, commune)
@@ -861,8 +888,6 @@ def application_commune_choose(*, application, actor, commune, confirm: bool) ->
 @transaction.atomic
 def data_consent_record(*, application, actor):
     """Record the household's consent to the notice now in force (once per version)."""
-    from .models import DataConsent
-    from .privacy import NOTICE_VERSION, notice_text
 
     existing = application.data_consents.filter(notice_version=NOTICE_VERSION).first()
     if existing is not None:
@@ -885,14 +910,11 @@ def data_consent_record(*, application, actor):
 
 
 def has_data_consent(application) -> bool:
-    from .privacy import NOTICE_VERSION
-
     return bool(application.pk) and application.data_consents.filter(notice_version=NOTICE_VERSION).exists()
 
 
 def _image_delete_if_unused(image) -> None:
     """A photo's image, unless a published product (an edit application's copy) still shows it."""
-    from catalog.models import ProductImage
 
     if ApplicationPhoto.objects.filter(image=image).exists() or ProductImage.objects.filter(image=image).exists():
         return
@@ -901,7 +923,6 @@ def _image_delete_if_unused(image) -> None:
 
 def _scan_delete_on_commit(storage, name) -> None:
     """Delete a replaced certificate scan after commit, unless a certificate or product still uses it."""
-    from catalog.models import OcopCertificate
 
     if storage is None or not name:
         return

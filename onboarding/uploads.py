@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 import warnings
 from dataclasses import dataclass
 
@@ -23,8 +24,13 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+from wagtail.utils.file import hash_filelike
 
 from core.text import vi_slugify
+
+from .models import ApplicationPhoto
 
 try:  # HEIC/HEIF photos from iPhones; optional
     from pillow_heif import register_heif_opener
@@ -171,8 +177,6 @@ def _safe_stem(name: str, fallback: str) -> str:
 
 
 def photo_collection():
-    from wagtail.models import Collection
-
     root = Collection.get_first_root_node()
     existing = root.get_children().filter(name=PHOTO_COLLECTION).first()
     return existing or root.add_child(name=PHOTO_COLLECTION)
@@ -180,8 +184,6 @@ def photo_collection():
 
 def save_product_photo(upload, *, title: str, user=None):
     """Validate and clean ``upload``, store it as a Wagtail image with its renditions; return the image."""
-    from wagtail.images import get_image_model
-    from wagtail.utils.file import hash_filelike
 
     cleaned = clean_image(upload)
     Image_ = get_image_model()
@@ -207,9 +209,6 @@ def store_application_photo(upload, *, product, sort_order: int = 0):
     file name), readable only through ``onboarding:photo``; the catalog gets its public copy
     when the application is published (catalog.services).
     """
-    import uuid
-
-    from .models import ApplicationPhoto
 
     cleaned = clean_image(upload)
     photo = ApplicationPhoto(product=product, sort_order=sort_order)

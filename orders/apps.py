@@ -7,4 +7,5 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
+        # Registered with the app: the checks import models.
         from . import checks  # noqa: F401 - registers the payment settings checks

@@ -37,6 +37,9 @@ from django.views.decorators.http import require_POST
 
 from core.text import fold
 
+from .models import BankTransaction, FulfilmentGroup, Order
+from .payments import NUMBER_RE, PaymentError, _compact, mark_transfer_received
+
 logger = logging.getLogger(__name__)
 
 
@@ -69,7 +72,6 @@ def sepay_webhook(request):
 
 def record_transaction(data: dict):
     """Record one notified transaction once, and pay the order it names when it matches exactly."""
-    from .models import BankTransaction
 
     transaction_id = str(data["id"]).strip()[:64]
     if BankTransaction.objects.filter(provider="sepay", transaction_id=transaction_id).exists():
@@ -95,9 +97,6 @@ def record_transaction(data: dict):
 
 
 def _match(row, data: dict) -> None:
-    from .models import BankTransaction, FulfilmentGroup, Order
-    from .payments import NUMBER_RE, PaymentError, _compact, mark_transfer_received
-
     Outcome = BankTransaction.Outcome
     platform_account = re.sub(r"\D", "", settings.PLATFORM_BANK_ACCOUNT or "")
     if str(data.get("transferType", "")).lower() != "in" or row.amount <= 0:

@@ -20,13 +20,15 @@ import hmac
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from core.notify import Message, notify_on_commit
+from core.phone import display_vn_phone
 
-from .models import BuyerAccount, BuyerAddress, Order, SignInCode
+from .models import BuyerAccount, BuyerAddress, FulfilmentGroup, Order, SignInCode
 
 CODE_DIGITS = 6
 CODE_MINUTES = 5
@@ -151,9 +153,6 @@ def current_buyer(request) -> BuyerAccount | None:
 
 def orders_of(account: BuyerAccount):
     """Every order placed with the account's phone, newest first, with its stall parts."""
-    from django.db.models import Prefetch
-
-    from .models import FulfilmentGroup
 
     return (
         Order.objects.filter(buyer_phone=account.phone)
@@ -195,7 +194,6 @@ def buyer_address_delete(*, account: BuyerAccount, pk: int) -> bool:
 
 def checkout_initial(account: BuyerAccount, address: BuyerAddress | None) -> dict:
     """What the checkout form starts with for a signed-in buyer."""
-    from core.phone import display_vn_phone
 
     if address is None:
         return {"buyer_name": account.name, "buyer_phone": display_vn_phone(account.phone)}

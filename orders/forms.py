@@ -4,18 +4,16 @@ from django.utils.translation import pgettext_lazy
 
 from core.phone import PhoneInput, VietnamesePhoneField, normalize_vn_phone
 from producers.models import Commune, Province
+from traceability.queries import batches_of_product
 
+from . import payments
 from .models import FulfilmentGroup, Order
 
 
 def card_payments_available() -> bool:
-    """The payments side's health probe; False when it is missing or fails."""
+    """The payment provider's health probe; False when it fails."""
     try:
-        from .payments import card_payments_available as probe
-    except ImportError:
-        return False
-    try:
-        return bool(probe())
+        return bool(payments.card_payments_available())
     except Exception:
         return False
 
@@ -154,8 +152,6 @@ class LineBatchForm(forms.Form):
     batch = forms.ModelChoiceField(label=_("Batch shipped"), queryset=None, required=False)
 
     def __init__(self, *args, line, **kwargs):
-        from traceability.queries import batches_of_product
-
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = batches_of_product(line.product_id)
 

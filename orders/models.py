@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
-from producers.models import TimeStampedModel
+from core.phone import display_vn_phone
+from producers.models import Stall, TimeStampedModel
 
 
 def new_access_token() -> str:
@@ -32,7 +33,6 @@ class OrderQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Orders with at least one stall part the user may manage (staff: all)."""
-        from producers.models import Stall
 
         if not user.is_authenticated:
             return self.none()
@@ -106,8 +106,6 @@ class Order(TimeStampedModel):
 
     @property
     def buyer_phone_display(self) -> str:
-        from core.phone import display_vn_phone
-
         return display_vn_phone(self.buyer_phone)
 
     @property
@@ -117,7 +115,6 @@ class Order(TimeStampedModel):
     @property
     def is_payable(self) -> bool:
         """Whether the buyer can still pay online (not paid, not cancelled, reservation open)."""
-        from django.utils import timezone
 
         return (
             self.is_online
@@ -424,8 +421,6 @@ class BuyerAccount(TimeStampedModel):
 
     @property
     def phone_display(self) -> str:
-        from core.phone import display_vn_phone
-
         return display_vn_phone(self.phone)
 
 
@@ -459,8 +454,6 @@ class BuyerAddress(TimeStampedModel):
 
     @property
     def phone_display(self) -> str:
-        from core.phone import display_vn_phone
-
         return display_vn_phone(self.phone)
 
 

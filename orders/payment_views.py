@@ -1,6 +1,8 @@
 """The payment screens: pay by card or VietQR (buyer, by private link), and the stall side:
 confirm a transfer or cash, refund, match a bank statement (stall owner, officer, staff)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
+from core.csp import content_security_policy
 from core.money import format_vnd
 from producers.models import Stall
 
@@ -117,10 +120,6 @@ def pay_card(request, token):
 
 
 def stripe_content_security_policy() -> str:
-    from urllib.parse import urlsplit
-
-    from core.csp import content_security_policy
-
     parts = urlsplit(settings.STRIPE_JS_URL)
     js_origin = f"{parts.scheme}://{parts.netloc}"
     # Stripe.js talks to api.stripe.com and frames from js/hooks.stripe.com; a stand-in (localstripe)

@@ -28,8 +28,10 @@ from django.utils.translation import gettext_lazy
 from core import roles
 from core.money import format_vnd
 from core.text import fold
+from producers.models import Stall
 
-from . import vietqr
+from . import services, vietqr
+from .models import FulfilmentGroup, Order, Payment, Refund
 from .stripe import CURRENCY, StripeClient, StripeError, message_for_code
 
 logger = logging.getLogger(__name__)
@@ -88,15 +90,7 @@ def card_payments_available() -> bool:
 
 
 def _models():
-    from .models import FulfilmentGroup, Order, Payment, Refund
-
     return Order, Payment, Refund, FulfilmentGroup
-
-
-def _services():
-    from . import services
-
-    return services
 
 
 def card_element_configured() -> bool:
@@ -280,7 +274,7 @@ def _confirm_attempt(order, payment_method: str, *, allow_action: bool):
         except StripeError as exc:
             if exc.is_card_error:
                 # Declined: the provider's own record says so.
-                _services().mark_failed(locked.order, payment=locked, message=exc.user_message)
+                services.mark_failed(locked.order, payment=locked, message=exc.user_message)
                 return _reload(locked), ""
             if exc.status == 400:
                 # Confirmed already: what the intent says now is the answer.
@@ -309,9 +303,7 @@ def _confirm_attempt(order, payment_method: str, *, allow_action: bool):
                     intent = client.cancel_payment_intent(intent["id"])
                 except StripeError:
                     logger.warning("could not cancel %s", intent.get("id"))
-                _services().mark_failed(
-                    locked.order, payment=locked, message=message_for_code("authentication_required")
-                )
+                services.mark_failed(locked.order, payment=locked, message=message_for_code("authentication_required"))
                 return _reload(locked), ""
             apply_intent(locked, intent)
     if lost is not None:
@@ -330,7 +322,7 @@ def _fail(payment, message: str) -> None:
         Order.objects.select_for_update().get(pk=payment.order_id)
         locked = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
         if locked.status == Payment.Status.PENDING:
-            _services().mark_failed(locked.order, payment=locked, message=str(message))
+            services.mark_failed(locked.order, payment=locked, message=str(message))
 
 
 def apply_intent(payment, intent: dict) -> None:
@@ -360,7 +352,7 @@ def apply_intent(payment, intent: dict) -> None:
                 return
             if locked.status != Payment.Status.SUCCEEDED:
                 # Money was taken: even a payment we had marked failed is paid now.
-                _services().mark_paid(locked.order, payment=locked)
+                services.mark_paid(locked.order, payment=locked)
         elif status == "canceled":
             if locked.status == Payment.Status.PENDING:
                 locked.status = Payment.Status.CANCELLED
@@ -372,7 +364,7 @@ def apply_intent(payment, intent: dict) -> None:
         ):
             error = intent.get("last_payment_error") or {}
             code = error.get("decline_code") or error.get("code") or ""
-            _services().mark_failed(locked.order, payment=locked, message=message_for_code(code))
+            services.mark_failed(locked.order, payment=locked, message=message_for_code(code))
 
 
 def refresh_from_provider(payment):
@@ -433,7 +425,7 @@ def apply_charge_refunded(charge: dict) -> None:
         group = None
         if str(metadata.get("group", "")).isdigit():
             group = FulfilmentGroup.objects.filter(pk=int(metadata["group"]), order_id=payment.order_id).first()
-        _services().record_refund(
+        services.record_refund(
             payment,
             amount=int(refund["amount"]),
             group=group,
@@ -508,11 +500,11 @@ def refund_payment(payment, amount, group=None, by=None, reason: str = ""):
             if refund.get("status") not in ("succeeded", "pending"):
                 raise PaymentError(_("The card provider refused the refund."))
             provider_id = refund["id"]
-            return _services().record_refund(
+            return services.record_refund(
                 locked, amount=amount, group=group, provider_id=provider_id, reason=reason or "", by=by
             )
         # A transfer or cash: owed until the account holder sends it back (mark_refund_sent).
-        return _services().refund_owed(locked, amount=amount, group=group, reason=reason or "", by=by)
+        return services.refund_owed(locked, amount=amount, group=group, reason=reason or "", by=by)
 
 
 def send_card_refund(refund):
@@ -538,7 +530,7 @@ def send_card_refund(refund):
     if answer.get("status") not in ("succeeded", "pending"):
         logger.warning("card refund %s refused by the provider: %s", refund.pk, answer.get("status"))
         return refund
-    return _services().refund_sent(refund, provider_id=answer["id"])
+    return services.refund_sent(refund, provider_id=answer["id"])
 
 
 def mark_refund_sent(refund, *, by, bank_reference: str):
@@ -556,7 +548,7 @@ def mark_refund_sent(refund, *, by, bank_reference: str):
     bank_reference = (bank_reference or "").strip()
     if not bank_reference:
         raise PaymentError(_("Enter the bank's reference of the transfer back to the buyer."))
-    return _services().refund_sent(refund, bank_reference=bank_reference, by=by)
+    return services.refund_sent(refund, bank_reference=bank_reference, by=by)
 
 
 # VietQR and cash ----------------------------------------------------------------------------------
@@ -606,7 +598,7 @@ def mark_transfer_received(order, *, by, note: str = "", from_bank: bool = False
         payment.confirmed_by = by if getattr(by, "is_authenticated", False) else None
         payment.confirmed_at = timezone.now()
         payment.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
-        _services().mark_paid(locked, payment=payment, by=by)
+        services.mark_paid(locked, payment=payment, by=by)
         payment.refresh_from_db()
         return payment
 
@@ -617,7 +609,6 @@ def mark_transfer_received(order, *, by, note: str = "", from_bank: bool = False
 def manageable_orders(user):
     """Orders whose payments the user may see and refund: staff all; others every stall part theirs."""
     Order, _Payment, _Refund, FulfilmentGroup = _models()
-    from producers.models import Stall
 
     if not user.is_authenticated:
         return Order.objects.none()
@@ -636,7 +627,6 @@ def confirmable_orders(user):
     people (owner, the officers serving it), when every part of the order is theirs.
     """
     Order, _Payment, _Refund, FulfilmentGroup = _models()
-    from producers.models import Stall
 
     if user is None or not user.is_authenticated:
         return Order.objects.none()
@@ -654,7 +644,6 @@ def may_confirm_received(user, order) -> bool:
 
 def manageable_groups(user, order):
     """The stall parts of ``order`` the user may refund."""
-    from producers.models import Stall
 
     groups = order.groups.select_related("stall")
     if roles.is_platform_staff(user):

@@ -9,7 +9,7 @@ go below zero; a part's stock is given back exactly once, when the part moves to
 (under its row lock).
 
 Cash on delivery: the parts start in PENDING_PAYMENT ("to be paid on delivery") and the stall
-moves them straight to PREPARING; the money is recorded at delivery (or when D's side marks the
+moves them straight to PREPARING; the money is recorded at delivery (or when ``orders.payments`` records the
 cash received through ``mark_paid``), without tax withheld.
 """
 
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from catalog.changes import entries_changed
 from catalog.models import Product
 from catalog.services import product_sold_add
+from core.money import format_vnd
 from core.notify import Message, notify_on_commit
 from core.page_invalidation import product_stock_changed
 
@@ -263,7 +264,6 @@ def _placed_message(order: Order) -> Message:
         next_step = _("You pay %(total)s in cash on delivery.")
     else:
         next_step = _("Please pay %(total)s within %(minutes)s minutes, or the order is cancelled.")
-    from core.money import format_vnd
 
     body = _("Thank you, %(name)s. We received your order %(number)s.") % {
         "name": order.buyer_name,
@@ -281,8 +281,6 @@ def _placed_message(order: Order) -> Message:
 
 
 def _paid_message(order: Order) -> Message:
-    from core.money import format_vnd
-
     body = _("We received %(total)s for order %(number)s. The stalls are preparing it. Follow it here: %(link)s") % {
         "total": format_vnd(order.total),
         "number": order.number,
@@ -439,6 +437,7 @@ def _start_refund(payment: Payment, amount: int, group: FulfilmentGroup | None, 
     if payment.method == Order.PaymentMethod.CARD:
 
         def start():
+            # A cycle: orders.payments imports this module.
             from .payments import send_card_refund
 
             try:
@@ -553,10 +552,8 @@ def _refresh_pending_card_payments(order: Order) -> None:
     """Before expiring a card order, ask the provider whether a payment went through meanwhile."""
     if order.payment_method != Order.PaymentMethod.CARD:
         return
-    try:
-        from .payments import refresh_from_provider
-    except ImportError:
-        return
+    from .payments import refresh_from_provider  # a cycle: orders.payments imports this module
+
     for payment in order.payments.filter(status=Payment.Status.PENDING).exclude(provider_id=None):
         try:
             refresh_from_provider(payment)

@@ -36,9 +36,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from core.spreadsheet import spreadsheet_writer
-from producers.models import Producer
+from producers.models import Producer, Stall
 
 from .models import FulfilmentGroup, LedgerEntry
 
@@ -55,7 +56,6 @@ def withholding(amount: int, rate) -> int:
 
 def percent(rate) -> str:
     """``"0.005"`` → ``"0,5"`` in Vietnamese, ``"0.5"`` in English (localised number)."""
-    from django.utils.formats import number_format
 
     value = (Decimal(str(rate)) * 100).normalize()
     return number_format(value, use_l10n=True)
@@ -248,7 +248,6 @@ def tax_declaration_rows(month: datetime.date) -> list[dict]:
         .annotate(total=Sum("amount"))
         .values_list("stall_id", "total")
     )
-    from producers.models import Stall
 
     stalls = Stall.objects.filter(pk__in=sums).select_related("producer").order_by("name")
     for stall in stalls:

@@ -21,7 +21,7 @@ from core import roles
 from producers.models import Stall
 
 from . import services, settlement
-from .forms import GroupActionForm
+from .forms import GroupActionForm, LineBatchForm
 from .models import FulfilmentGroup, OrderLine
 
 PER_PAGE = 25
@@ -178,7 +178,6 @@ def tax_export(request, month):
 @require_POST
 def line_batch(request, pk, line_pk):
     """Record the production batch a line shipped from (its trace page then answers the buyer)."""
-    from .forms import LineBatchForm
 
     group = _group_or_404(request.user, pk)
     line = get_object_or_404(group.lines.exclude(product=None), pk=line_pk)

@@ -23,6 +23,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from . import payments
+from .models import WebhookEvent
+from .payments import RetryLater
+
 logger = logging.getLogger(__name__)
 
 TOLERANCE_SECONDS = 300
@@ -91,9 +95,6 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except (ValueError, KeyError, TypeError):
         return HttpResponseBadRequest("not an event", content_type="text/plain")
 
-    from .models import WebhookEvent
-    from .payments import RetryLater
-
     try:
         with transaction.atomic():
             _, created = WebhookEvent.objects.get_or_create(
@@ -114,7 +115,6 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 
 def handle_event(event_type: str, obj: dict[str, Any]) -> None:
     """Apply one verified event (inside the transaction that records it)."""
-    from . import payments
 
     if event_type in ("payment_intent.succeeded", "payment_intent.payment_failed"):
         payments.apply_payment_intent(obj)

@@ -12,6 +12,7 @@ outside the user's scope is missing from lists and choosers and its URLs answer 
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
@@ -146,9 +148,6 @@ class _PermissionCheckedMixin:
     """Wagtail's snippet choosers list every row to any admin user: ask for view or change."""
 
     def dispatch(self, request, *args, **kwargs):
-        from django.core.exceptions import PermissionDenied
-        from wagtail.permission_policies import ModelPermissionPolicy
-
         policy = ModelPermissionPolicy(self.model_class)
         if not policy.user_has_any_permission(request.user, ["view", "change"]):
             raise PermissionDenied

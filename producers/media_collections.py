@@ -17,6 +17,9 @@ permission on them here.
 Applied by a data migration and re-applied by ``seed_demo``; idempotent.
 """
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
 from core.roles import EDITOR, OFFICER
 
 CMS_COLLECTIONS = ("Trang chủ", "Khuyến mãi", "Tin tức")
@@ -67,7 +70,6 @@ def _child(Collection, parent, name: str):
 
 def collection_get_or_create(name: str, apps=None, parent_name: str | None = None):
     """The collection ``name`` under Wagtail's root (or under ``parent_name``), created if missing."""
-    from django.apps import apps as global_apps
 
     Collection = (apps or global_apps).get_model("wagtailcore", "Collection")
     parent = Collection.objects.filter(depth=1).order_by("path").first()
@@ -84,8 +86,6 @@ def apply_collection_permissions(apps=None) -> None:
     The permissions listed here are set exactly on these collections; other collections
     and other groups are left alone.
     """
-    from django.apps import apps as global_apps
-    from django.contrib.auth.management import create_permissions
 
     for label in ("wagtailimages", "wagtaildocs"):  # a fresh database has none yet
         create_permissions(global_apps.get_app_config(label), verbosity=0, apps=apps or global_apps)

@@ -1,11 +1,16 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 
 from core import roles
 from core.text import unique_slug
+
+from .banks import bank_name, holder_matches, vietqr_banks
+from .delivery import window_for
 
 
 class TimeStampedModel(models.Model):
@@ -276,13 +281,9 @@ class Stall(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("catalog:stall-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
             errors["commune"] = _("This commune or ward is not in the chosen province.")
@@ -295,7 +296,6 @@ class Stall(TimeStampedModel):
 
     def delivery_window(self, province_code: str | None):
         """The delivery estimate to a buyer in ``province_code`` (see producers/delivery.py)."""
-        from .delivery import window_for
 
         return window_for(self, province_code)
 
@@ -335,15 +335,9 @@ class BankAccount(TimeStampedModel):
         verbose_name_plural = _("bank accounts")
 
     def __str__(self):
-        from .banks import bank_name
-
         return f"{bank_name(self.bank_bin)} {self.account_number}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from .banks import holder_matches, vietqr_banks
-
         errors = {}
         if self.bank_bin not in {b for b, _s, _n in vietqr_banks()}:
             errors["bank_bin"] = _("Choose a bank from the list of VietQR banks.")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from onboarding.forms import MultipleFileField, MultipleFileInput
+from onboarding.uploads import clean_image
 
 from .services import MAX_PHOTOS
 
@@ -56,8 +57,6 @@ class ReviewForm(forms.Form):
         return text
 
     def clean_photos(self):
-        from onboarding.uploads import clean_image
-
         files = [f for f in (self.cleaned_data.get("photos") or []) if f]
         if len(files) > MAX_PHOTOS:
             raise ValidationError(

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from catalog.services import product_lock, product_rating_set
 from core.page_tags import products_changed
@@ -55,7 +56,6 @@ def refusal(line: OrderLine) -> str | None:
 
 def _smaller(photo) -> tuple[bytes, str]:
     """The cleaned photo (``onboarding.uploads.CleanImage``), at most PHOTO_MAX_SIDE pixels a side."""
-    from PIL import Image
 
     if max(photo.width, photo.height) <= PHOTO_MAX_SIDE:
         return photo.data, photo.extension
@@ -70,7 +70,6 @@ def _smaller(photo) -> tuple[bytes, str]:
 
 
 def _size(data: bytes) -> tuple[int, int]:
-    from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:
         return image.size

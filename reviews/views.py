@@ -5,6 +5,7 @@ order page itself); moderation and answers look objects up through ``moderatable
 ``answerable_by``, so a review outside the user's scope is a 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from orders.models import Order, OrderLine
 
 from . import services
 from .forms import ModerationForm, ReplyForm, ReviewForm
+from .google_feed import generate
 from .models import Review
 
 PER_PAGE = 20
@@ -143,9 +145,6 @@ def reply(request, pk):
 
 def google_product_reviews(request):
     """Google's product reviews feed of every published review (reviews/google_feed.py)."""
-    from django.conf import settings
-
-    from .google_feed import generate
 
     publisher = getattr(settings, "WAGTAIL_SITE_NAME", "") or "OCOP Market"
     response = StreamingHttpResponse(

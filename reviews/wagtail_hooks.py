@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 from wagtail import hooks
 
-from catalog.views import PRODUCT_SECTIONS_HOOK
+from catalog.hooks import PRODUCT_SECTIONS_HOOK
 
 from . import services
 

@@ -38,7 +38,7 @@ MEDIA = ROOT / "tests" / ".lighthouse_media"
 
 
 def fetch(url):
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own loopback server)
+    with urllib.request.urlopen(url, timeout=30) as response:
         return response.read().decode("utf-8")
 
 
@@ -80,7 +80,7 @@ def lighthouse(url, name):
     # Lighthouse itself asks to be run again after a failed trace (NO_NAVSTART on a loaded
     # machine): one more try before giving up.
     for attempt in (1, 2):
-        done = subprocess.run(cmd, check=attempt == 2, env=env)  # noqa: S603 (fixed arguments)
+        done = subprocess.run(cmd, check=attempt == 2, env=env)
         if done.returncode == 0:
             break
     return json.loads(report.read_text(encoding="utf-8"))

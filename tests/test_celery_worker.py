@@ -21,7 +21,7 @@ def worker():
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL (Redis as the broker); .ci/run sets it for its PostgreSQL pass")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ocop_market.settings.test", "REDIS_URL": settings.REDIS_URL}
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ocop_market", "worker", "--pool=solo", "-c", "1", "-l", "WARNING"],
         cwd=ROOT,
         env=env,

@@ -46,8 +46,8 @@ class RedisServer:
 
     def start(self) -> None:
         command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(  # noqa: S603 -- a fixed command line
-            ["timeout", "-s", "KILL", str(LIFETIME), *command],  # noqa: S607
+        self.process = subprocess.Popen(
+            ["timeout", "-s", "KILL", str(LIFETIME), *command],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from catalog.models import Certification, OcopCertificate, Product, ProductImage
 from catalog.queries import DETAIL_RENDITION, packed_rendition
 from core.precompiled import Precompiled
 
@@ -15,8 +16,6 @@ PUBLIC_TRACE_FIELDS = ("trace_code", "gtin", "product_id", "published_at")
 
 
 def _trace_queryset(code):
-    from catalog.models import Product, ProductImage
-
     first_image = ProductImage.objects.filter(product=OuterRef("product_id")).order_by("sort_order", "pk")
     return (
         Batch.objects.published()
@@ -39,14 +38,10 @@ def _trace_queryset(code):
 
 
 def _certificates_queryset(product_id):
-    from catalog.models import OcopCertificate
-
     return OcopCertificate.objects.filter(product_id=product_id).order_by("-decision_date", "-pk")
 
 
 def _certifications_queryset(product_id):
-    from catalog.models import Certification
-
     return Certification.objects.filter(product_id=product_id).order_by("sort_order", "pk")
 
 

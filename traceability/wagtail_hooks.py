@@ -34,7 +34,7 @@ def product_trace_panel(request, product) -> str:
             bank=bank_name(account.bank_bin),
             amount=amount,
             # Made here from digits and an escaped label only.
-            vietqr=mark_safe(  # noqa: S308
+            vietqr=mark_safe(
                 qr_svg(
                     product_payload(account, amount=amount, purpose=f"OCOP {product.pk}"),
                     label=_("VietQR to pay %(stall)s") % {"stall": choice.stall.name},

@@ -10,6 +10,7 @@ from django.conf import settings
 from wagtail.models import Page, Site
 
 from catalog.templatetags.storefront import translated_path
+from cms.cache import DEFAULT_TIMEOUT, cached
 from core.i18n import in_interface_language, interface_only_languages
 
 register = template.Library()
@@ -64,7 +65,6 @@ def _alternates(request, page):
 def _translation_urls(request, translation_key):
     """[(language code, URL)] of the live pages sharing ``translation_key``: one query, then
     cached per host (cms.cache: any page change drops it)."""
-    from cms.cache import DEFAULT_TIMEOUT, cached
 
     def build():
         versions = (

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import filepath_to_uri
+from django.utils.functional import empty
 
 from ..models import FeedRunExclusion
 
@@ -164,6 +165,7 @@ def stars_label(stars: int | None) -> str:
 
 
 def get_format(fmt: str):
+    # A cycle: each format imports its helpers from this package.
     from . import csv_meta, google, json_feed
 
     return {"google": google, "csv": csv_meta, "json": json_feed}[fmt]
@@ -171,8 +173,6 @@ def get_format(fmt: str):
 
 def _media_prefix() -> str:
     """The media URL prefix when files are on the local file system storage (else "")."""
-    from django.core.files.storage import FileSystemStorage
-    from django.utils.functional import empty
 
     if default_storage._wrapped is empty:
         default_storage._setup()

@@ -1,8 +1,12 @@
 """``{% review_summary app %}``: what the approver approves (see ``onboarding.review``)."""
 
+from urllib.parse import quote
+
 from django import template
+from django.utils.translation import gettext as _
 
 from core.phone import display_vn_phone
+from producers.models import Producer
 
 from .. import review
 
@@ -45,9 +49,6 @@ def national_phone(e164):
 @register.simple_tag
 def password_link_share(user, link):
     """The texts and targets of the set-password link's share buttons (Zalo, SMS)."""
-    from urllib.parse import quote
-
-    from django.utils.translation import gettext as _
 
     phone = user.get_username()
     national = display_vn_phone(phone)
@@ -69,6 +70,5 @@ def password_link_share(user, link):
 @register.simple_tag
 def household_languages():
     """``(code, label)`` of the languages a household can be served in."""
-    from producers.models import Producer
 
     return Producer.Language.choices

@@ -108,7 +108,7 @@ def export(partner, fmt: str) -> dict:
     """One export in a child process (this script with ``--child``), which reports its own peak RSS."""
     command = [sys.executable, __file__, "--child", partner.slug, fmt]
     started = time.perf_counter()
-    child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
+    child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"export_feed {partner.slug} {fmt} failed:\n{child.stderr}")

@@ -55,7 +55,7 @@ if not os.environ.get("DATABASE_URL"):
 def build_site():
     """Migrate, load the administrative units, seed the demo and collect static files."""
     from django.conf import settings
-    from django.core.management import call_command, get_commands
+    from django.core.management import call_command
 
     if os.environ["DATABASE_URL"] == f"sqlite:///{SQLITE_FILE}" and os.environ.get("BENCH_REUSE_DB") != "1":
         for path in (SQLITE_FILE, Path(f"{SQLITE_FILE}-journal"), Path(f"{SQLITE_FILE}-wal")):
@@ -65,10 +65,7 @@ def build_site():
         ("migrate", lambda: call_command("migrate", interactive=False, verbosity=0)),
         ("load_admin_units", lambda: call_command("load_admin_units", stdout=_devnull())),
     ]
-    if "seed_demo" in get_commands():
-        steps.append(("seed_demo", lambda: call_command("seed_demo", allow_production=True, stdout=_devnull())))
-    else:
-        steps.append(("seed (fallback: seed_demo missing)", _fallback_seed))
+    steps.append(("seed_demo", lambda: call_command("seed_demo", allow_production=True, stdout=_devnull())))
     steps.append(("collectstatic", lambda: call_command("collectstatic", interactive=False, verbosity=0)))
     for name, step in steps:
         started = time.perf_counter()
@@ -77,61 +74,7 @@ def build_site():
 
 
 def _devnull():
-    return open(os.devnull, "w")  # noqa: SIM115
-
-
-def _fallback_seed():
-    """A stand-in catalog (30 stalls, 600 products) for when seed_demo is not there."""
-    import random
-
-    from django.core.files.images import ImageFile
-    from PIL import Image as PILImage
-    from wagtail.images import get_image_model
-
-    from catalog.models import Category, OcopCertificate, Product, ProductImage
-    from producers.models import Province
-    from tests.factories.catalog import CategoryFactory, OcopCertificateFactory, ProductFactory
-    from tests.factories.producers import StallFactory
-
-    if Product.objects.exists():
-        return
-    rng = random.Random(7)
-    images = []
-    for n in range(40):
-        buffer = tempfile.SpooledTemporaryFile()  # noqa: SIM115 - the image file keeps it
-        color = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
-        PILImage.new("RGB", (1200, 900), color).save(buffer, "JPEG", quality=85)
-        buffer.seek(0)
-        images.append(get_image_model().objects.create(title=f"Ảnh {n}", file=ImageFile(buffer, name=f"seed{n}.jpg")))
-    groups = []
-    for n, name in enumerate(["Thực phẩm", "Đồ uống", "Thảo dược", "Vải may mặc", "Lưu niệm", "Du lịch"]):
-        parent = CategoryFactory(name=name, sort_order=n)
-        groups += [CategoryFactory(name=f"{name} {k}", parent=parent) for k in range(3)]
-    provinces = list(Province.objects.order_by("code")[:5])
-    stalls = []
-    for n in range(30):
-        province = provinces[n % 5]
-        stall = StallFactory(name=f"Gian hàng Đặc sản {n}", province=province, commune=province.communes.first())
-        stall.logo = images[n % 40]
-        stall.cover = images[(n + 1) % 40]
-        stall.save()
-        stalls.append(stall)
-    names = ["Bánh pía", "Cà phê", "Nước mắm", "Mật ong", "Trà shan tuyết", "Gạo ST25", "Đường thốt nốt"]
-    for n in range(600):
-        product = ProductFactory(
-            producer=stalls[n % 30].producer,
-            category=rng.choice(groups),
-            name=f"{names[n % len(names)]} loại {n}",
-            price=rng.randrange(30, 900) * 1000,
-            stock=rng.choice([0, 5, 20, 100]),
-            origin_province=provinces[n % 5],
-            status=Product.Status.PUBLISHED,
-        )
-        for k in range(rng.randrange(1, 4)):
-            ProductImage.objects.create(product=product, image=rng.choice(images), sort_order=k)
-        if n % 5:
-            OcopCertificateFactory(product=product, stars=rng.choice([3, 4, 5]), status=OcopCertificate.Status.ACTIVE)
-    assert Category.objects.filter(parent=None).exists()
+    return open(os.devnull, "w")
 
 
 def pick_urls():
@@ -312,7 +255,7 @@ def start_gunicorn(port, extra_env=None):
         "--log-level",
         "warning",
     ]
-    server = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
+    server = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -396,9 +339,7 @@ def run_wrk(port, url, script, seconds=None, threads=None, connections=None):
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", script]
     for name, value in HEADERS.get(url, {}).items():
         cmd += ["-H", f"{name}: {value}"]
-    output = subprocess.run(  # noqa: S603
-        [*cmd, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
-    ).stdout
+    output = subprocess.run([*cmd, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     return json.loads(line[6:])
 

@@ -13,8 +13,8 @@ os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
 os.environ["SECURE_SSL_REDIRECT"] = "0"
 os.environ["SECURE_COOKIES"] = "0"
 
-from ocop_market.settings.base import *  # noqa: E402,F403
-from ocop_market.settings.base import BASE_DIR  # noqa: E402
+from ocop_market.settings.base import *  # noqa: F403
+from ocop_market.settings.base import BASE_DIR
 
 ROOT_URLCONF = "tests.bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1"]

@@ -16,8 +16,8 @@ from django.utils.html import escape, linebreaks
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 
 from catalog.models import Product
-from catalog.services import plain_text_to_rich_text
 from core import roles
+from core.text import plain_text_to_rich_text
 from onboarding import services
 from onboarding.models import Application
 from producers.models import Stall

@@ -43,7 +43,7 @@ class PartnerServer(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         signature_ok = verify(SECRET, body, self.headers.get("X-OCOP-Signature", ""))
         self.server.received.append({"headers": dict(self.headers), "body": body, "signature_ok": signature_ok})

@@ -1,4 +1,4 @@
-"""Approval publishes through catalog.services.publish_application, atomically."""
+"""Approval publishes through the producers' and the catalog's services, atomically."""
 
 import datetime
 
@@ -57,16 +57,16 @@ def test_failure_mid_publish_publishes_nothing_and_keeps_the_state(household, co
     ApplicationPhotoFactory(product=second)
     import catalog.services
 
-    real = catalog.services._publish_product
+    real = catalog.services.publish_product
     calls = []
 
-    def fail_on_second(item, producer, stall):
+    def fail_on_second(item, producer, stall, **kwargs):
         calls.append(item.pk)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(item, producer, stall)
+        return real(item, producer, stall, **kwargs)
 
-    monkeypatch.setattr(catalog.services, "_publish_product", fail_on_second)
+    monkeypatch.setattr(catalog.services, "publish_product", fail_on_second)
     audit_before = app.audit.count()
     with pytest.raises(services.TransitionError) as exc:
         services.approve(app, officer)

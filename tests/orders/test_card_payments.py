@@ -202,7 +202,7 @@ def test_a_double_click_creates_one_intent_and_pays_once(localstripe, placed_ord
         try:
             barrier.wait(timeout=10)
             results.append(payments.start_card_payment(Order.objects.get(pk=order.pk), "success"))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -39,7 +39,7 @@ def run_parallel(jobs):
             barrier.wait()
             try:
                 result = job()
-            except Exception as exc:  # noqa: BLE001 - reported in the assertions
+            except Exception as exc:
                 result = f"{type(exc).__name__}: {exc}"
             with lock:
                 outcomes.append(result)

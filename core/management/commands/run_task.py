@@ -5,11 +5,11 @@ Runs the Celery task in this process, then waits for what it enqueued (the pushe
 runs the same tasks on the same schedule (``CELERY_BEAT_SCHEDULE``); do not run both.
 """
 
+from celery import current_app as app  # the project's app: ocop_market loads it with the settings
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.tasks import worker
-from ocop_market.celery import app
 
 
 class Command(BaseCommand):

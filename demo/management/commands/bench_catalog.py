@@ -19,6 +19,8 @@ from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
 
 from catalog.models import Category, OcopCertificate, Product, ProductImage, search_title
 from core.text import fold
@@ -117,8 +119,6 @@ class Command(BaseCommand):
         ]
 
     def _images(self, prefix, n):
-        from PIL import Image as PILImage
-        from wagtail.images import get_image_model
 
         Image = get_image_model()
         images = list(Image.objects.filter(title__startswith=f"{prefix}image-").order_by("title"))

@@ -24,10 +24,19 @@ from wagtail.models import Collection
 from wagtail.utils.file import hash_filelike
 
 from catalog.models import Category, Certification, OcopCertificate, Product, ProductImage, default_expiry
+from cms.models import HomeFeaturedProduct, HomeFeaturedStall, HomePage
+from core.roles import apply_roles
 from core.text import vi_slugify
 from demo import catalog_data
 from demo import images as demo_images
+from demo.cms_content import seed_cms
+from demo.onboarding_data import seed_onboarding
+from demo.orders_data import seed_orders
+from demo.reviews_data import seed_reviews
+from demo.traceability_data import seed_traceability
+from producers.media_collections import PRODUCER_PHOTOS, apply_collection_permissions, collection_get_or_create
 from producers.models import Commune, OfficerProfile, Producer, Province, Stall
+from producers.services import admin_units_load
 
 DEMO_COLLECTION = "Ảnh demo"
 
@@ -102,10 +111,6 @@ def report(summary: Summary, elapsed: float, out, style) -> None:
 
 @transaction.atomic
 def seed(*, image_size: int = 800) -> Summary:
-    from core.roles import apply_roles
-    from producers.media_collections import apply_collection_permissions
-    from producers.services import admin_units_load
-
     summary = Summary()
     apply_roles()
     apply_collection_permissions()
@@ -122,22 +127,17 @@ def seed(*, image_size: int = 800) -> Summary:
     _product_images(plans, products, images)
     _certificates(plans, products, summary)
     _home(plans, products, stalls, today, summary)
-    from demo.cms_content import seed_cms
 
     for key, n in seed_cms(today=today, image_size=image_size).items():
         summary.add(key, n)
-    from demo.onboarding_data import seed_onboarding
-    from demo.orders_data import seed_orders
 
     for key, n in seed_onboarding(today=today, users=users).items():
         summary.add(key, n)
     for key, n in seed_orders(today=today, users=users).items():
         summary.add(key, n)
-    from demo.reviews_data import seed_reviews
 
     for key, n in seed_reviews(users=users).items():
         summary.add(key, n)
-    from demo.traceability_data import seed_traceability
 
     for key, n in seed_traceability(today=today, users=users).items():
         summary.add(key, n)
@@ -200,7 +200,6 @@ def _officer(officer, stalls: dict[str, Stall]) -> None:
 
 def _collection() -> Collection:
     """The demo pictures, among the producers' photos (editors choose them in the admin)."""
-    from producers.media_collections import PRODUCER_PHOTOS, collection_get_or_create
 
     existing = Collection.objects.filter(name=DEMO_COLLECTION).order_by("path").first()
     if existing is None:
@@ -475,7 +474,6 @@ FEATURED_STALLS = ["banh-pia-huong-mai", "ca-phe-huong-hoa-xanh", "shan-tuyet-ca
 
 def _home(plans, products, stalls, today: datetime.date, summary: Summary) -> None:
     """Four stalls and eight products on the home page, only if an editor has chosen none."""
-    from cms.models import HomeFeaturedProduct, HomeFeaturedStall, HomePage
 
     home = HomePage.objects.first()
     if home is None:
