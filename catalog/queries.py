@@ -1,23 +1,29 @@
 """Read side of the storefront: listings, search and the pages' querysets."""
 
 import hashlib
+from collections import Counter
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
+from wagtail.images import get_image_model
 
+from core.page_invalidation import storefront_generation
 from core.precompiled import Precompiled
 from core.text import fold, normalize, title_words
 from producers.models import Stall
 
-from .models import Category, Product, ProductImage
+from . import search_terms
+from .models import Category, Certification, OcopCertificate, Product, ProductImage
 from .pricing import attach_prices
+from .search_terms import rewrite
 
 # Rendition specs the storefront uses; prefetched with the images so no page asks
 # the database once per card.
@@ -29,7 +35,6 @@ STALL_COVER_RENDITION = "fill-1200x400|format-webp|webpquality-75"
 
 
 def _images(*specs, cover_only=False):
-    from wagtail.images import get_image_model
 
     # The image joins its ProductImage row (one query fewer than prefetching it); its
     # renditions go where Wagtail's get_rendition() looks first.
@@ -141,7 +146,6 @@ class CountCachedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        from core.page_invalidation import storefront_generation
 
         queryset = self.object_list
         if not isinstance(queryset, models.QuerySet):
@@ -203,7 +207,6 @@ def _cover_columns():
 
 def packed_rendition(image_id, spec):
     """A subquery: the newest rendition of ``spec`` for ``image_id`` as "file|width|height"."""
-    from wagtail.images import get_image_model
 
     renditions = (
         get_image_model()
@@ -226,7 +229,6 @@ def packed_rendition(image_id, spec):
 
 def search_words(query: str) -> tuple[str, str, list[str]]:
     """The query as typed (NFC, spaces collapsed), folded and rewritten, and its words."""
-    from .search_terms import rewrite
 
     text = normalize(query)
     folded = rewrite(fold(text))
@@ -247,10 +249,10 @@ def search(queryset, query: str):
     text, folded, words = search_words(query)
     if not words:
         return queryset
-    from django.db import connections
 
     ranking = _ranking(text, folded, words)
     if connections[queryset.db].vendor == "postgresql":
+        # PostgreSQL only: its lookups import psycopg, which the embedded default does without
         from .search_backends import postgres_search
 
         return postgres_search(queryset, text=text, folded=folded, words=words, ranking=ranking)
@@ -312,7 +314,6 @@ def correct_typos(queryset, query: str):
     """``(folded words, words as the name spells them)`` of the likeliest reading of a
     query with one swapped or wrong letter in a word, or None. One query, 20 rows at most.
     """
-    from . import search_terms
 
     _text, _folded, words = search_words(query)
     if not words or not search_terms.has_variants(words):
@@ -341,7 +342,6 @@ def _as_named(words, names) -> str:
 def closest_categories(queryset, limit: int = 4):
     """The categories most of these products are filed under (from 100 of them), or the
     top-level groups when there is none: a search page always offers somewhere to go."""
-    from collections import Counter
 
     counts = Counter(queryset.order_by().values_list("category_id", flat=True)[:100])
     if counts:
@@ -367,7 +367,6 @@ def suggestions(query: str) -> list[dict]:
     """What to offer while a shopper types: product names (without the pack size),
     categories and stalls whose folded names hold every word. Cached per query until the
     storefront changes; two queries otherwise."""
-    from core.page_invalidation import storefront_generation
 
     _text, folded, words = search_words(query)
     if not words or len(folded) < 2:
@@ -377,7 +376,6 @@ def suggestions(query: str) -> list[dict]:
     found = cache.get(key)
     if found is not None:
         return found
-    from django.urls import reverse
 
     found, seen = [], set()
     products = search(listing_products(), query)
@@ -436,7 +434,6 @@ def _ocop_queryset(product_id):
 
 
 def _certifications_queryset(product_id):
-    from .models import Certification
 
     return Certification.objects.filter(product_id=product_id).order_by("sort_order", "pk")
 
@@ -473,7 +470,6 @@ def product_detail(slug: str):
 
 
 def _certificates():
-    from .models import OcopCertificate
 
     return OcopCertificate.objects.order_by("-stars", "-decision_date")
 
@@ -493,7 +489,6 @@ def related_products(product):
 
 
 def stall_cards():
-    from wagtail.images import get_image_model
 
     images = get_image_model().objects.prefetch_renditions(STALL_LOGO_RENDITION)
     return (
@@ -507,7 +502,6 @@ def stall_cards():
 
 
 def stall_detail(slug: str):
-    from wagtail.images import get_image_model
 
     images = get_image_model().objects.prefetch_renditions(STALL_LOGO_RENDITION, STALL_COVER_RENDITION)
     return (

@@ -81,6 +81,7 @@ def _groups_changed(sender, instance, action, reverse, **kwargs):
 
 
 def connect() -> None:
+    # Called from CoreConfig.ready(): the user model and its signals exist only once apps are loaded.
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed
 
@@ -225,6 +226,7 @@ def apply_roles(apps=None) -> None:
     Inside a migration (``apps`` given) a permission whose app is not migrated yet is
     skipped: a later migration that depends on that app applies the roles again.
     """
+    # At call time: auth's management module loads models, and models modules import this one.
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 

@@ -6,12 +6,14 @@ from functools import lru_cache
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.encoding import escape_uri_path, iri_to_uri
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 
 from catalog import queries
@@ -58,7 +60,6 @@ def stars(count):
 
 def rating_html(average, count, sold) -> str:
     """The buyers' average rating (not the OCOP stars) and the number sold, as a card shows them."""
-    from django.utils.formats import number_format
 
     parts = []
     if count:
@@ -174,8 +175,6 @@ def packed_image(packed, image_id, role, alt="", lazy=True):
         )
     image = None
     if image_id:
-        from wagtail.images import get_image_model
-
         image = get_image_model().objects.filter(pk=image_id).first()
     return rendition(image, role, alt=alt, lazy=lazy)
 
@@ -189,8 +188,6 @@ def packed_url(context, packed, image_id, role, absolute=False):
     if packed:
         url = _rendition_storage().url(packed.rsplit("|", 2)[0])
     else:
-        from wagtail.images import get_image_model
-
         image = get_image_model().objects.filter(pk=image_id).first() if image_id else None
         found = find_rendition(image, role)
         url = found.url if found is not None else ""
@@ -199,7 +196,6 @@ def packed_url(context, packed, image_id, role, absolute=False):
 
 
 def _rendition_storage():
-    from wagtail.images import get_image_model
 
     return get_image_model().get_rendition_model()._meta.get_field("file").storage
 
@@ -336,7 +332,6 @@ def product_cards(products):
     2.9 ms; with the include /products/ fell from 2.5-3.6 % of the minimal view to
     2.4-2.5 % (tests/bench/run.py, page cache off; target 4 %).
     """
-    from django.urls import reverse
 
     url = reverse("catalog:product-detail", kwargs={"slug": "__slug__"})
     labels = {"out": _("Out of stock"), "original": _("Original price:")}
