@@ -13,6 +13,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.utils.file import hash_filelike
 
+from core.page_invalidation import product_stock_changed
 from core.page_tags import products_changed
 from core.text import plain_text_to_rich_text, vi_slugify
 
@@ -135,3 +136,40 @@ def product_rating_set(*, product_id: int, average, count: int) -> None:
 def product_lock(product_id: int) -> None:
     """Hold the product's row until the transaction ends: the writers of one counter queue here."""
     list(Product.objects.select_for_update().filter(pk=product_id).values_list("pk", flat=True))
+
+
+# --- stock: taken by checkouts, given back by cancellations -----------------------------------
+
+
+def stock_take(*, product_id: int, quantity: int) -> int | None:
+    """Take ``quantity`` of a published product, if that many are left; None when taken, else
+    the number left (0: sold out).
+
+    One conditional UPDATE, so two checkouts of the last item queue on the row lock and only
+    one gets it. Only columns of the product row in the WHERE: a join would make Django update
+    through ``id IN (subquery)``, which PostgreSQL does not re-check after waiting for the lock.
+    It bypasses ``save()`` and its signals: the caller ends with :func:`stock_changed`.
+    """
+    taken = Product.objects.filter(pk=product_id, stock__gte=quantity, status=Product.Status.PUBLISHED).update(
+        stock=F("stock") - quantity
+    )
+    if taken:
+        return None
+    return Product.objects.filter(pk=product_id).values_list("stock", flat=True).first() or 0
+
+
+def stock_give_back(*, product_id: int, quantity: int) -> None:
+    """Return ``quantity`` to the product's stock (a cancelled or expired order); like
+    :func:`stock_take`, a conditional UPDATE the caller follows with :func:`stock_changed`."""
+    Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+
+
+def stock_changed(changes: dict[int, int]) -> None:
+    """Tell the feeds and the storefront's page cache what ``{product_id: change}`` did to the
+    stock: the product's page shows the number left, and every card shows whether it is sold out."""
+    if not changes:
+        return
+    entries_changed(product_ids=changes)  # the conditional UPDATE bypassed save(): the feeds' availability
+    for product_id, stock in Product.objects.filter(pk__in=changes).values_list("pk", "stock"):
+        change = changes[product_id]
+        product_stock_changed(product_id, sold_out_changed=stock == 0 if change < 0 else stock == change)

@@ -27,12 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.changes import entries_changed
-from catalog.models import Product
-from catalog.services import product_sold_add
+from catalog.services import product_sold_add, stock_changed, stock_give_back, stock_take
 from core.money import format_vnd
 from core.notify import Message, notify_on_commit
-from core.page_invalidation import product_stock_changed
 
 from . import settlement
 from .cart import Cart, price_cart
@@ -134,26 +131,22 @@ def _reserve_lines(lines) -> None:
     lines = sorted(lines, key=lambda line: line[0])
     for product_id, quantity, name in lines:
         _reserve(product_id, quantity, name)
-    _stock_changed({product_id: -quantity for product_id, quantity, _name in lines})
+    stock_changed({product_id: -quantity for product_id, quantity, _name in lines})
 
 
 def _reserve(product_id: int, quantity: int, name: str) -> None:
-    # Only columns of the product row in the WHERE: a join would make Django update through
-    # ``id IN (subquery)``, which PostgreSQL does not re-check after waiting for the row lock.
-    # (The stall being published was checked by price_cart in the same transaction.)
-    reserved = Product.objects.filter(pk=product_id, stock__gte=quantity, status=Product.Status.PUBLISHED).update(
-        stock=F("stock") - quantity
-    )
-    if not reserved:
-        left = Product.objects.filter(pk=product_id).values_list("stock", flat=True).first() or 0
-        if left <= 0:
-            raise CheckoutError(
-                _("Sorry, “%(name)s” has just sold out. Remove it from your cart to check out.") % {"name": name}
-            )
+    # The stall being published was checked by price_cart in the same transaction.
+    left = stock_take(product_id=product_id, quantity=quantity)
+    if left is None:
+        return
+    if left <= 0:
         raise CheckoutError(
-            _("Sorry, only %(stock)s of “%(name)s” left now. Lower the quantity in your cart.")
-            % {"stock": left, "name": name}
+            _("Sorry, “%(name)s” has just sold out. Remove it from your cart to check out.") % {"name": name}
         )
+    raise CheckoutError(
+        _("Sorry, only %(stock)s of “%(name)s” left now. Lower the quantity in your cart.")
+        % {"stock": left, "name": name}
+    )
 
 
 def _release_group_stock(group: FulfilmentGroup) -> None:
@@ -161,19 +154,8 @@ def _release_group_stock(group: FulfilmentGroup) -> None:
         ((line.product_id, line.quantity) for line in group.lines.all() if line.product_id), key=lambda x: x[0]
     )
     for product_id, quantity in lines:
-        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    _stock_changed(dict(lines))
-
-
-def _stock_changed(changes: dict[int, int]) -> None:
-    """Tell the storefront's page cache what ``{product_id: change}`` did to the stock: the
-    product's page shows the number left, and every card shows whether it is sold out."""
-    if not changes:
-        return
-    entries_changed(product_ids=changes)  # the conditional UPDATE bypassed save(): the feeds' availability
-    for product_id, stock in Product.objects.filter(pk__in=changes).values_list("pk", "stock"):
-        change = changes[product_id]
-        product_stock_changed(product_id, sold_out_changed=stock == 0 if change < 0 else stock == change)
+        stock_give_back(product_id=product_id, quantity=quantity)
+    stock_changed(dict(lines))
 
 
 def place_order(cart, data: Mapping) -> Order:

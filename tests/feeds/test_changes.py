@@ -14,11 +14,11 @@ import zoneinfo
 import pytest
 import time_machine
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog import services as catalog_services
 from catalog.models import Category, OcopCertificate, Product, ProductImage
 from feeds import views
 from feeds.models import FeedRun, ProducerOptIn
@@ -142,8 +142,8 @@ def _reserve(w, n):
 def _release(w, n):
     # What _release_group_stock does for one line of a cancelled part.
     product = w.product(n)
-    Product.objects.filter(pk=product.pk).update(stock=F("stock") + 1)
-    orders._stock_changed({product.pk: 1})
+    catalog_services.stock_give_back(product_id=product.pk, quantity=1)
+    catalog_services.stock_changed({product.pk: 1})
 
 
 def _add_cert(w, n):
