@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env = demo_environment(os.environ, host=args.host, port=args.port, stripe_port=args.stripe_port)
     if args.seed:
-        seeded = subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=False)  # noqa: S603
+        seeded = subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=False)
         if seeded.returncode:
             return seeded.returncode
     base = f"http://127.0.0.1:{args.stripe_port}"

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
     [
         ("127.0.0.1", "http://127.0.0.1:8123"),
         ("localhost", "http://localhost:8123"),
-        ("0.0.0.0", "http://127.0.0.1:8123"),  # noqa: S104 (what `make demo HOST=0.0.0.0` passes)
+        ("0.0.0.0", "http://127.0.0.1:8123"),
         ("::1", "http://[::1]:8123"),
     ],
 )
@@ -58,7 +58,7 @@ def test_the_demo_process_links_to_the_address_and_logs_a_notification_once():
     # What seed_demo and runserver run with: their links (notifications, feeds) use this base.
     env = runner.demo_environment(
         {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "DJANGO_SETTINGS_MODULE")},
-        host="0.0.0.0",  # noqa: S104
+        host="0.0.0.0",
         port="8123",
         stripe_port=12111,
     )
@@ -69,7 +69,7 @@ def test_the_demo_process_links_to_the_address_and_logs_a_notification_once():
         "import django; django.setup(); from django.conf import settings; print(settings.WAGTAILADMIN_BASE_URL);"
         "from core.notify import Message, send_now; send_now(Message(subject='s', body='b', phone='+84912000104'))"
     )
-    out = subprocess.run(  # noqa: S603 (this interpreter, fixed code)
+    out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123"
