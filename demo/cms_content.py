@@ -10,17 +10,14 @@ what exists (perhaps edited since) is left alone.
 from __future__ import annotations
 
 import datetime
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.files.images import ImageFile
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
-from wagtail.utils.file import hash_filelike
 
 from catalog import queries
 from catalog.models import Category, Product
@@ -36,7 +33,6 @@ from cms.models import (
     PromotionProduct,
     SiteSettings,
 )
-from core.text import vi_slugify
 from demo import images as demo_images
 from producers.media_collections import collection_get_or_create
 from producers.models import Stall
@@ -232,14 +228,7 @@ def _image(title: str, draw: Callable[[], bytes], result: Result, *, collection_
     )
     if image is None:
         data = draw()
-        image = Image(
-            title=title,
-            collection=collection,
-            file=ImageFile(io.BytesIO(data), name=f"demo-{vi_slugify(title, max_length=60)}.jpg"),
-            file_size=len(data),
-            file_hash=hash_filelike(io.BytesIO(data)),
-        )
-        image.save()
+        image = demo_images.save_drawn(title=title, collection=collection, data=data)
         result.add("cms: images drawn")
     return image
 

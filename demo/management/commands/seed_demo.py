@@ -6,7 +6,6 @@ in place, so a second run creates nothing and draws no picture twice.
 """
 
 import datetime
-import io
 import time
 import zlib
 from collections.abc import Callable
@@ -15,13 +14,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Collection
-from wagtail.utils.file import hash_filelike
 
 from catalog.models import Category, Certification, OcopCertificate, Product, ProductImage, default_expiry
 from cms.models import HomeFeaturedProduct, HomeFeaturedStall, HomePage
@@ -254,14 +251,7 @@ def _images(plans, size: int, summary: Summary) -> dict:
         image = existing.get(title)
         if image is None:
             data = draw()
-            image = Image(
-                title=title,
-                collection=collection,
-                file=ImageFile(io.BytesIO(data), name=f"demo-{vi_slugify(title, max_length=60)}.jpg"),
-                file_size=len(data),
-                file_hash=hash_filelike(io.BytesIO(data)),
-            )
-            image.save()
+            image = demo_images.save_drawn(title=title, collection=collection, data=data)
             existing[title] = image
             summary.add("images drawn")
         result[key] = image
