@@ -22,5 +22,6 @@ def _review_json_ld(review) -> dict:
 def product_reviews_section(request, product):
     # No published review: the counter says so, and the page asks nothing more of the database.
     reviews = services.product_reviews(product.pk) if product.rating_count else []
-    html = render_to_string("reviews/_product_reviews.html", {"product": product, "reviews": reviews}, request=request)
+    # No request: the section needs none of the context processors, which a page has run already.
+    html = render_to_string("reviews/_product_reviews.html", {"product": product, "reviews": reviews})
     return {"html": html, "json_ld": {"review": [_review_json_ld(r) for r in reviews]} if reviews else {}}

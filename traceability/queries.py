@@ -10,7 +10,7 @@ from catalog.queries import DETAIL_RENDITION, packed_rendition
 from core.precompiled import Precompiled
 
 from .codes import normalize_trace_code
-from .models import Batch, TraceEvent
+from .models import Batch, StallPaymentQr, TraceEvent
 
 PUBLIC_TRACE_FIELDS = ("trace_code", "gtin", "product_id", "published_at")
 
@@ -79,15 +79,36 @@ def trace_batch(code: str) -> Batch:
     return batch
 
 
-def latest_published_batch(product_id: int) -> Batch | None:
-    """The product's newest published batch (for the product page's trace block), one query."""
+def _latest_batch_queryset(product_id):
     return (
         Batch.objects.published()
         .filter(product_id=product_id)
         .order_by("-published_at", "-pk")
-        .only("id", "code", "trace_code", "gtin", "product_id", "produced_on", "packed_on", "published_at")
-        .first()
+        .only("id", "code", "trace_code", "gtin", "product_id", "produced_on", "packed_on", "published_at")[:1]
     )
+
+
+def _product_page_qr_queryset(producer_id):
+    return StallPaymentQr.objects.filter(stall__producer_id=producer_id, on_product_pages=True).select_related(
+        "stall__producer__bank_account"
+    )[:1]
+
+
+# The product page's trace block runs both on every product page. Compiling them cost more
+# than running them: 0.37 and 0.74 ms a page (in-process, the bench's SQLite database),
+# about a sixth of the whole page.
+_latest_batch = Precompiled(_latest_batch_queryset, product_id=int)
+_product_page_qr = Precompiled(_product_page_qr_queryset, producer_id=int)
+
+
+def latest_published_batch(product_id: int) -> Batch | None:
+    """The product's newest published batch (for the product page's trace block), one query."""
+    return next(iter(_latest_batch(product_id=product_id)), None)
+
+
+def product_page_payment_qr(producer_id: int) -> StallPaymentQr | None:
+    """The stall's VietQR choice when it shows on its product pages, with the bank account, one query."""
+    return next(iter(_product_page_qr(producer_id=producer_id)), None)
 
 
 def current_batches(product_ids) -> dict[int, Batch]:

@@ -12,7 +12,6 @@ from producers.banks import bank_name
 
 from . import queries
 from .codes import trace_path
-from .models import StallPaymentQr
 from .vietqr import product_payload, qr_svg
 
 
@@ -20,11 +19,7 @@ from .vietqr import product_payload, qr_svg
 def product_trace_panel(request, product) -> str:
     batch = queries.latest_published_batch(product.pk)
     context = {"batch": batch, "trace_path": trace_path(batch) if batch else "", "product": product}
-    choice = (
-        StallPaymentQr.objects.filter(stall__producer_id=product.producer_id, on_product_pages=True)
-        .select_related("stall__producer__bank_account")
-        .first()
-    )
+    choice = queries.product_page_payment_qr(product.producer_id)
     account = getattr(choice.stall.producer, "bank_account", None) if choice else None
     if account is not None:
         pricing = getattr(product, "pricing", None)
@@ -43,4 +38,5 @@ def product_trace_panel(request, product) -> str:
         )
     if batch is None and account is None:
         return ""
-    return render_to_string("traceability/_product_panel.html", context, request=request)
+    # No request: the block needs none of the context processors, which the page has run already.
+    return render_to_string("traceability/_product_panel.html", context)

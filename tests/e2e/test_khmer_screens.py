@@ -138,15 +138,18 @@ def test_the_vietnamese_pages_do_not_load_the_khmer_font(screen, shop):
     s.shot("vi-language-buttons")
 
 
-def test_the_language_switcher_remembers_khmer_without_javascript(screen, shop):
+def test_the_language_switcher_keeps_khmer_from_page_to_page_without_javascript(screen, shop):
     s = screen(MOBILE, java_script_enabled=False)
     page = s.goto("/dang-ky/")
-    page.locator(".langs button[lang=km]").click()
+    page.locator(".langs a[lang=km]").click()
     page.wait_for_load_state("load")
     assert page.url.endswith("/km/dang-ky/")
-    assert page.locator(".langs button[aria-current=true]").inner_text() == "ភាសាខ្មែរ"
-    cookies = {c["name"]: c["value"] for c in s.context.cookies()}
-    assert cookies.get("django_language") == "km"
+    assert page.locator(".langs a[aria-current=true]").inner_text() == "ភាសាខ្មែរ"
+    # Every link of a Khmer page stays in Khmer: the next screen the household opens is too.
+    page.locator("footer .sellers a").last.click()
+    page.wait_for_load_state("load")
+    assert "/km/" in page.url
+    assert page.locator(".langs a[aria-current=true]").inner_text() == "ភាសាខ្មែរ"
     # Without JavaScript the household flow still works and the listen button never shows.
     assert page.locator("button[data-listen]").is_hidden()
 
