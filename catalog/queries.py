@@ -120,12 +120,32 @@ def listing_products():
     )
 
 
+# A listing's page of cards. Fewer ids are padded with 0, which no row has, so that the cards'
+# query (five subqueries) has one shape and is compiled once a day, not on every page:
+# compiling it cost 1.3 ms, running it 0.4 ms (in-process, the bench's SQLite database; a
+# /products/ request takes 9 ms).
+CARDS_AT_ONCE = 24
+_NO_ROW = 0
+
+
+def _cards_by_id_queryset(**ids):
+    return product_cards().filter(pk__in=[ids[f"id{i}"] for i in range(CARDS_AT_ONCE)])
+
+
+_cards_by_id = Precompiled(_cards_by_id_queryset, **{f"id{i}": int for i in range(CARDS_AT_ONCE)})
+
+
 def cards_in_order(ids) -> list:
     """The cards of these products, in the order of ``ids`` (one query; unpublished ones drop out)."""
     ids = list(ids)
     if not ids:
         return []
-    by_id = {p.pk: p for p in product_cards().filter(pk__in=ids)}
+    if len(ids) <= CARDS_AT_ONCE:
+        padded = ids + [_NO_ROW] * (CARDS_AT_ONCE - len(ids))
+        cards = _cards_by_id(key=timezone.localdate(), **{f"id{i}": pk for i, pk in enumerate(padded)})
+    else:
+        cards = product_cards().filter(pk__in=ids)
+    by_id = {p.pk: p for p in cards}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

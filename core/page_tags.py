@@ -354,18 +354,23 @@ def _tag_of(model) -> str | None:
     return TAGGED.get(model._meta.label_lower)
 
 
-def _loaded(sender, instance, **kwargs) -> None:
-    """post_init of a tagged model: the page being rendered shows this row."""
-    pk = instance.pk
-    if pk is None:
-        return
-    collected = _collecting.get()
-    if collected is not None:
-        collected.add(f"{_tag_of(sender)}:{pk}")
-    snapshot = _SNAPSHOTS.get(sender._meta.label_lower)
-    if snapshot:
-        values = instance.__dict__
-        instance._page_tags_loaded = tuple(values.get(name, _MISSING) for name in snapshot)
+def _on_load(prefix: str, snapshot: tuple[str, ...]):
+    """The post_init receiver of one tagged model: the page being rendered shows this row, and
+    the row keeps the values its next save compares with. One per model, made when connected,
+    so that loading a row looks nothing up (a page of 24 cards loads 72 tagged rows)."""
+
+    def loaded(sender, instance, **kwargs) -> None:
+        pk = instance.pk
+        if pk is None:
+            return
+        collected = _collecting.get()
+        if collected is not None:
+            collected.add(f"{prefix}:{pk}")
+        if snapshot:
+            values = instance.__dict__
+            instance._page_tags_loaded = tuple([values.get(name, _MISSING) for name in snapshot])
+
+    return loaded
 
 
 _SNAPSHOTS = {"catalog.product": PRODUCT_SNAPSHOT, "producers.stall": STALL_LISTED}
@@ -510,12 +515,14 @@ def connect() -> None:
         signal.connect(_row_changed, dispatch_uid=f"page_tags_{signal!r}")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_page_event, dispatch_uid=f"page_tags_{signal!r}")
-    for label in TAGGED:
-        post_init.connect(_loaded, sender=apps.get_model(label), dispatch_uid=f"page_tags_loaded_{label}")
-    for model in get_page_models():
-        post_init.connect(_loaded, sender=model, dispatch_uid=f"page_tags_loaded_{model._meta.label_lower}")
-
-    post_init.connect(_loaded, sender=Page, dispatch_uid="page_tags_loaded_page")
+    # weak=False: the receivers are made here and referenced nowhere else.
+    for label, prefix in TAGGED.items():
+        receiver = _on_load(prefix, _SNAPSHOTS.get(label, ()))
+        post_init.connect(receiver, sender=apps.get_model(label), weak=False, dispatch_uid=f"page_tags_loaded_{label}")
+    page_loaded = _on_load("page", ())
+    for model in (Page, *get_page_models()):
+        uid = f"page_tags_loaded_{model._meta.label_lower}"
+        post_init.connect(page_loaded, sender=model, weak=False, dispatch_uid=uid)
     _forget_snapshot_on_refresh(apps.get_model("catalog.product"))
     _forget_snapshot_on_refresh(apps.get_model("producers.stall"))
 

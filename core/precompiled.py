@@ -17,9 +17,9 @@ as usual: a mistake costs speed, never correctness.
     )
     related(producer_id=3, exclude_pk=7, key=today)
 
-Each placeholder must reach the SQL as one parameter of its own (``field=value`` lookups;
-not ``__in`` lists or ``LIKE`` patterns built from it); otherwise the queryset is simply
-compiled on every call, which a test can see with ``is_precompiled``.
+Each placeholder must reach the SQL as one parameter of its own (``field=value`` lookups,
+or an ``__in`` list of placeholders; not a ``LIKE`` pattern built from one); otherwise the
+queryset is simply compiled on every call, which a test can see with ``is_precompiled``.
 """
 
 import copy

@@ -67,6 +67,28 @@ def test_related_products_match_the_normal_queryset_and_stars(products):
     assert {p.pk: p.stars for p in related}[products[0].pk] == 4
 
 
+def test_a_page_of_cards_comes_in_the_listings_order_from_one_compiled_query(products):
+    today = timezone.localdate()
+    assert queries._cards_by_id.is_precompiled(key=today)
+    products[2].status = Product.Status.DRAFT
+    products[2].save()
+    wanted = [products[3].pk, products[2].pk, products[0].pk]
+    with CaptureQueriesContext(connection) as ran:
+        cards = queries.cards_in_order(wanted)
+    assert len(ran.captured_queries) == 1
+    assert [p.pk for p in cards] == [products[3].pk, products[0].pk]  # the unpublished one drops out
+    expected = {p.pk: p for p in queries.product_cards().filter(pk__in=wanted)}
+    assert [(p.stars, p.cover_rendition, _row(p)) for p in cards] == [
+        (expected[p.pk].stars, expected[p.pk].cover_rendition, _row(expected[p.pk])) for p in cards
+    ]
+    assert cards[1].stars == 4
+
+
+def test_more_cards_than_a_page_are_found_too(products):
+    many = [products[1].pk, products[0].pk] + [10**9 + i for i in range(queries.CARDS_AT_ONCE)]
+    assert [p.pk for p in queries.cards_in_order(many)] == [products[1].pk, products[0].pk]
+
+
 def test_a_product_whose_certificate_lapsed_shows_no_stars(products, time_machine):
     product = products[0]
     assert queries.product_detail(product.slug).stars == 4
