@@ -44,19 +44,41 @@ def cached(name: str, build: Callable[[], tuple[T, int]]) -> T:
     return cached_until(name, build)[0]
 
 
+# This process's copies of the current generation's entries. Every storefront page reads
+# three or four of them (offers, menu, site settings, policy links): from here a read costs
+# no cache round trip and no unpickling of Wagtail objects, only the generation's own read,
+# which still sees a change made by any process. The values are shared by the requests of
+# this process: read them, never change them.
+_LOCAL_LIMIT = 512
+_local: dict[str, tuple[float, object]] = {}
+_local_generation: list[str | None] = [None]
+
+
+def _remember(current: str, key: str, entry: tuple[float, object]) -> None:
+    if _local_generation[0] != current or len(_local) >= _LOCAL_LIMIT:
+        _local.clear()
+        _local_generation[0] = current
+    _local[key] = entry
+
+
 def cached_until(name: str, build: Callable[[], tuple[T, int]]) -> tuple[T, float]:
     """Like :func:`cached`, with the time (``time.time()``) the value stops being valid."""
-    key = f"cms:{name}:{generation()}"
-    entry = cache.get(key, _MISSING)
-    # The entry carries its own expiry, checked against this process's clock: the cache
+    current = generation()
+    key = f"cms:{name}:{current}"
+    # Each entry carries its own expiry, checked against this process's clock: the cache
     # server (Redis) keeps time of its own, which tests that move the clock do not move.
-    if entry is not _MISSING and time.time() < entry[0]:
+    entry = _local.get(key)
+    if entry is not None and time.time() < entry[0]:
         return entry[1], entry[0]
-    value, timeout = build()
-    expires = time.time() + timeout
-    if timeout > 0:
-        cache.set(key, (expires, value), timeout)
-    return value, expires
+    entry = cache.get(key, _MISSING)
+    if entry is _MISSING or time.time() >= entry[0]:
+        value, timeout = build()
+        entry = (time.time() + timeout, value)
+        if timeout <= 0:
+            return value, entry[0]
+        cache.set(key, entry, timeout)
+    _remember(current, key, entry)
+    return entry[1], entry[0]
 
 
 def any_view_restriction() -> bool:
