@@ -136,21 +136,44 @@ class RequestLogMiddleware:
             request_id_var.reset(token)
 
 
+# The language of a path's first segment ("en", "km", "products" ...): Django's regular
+# expression and variant lookup cost 5 µs a request, a dictionary lookup nothing. Bounded,
+# since anyone can send any first segment.
+_LANGUAGE_OF_SEGMENT: dict[str, str | None] = {}
+_LANGUAGE_OF_SEGMENT_LIMIT = 1024
+
+
+def _language_from_path(path: str) -> str | None:
+    segment = path[1:].split("/", 1)[0]
+    try:
+        return _LANGUAGE_OF_SEGMENT[segment]
+    except KeyError:
+        if len(_LANGUAGE_OF_SEGMENT) >= _LANGUAGE_OF_SEGMENT_LIMIT:
+            _LANGUAGE_OF_SEGMENT.clear()
+        # Django's answer depends on the first segment only (its pattern: ^/segment(/|$)).
+        found = _LANGUAGE_OF_SEGMENT[segment] = translation.get_language_from_path(f"/{segment}/")
+        return found
+
+
 class LocaleMiddleware(DjangoLocaleMiddleware):
     """Django's, without the work its answer does not use here: with i18n_patterns that do not
     prefix the default language, a path without a language prefix is in LANGUAGE_CODE, so the
-    cookie and ``Accept-Language`` need not be read (Django reads and then overrides them)."""
+    cookie and ``Accept-Language`` need not be read (Django reads and then overrides them).
+
+    Every request pays this middleware, the minimal view too (tests/bench/run.py compares it
+    with Django's default stack): the language is looked up once and reused for the response.
+    """
 
     def process_request(self, request):
         used, prefixed_default = is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))
         if not used or prefixed_default:
             return super().process_request(request)
-        from_path = translation.get_language_from_path(request.path_info)
+        from_path = _language_from_path(request.path_info)
         request._language_from_path = from_path
         language = from_path or settings.LANGUAGE_CODE
         if translation.get_language() != language:  # a worker serves mostly one language
             translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
+        request.LANGUAGE_CODE = language
         return None
 
     def process_response(self, request, response):
@@ -163,7 +186,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
                 patch_vary_headers(response, ("Accept-Language",))
             else:
                 response.headers["Vary"] = "Accept-Language"
-        response.headers.setdefault("Content-Language", translation.get_language())
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
 
 

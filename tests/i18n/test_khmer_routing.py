@@ -154,3 +154,26 @@ def test_the_ui_url_filter_keeps_khmer_links_in_khmer():
     with translation.override("km"):
         assert template.render(Context({"url": "/khuyen-mai/tet/"})) == "/km/khuyen-mai/tet/"
     assert template.render(Context({"url": "/khuyen-mai/tet/"})) == "/khuyen-mai/tet/"
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "varies"),
+    [("/products/", "vi", True), ("/km/products/", "km", False), ("/en/products/", "en", False), ("/kmx/", "vi", True)],
+)
+def test_each_request_is_answered_in_its_paths_language(client, path, language, varies):
+    from ocop_market import middleware
+
+    for _ in range(2):  # the second time from the middleware's memo of first segments
+        response = client.get(path)
+        assert response["Content-Language"] == language
+        assert ("Accept-Language" in response.get("Vary", "")) is varies
+    assert middleware._LANGUAGE_OF_SEGMENT[path.split("/")[1]] == (None if varies else language)
+
+
+def test_the_memo_of_first_segments_stays_bounded(client):
+    from ocop_market import middleware
+
+    for n in range(middleware._LANGUAGE_OF_SEGMENT_LIMIT + 50):
+        middleware._language_from_path(f"/segment-{n}/")
+    assert len(middleware._LANGUAGE_OF_SEGMENT) <= middleware._LANGUAGE_OF_SEGMENT_LIMIT
+    assert middleware._language_from_path("/km/dang-ky/") == "km"
