@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from catalog.sitemaps import sitemaps as catalog_sitemaps
 from cms.sitemaps import PageSitemap
 from ocop_market import admin_scope
+from ocop_market import views as ocop_views
 from ocop_market.health import healthz
 from reviews import views as reviews_views
 
@@ -33,6 +34,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    # The language buttons of pages rendered before the switcher became links post here.
+    path("i18n/setlang/", ocop_views.former_language_switch, name="former-language-switch"),
     # Partner feeds are not localized: outside i18n_patterns.
     path("feeds/product-reviews.xml", reviews_views.google_product_reviews, name="product-reviews-feed"),
     path("feeds/", include("feeds.urls")),

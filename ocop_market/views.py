@@ -1,7 +1,10 @@
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 
 def page_not_found(request, exception=None):
@@ -25,3 +28,18 @@ def account_locked(request, original_response=None, credentials=None):
 
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
+
+
+@csrf_exempt  # changes nothing: it only sends the reader on
+@require_http_methods(["GET", "POST"])
+def former_language_switch(request):
+    """Where the language buttons of pages rendered before the switcher became links post
+    (a tab left open, a copy in a cache): on to the page they name, in its language.
+
+    The URL carries the language (``/km/…``, ``/en/…``), so nothing is stored; a ``next``
+    that leaves the site goes to the home page instead.
+    """
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    host, https = {request.get_host()}, request.is_secure()
+    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts=host, require_https=https)
+    return HttpResponseRedirect(next_url if safe else "/")

@@ -177,3 +177,14 @@ def test_the_memo_of_first_segments_stays_bounded(client):
         middleware._language_from_path(f"/segment-{n}/")
     assert len(middleware._LANGUAGE_OF_SEGMENT) <= middleware._LANGUAGE_OF_SEGMENT_LIMIT
     assert middleware._language_from_path("/km/dang-ky/") == "km"
+
+
+def test_a_language_button_of_a_page_from_before_the_links_still_leads_on(client):
+    # The former switcher's form: language and next, posted with or without its CSRF token.
+    response = client.post("/i18n/setlang/", {"language": "km", "next": "/km/dang-ky/"})
+    assert response.status_code == 302 and response["Location"] == "/km/dang-ky/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies  # the URL carries the language
+    english = client.post("/i18n/setlang/", {"language": "en", "next": "/en/products/?q=mat+ong"})
+    assert english["Location"] == "/en/products/?q=mat+ong"
+    assert client.post("/i18n/setlang/", {"next": "https://example.com/"})["Location"] == "/"  # never away
+    assert client.get("/i18n/setlang/")["Location"] == "/"
