@@ -255,6 +255,10 @@ def test_product_page_links_its_latest_published_batch(client, household, django
         page = client.get(product.get_absolute_url()).content.decode()
     assert "Truy xuất nguồn gốc" in page
     assert f'href="/truy-xuat/{newest.trace_code}/"' in page and "Lô mới nhất NEW" in page
+    from traceability.queries import _latest_batch, _product_page_qr
+
+    # The block's two queries run on every product page: compiled once per process.
+    assert _latest_batch.is_precompiled() and _product_page_qr.is_precompiled()
 
 
 def test_product_page_without_batch_has_no_trace_block(client, household):
