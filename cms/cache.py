@@ -51,13 +51,14 @@ def cached(name: str, build: Callable[[], tuple[T, int]]) -> T:
 # this process: read them, never change them.
 _LOCAL_LIMIT = 512
 _local: dict[str, tuple[float, object]] = {}
-_local_generation: list[str | None] = [None]
+_local_generation: str | None = None
 
 
 def _remember(current: str, key: str, entry: tuple[float, object]) -> None:
-    if _local_generation[0] != current or len(_local) >= _LOCAL_LIMIT:
+    global _local_generation
+    if _local_generation != current or len(_local) >= _LOCAL_LIMIT:
         _local.clear()
-        _local_generation[0] = current
+        _local_generation = current
     _local[key] = entry
 
 

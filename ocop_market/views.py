@@ -2,9 +2,10 @@ from django.conf import settings
 from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from core.redirects import safe_next
 
 
 def page_not_found(request, exception=None):
@@ -39,7 +40,4 @@ def former_language_switch(request):
     The URL carries the language (``/km/…``, ``/en/…``), so nothing is stored; a ``next``
     that leaves the site goes to the home page instead.
     """
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    host, https = {request.get_host()}, request.is_secure()
-    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts=host, require_https=https)
-    return HttpResponseRedirect(next_url if safe else "/")
+    return HttpResponseRedirect(safe_next(request, "/"))

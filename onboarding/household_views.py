@@ -19,13 +19,13 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import roles, throttle
 from core.phone import display_vn_phone, normalize_vn_phone
+from core.redirects import safe_next
 from producers.banks import bank_name
 from producers.models import Commune, Producer, Stall
 
@@ -94,13 +94,6 @@ def _get_app(request, pk):
     return get_object_or_404(qs, pk=pk)
 
 
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 def _user_label(user) -> str:
     if user is None:
         return ""
@@ -143,13 +136,11 @@ def login_view(request):
         form = forms.LoginForm(request, data=request.POST)
         if form.is_valid():
             auth_login(request, form.user)
-            return HttpResponseRedirect(_safe_next(request, _after_login(form.user)))
+            return HttpResponseRedirect(safe_next(request, _after_login(form.user)))
         throttle.hit(by_phone)
     else:
         form = forms.LoginForm(request)
-    return render(
-        request, "onboarding/login.html", {"form": form, "next": _safe_next(request, ""), "rows": _rows(form)}
-    )
+    return render(request, "onboarding/login.html", {"form": form, "next": safe_next(request, ""), "rows": _rows(form)})
 
 
 @require_POST

@@ -5,25 +5,18 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import throttle
 from core.phone import display_vn_phone
+from core.redirects import safe_next
 
 from . import buyer_accounts as accounts
 from .forms import BuyerCodeForm, BuyerSignInForm
 
 ORDERS_PER_PAGE = 20
-
-
-def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return ""
 
 
 def _send_code(request, phone: str):
@@ -41,7 +34,7 @@ def _send_code(request, phone: str):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request):
-    next_url = _next_url(request)
+    next_url = safe_next(request)
     if accounts.current_buyer(request) is not None:
         return redirect(next_url or "orders:account")
     form = BuyerSignInForm(request.POST or None)
@@ -57,7 +50,7 @@ def sign_in(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def enter_code(request):
-    next_url = _next_url(request)
+    next_url = safe_next(request)
     phone = request.session.get(accounts.PENDING_PHONE_KEY)
     if not phone:
         return redirect("orders:account-sign-in")

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import Product
 from core import throttle
+from core.redirects import safe_next
 
 from . import buyer_accounts, services
 from .cart import Cart, CartError, parse_quantity, price_cart
@@ -23,13 +23,6 @@ def _product_id(value):
         return int(str(value))
     except (TypeError, ValueError):
         return None
-
-
-def _safe_next(request, fallback):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def _cart_post(request, cart: Cart):
@@ -64,7 +57,7 @@ def _cart_post(request, cart: Cart):
     except CartError as exc:
         messages.error(request, exc.message)
         if action == "add" and product is not None:
-            return _safe_next(request, product.get_absolute_url())
+            return safe_next(request, product.get_absolute_url())
         return cart_url
 
 

@@ -127,14 +127,14 @@ def test_the_vietnamese_pages_do_not_load_the_khmer_font(screen, shop):
     s.page.wait_for_load_state("networkidle")
     whole_font = ("noto-sans-khmer-khmer-", "km.css")
     assert not [url for url in requested if any(part in url for part in whole_font)]
-    # Only the glyphs of the Khmer button's "ភាសាខ្មែរ": letters there, not boxes, on any phone.
+    # Only the glyphs of the Khmer link's "ភាសាខ្មែរ": letters there, not boxes, on any phone.
     assert [url for url in requested if url.endswith("/language-name-400.woff2")]
     loaded = page.evaluate(
         """async () => { await document.fonts.ready;
         return [...document.fonts].some(f =>
             f.family.replace(/"/g, '') === 'Khmer language name' && f.status === 'loaded'); }"""
     )
-    assert loaded, "the Khmer button's glyphs did not load"
+    assert loaded, "the Khmer link's glyphs did not load"
     s.shot("vi-language-buttons")
 
 
