@@ -153,15 +153,21 @@ class PageCacheMiddleware:
         hit, generation = _lookup(request, key)
         if hit is not None:
             return hit
-        leader = _collapsing.lead(key)
+        role = _collapsing.lead(key)
         try:
-            if not leader:
+            if role is _FOLLOW:
                 hit, generation = _collapsing.wait(key, lambda: _lookup(request, key))
+                if hit is not None:
+                    return hit
+            elif role is _LOCKED:
+                # The one rendering before this request may have stored the page and let go
+                # of the lock between the lookup above and taking it: look once more.
+                hit, generation = _lookup(request, key)
                 if hit is not None:
                     return hit
             return self._render(request, view_name, key, generation)
         finally:
-            if leader:
+            if role is _LOCKED:
                 _collapsing.done(key)
 
     def _render(self, request, view_name, key, generation):
@@ -245,6 +251,9 @@ def _store(request, key, generation, response, tags, found, clock) -> bool:
 # --- request collapsing ----------------------------------------------------------------------
 
 
+_LOCKED, _ALONE, _FOLLOW = "locked", "alone", "follow"
+
+
 class _Collapsing:
     """One rendering of a page at a time: a lock in the cache (``add``), which the others
     poll for the stored page; within a process they are woken as soon as it is stored."""
@@ -257,19 +266,20 @@ class _Collapsing:
     def _seconds() -> float:
         return getattr(settings, "STOREFRONT_COLLAPSE_SECONDS", 0)
 
-    def lead(self, key: str) -> bool:
-        """May this request render the page (nobody else is rendering it)?"""
+    def lead(self, key: str) -> str:
+        """Whether this request renders the page: ``_LOCKED`` when it took the lock,
+        ``_ALONE`` when there is no lock to take, ``_FOLLOW`` when another request holds it."""
         seconds = self._seconds()
         if seconds <= 0:
-            return True
+            return _ALONE
         breaker = getattr(cache, "breaker", None)
         if breaker is not None and breaker.is_open:
-            return True  # without Redis, no lock: everybody renders
+            return _ALONE  # without Redis, no lock: everybody renders
         if cache.add(f"{key}:rendering", 1, max(1, math.ceil(seconds))):
             with self._lock:
                 self._events[key] = threading.Event()
-            return True
-        return breaker is not None and breaker.is_open
+            return _LOCKED
+        return _ALONE if breaker is not None and breaker.is_open else _FOLLOW
 
     def done(self, key: str) -> None:
         cache.delete(f"{key}:rendering")

@@ -292,6 +292,38 @@ def test_requests_for_a_page_being_rendered_wait_for_it_instead_of_rendering_it_
     assert all(answer.content == "<p>Bánh pía</p>".encode() for answer in answers.values())
 
 
+def test_a_request_that_takes_the_lock_just_after_the_page_was_stored_serves_it(monkeypatch, settings):
+    """The first rendering stores the page and lets go of the lock between a second request's
+    lookup (a miss) and its taking the lock: the second serves the stored page."""
+    from django.core.cache import cache
+
+    settings.STOREFRONT_COLLAPSE_SECONDS = 5
+    monkeypatch.setattr(page_cache, "_valid_until", lambda: page_cache.time.time() + 600)
+    renders = []
+
+    def view(request):
+        renders.append(request)
+        return HttpResponse("<p>Bánh pía</p>")
+
+    middleware = page_cache.PageCacheMiddleware(view)
+    url = "/products/banh-pia-vua-luu/"
+    cache.delete_many([page_cache._key(_request(url)), page_cache._key(_request(url)) + ":rendering"])
+    lead = page_cache._collapsing.lead
+    first = {}
+
+    def lead_after_the_first_finished(key):
+        if not first:
+            first["answer"] = None
+            first["answer"] = middleware(_request(url))  # runs whole, in between
+        return lead(key)
+
+    monkeypatch.setattr(page_cache._collapsing, "lead", lead_after_the_first_finished)
+    second = middleware(_request(url))
+    assert first["answer"]["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert len(renders) == 1
+
+
 def test_a_waiting_request_renders_the_page_itself_when_the_first_one_cannot_be_stored(monkeypatch, settings):
     settings.STOREFRONT_COLLAPSE_SECONDS = 5
     monkeypatch.setattr(page_cache, "_valid_until", lambda: page_cache.time.time() + 600)
