@@ -57,9 +57,10 @@ def test_trace_page_shows_the_batch_timeline_and_certificate_in_vietnamese(
     assert "<script" not in re.sub(r'<script src="/static/[^"]+" defer></script>', "", scripts)
     for english in ENGLISH_ON_VI:
         assert f">{english}<" not in page, english
-    from traceability.queries import _trace
+    from traceability.queries import _events, _trace
 
-    assert _trace.is_precompiled()  # the nine-table query is compiled once per process
+    # The nine-table query and the timeline's are compiled once per process.
+    assert _trace.is_precompiled() and _events.is_precompiled()
     # Harvest before packing on the timeline.
     assert page.index("Thu hoạch buổi sáng") < page.index("Đóng hộp 500 g")
 
