@@ -2,6 +2,8 @@
 pages editors can change, in Vietnamese and English, linked from the footer and the checkout; the
 operator's details in the footer; the seller's name, address and contact on each product page."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -63,6 +65,33 @@ def test_footer_links_every_policy_and_names_the_operator_in_each_language(clien
     for data in legal_content.PAGES:
         assert f">{data['en']['title']}</a>" in footer
     assert ">Privacy policy</a>" in footer and 'href="/en/chinh-sach/' in footer
+
+
+def test_the_header_and_footer_follow_an_editors_change_at_once_in_every_language(client, seeded, settings):
+    """The footer and the site's name in the header are rendered once per language and kept
+    (cms.cache) until the CMS content changes."""
+    settings.STOREFRONT_CACHE_SECONDS = 0  # the page itself rendered each time
+
+    def footer(url):
+        html = client.get(url).content.decode()
+        return html[html.index("<footer") :]
+
+    vi, en, km = footer("/"), footer("/en/"), footer("/km/")
+    assert 'aria-label="Đơn hàng và bán hàng"' in vi and 'aria-label="Orders and selling"' in en
+    assert 'aria-label="Đơn hàng và bán hàng"' not in km and 'aria-label="Orders and selling"' not in km
+    site_settings = SiteSettings.objects.get()
+    site_settings.operator_name = "Hợp tác xã Chợ Quê Sóc Trăng"
+    site_settings.site_name = "Chợ Quê Sóc Trăng"
+    site_settings.save()
+    for url in ("/", "/en/", "/km/"):
+        assert "Hợp tác xã Chợ Quê Sóc Trăng" in footer(url), url
+        assert re.search(r'<a class="brand" href="[^"]*">Chợ Quê Sóc Trăng</a>', client.get(url).content.decode()), url
+    terms = LegalPage.objects.get(kind="terms", locale__language_code="vi")
+    terms.title = "Điều khoản sử dụng (sửa đổi 2026)"
+    terms.save_revision().publish()
+    assert ">Điều khoản sử dụng (sửa đổi 2026)</a>" in footer("/")
+    assert ">Điều khoản sử dụng (sửa đổi 2026)</a>" not in footer("/en/")  # the English page's own title
+    assert 'aria-label="Orders and selling"' in footer("/en/")
 
 
 def test_a_policy_page_reads_in_both_languages(client, seeded):
