@@ -173,6 +173,24 @@ def test_home_page_queries_do_not_grow_with_the_carousel(client):
     assert counts[5] == counts[20], counts
 
 
+def test_carousels_holding_more_products_than_the_precompiled_query_show_them_all(client, settings):
+    from cms.queries import HOME_CAROUSEL_PRODUCTS, _home_products
+
+    settings.STOREFRONT_CACHE_SECONDS = 0
+    products = [ProductFactory(name=f"Đặc sản số {i:02d}") for i in range(72)]  # the newest 12 in no carousel
+    home = home_page()
+    for count in (6, 60):  # within the precompiled query's ids, then past them
+        shown = products[:count]
+        home.body = json.dumps([carousel(shown[i : i + 20], title=f"Mục {i}") for i in range(0, count, 20)])
+        home.save_revision().publish()
+        content = client.get("/").content.decode()
+        body = content[content.index('<div class="body">') :]  # the carousels, after the newest products
+        positions = [body.index(f"Đặc sản số {i:02d}") for i in range(count)]
+        assert positions == sorted(positions)  # each carousel in the editor's order
+    assert HOME_CAROUSEL_PRODUCTS < 60
+    assert _home_products[2].is_precompiled(timezone.localdate())
+
+
 def _full_home():
     """A home page with an editor's pick, a featured stall with a logo, a live promotion with
     a banner, an upcoming one, and an article with a cover."""
