@@ -84,7 +84,7 @@ def card_payments_available() -> bool:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    available = StripeClient(retries=0).ping()
+    available = StripeClient(retries=0).ping(timeout=settings.STRIPE_PING_TIMEOUT)
     cache.set(key, available, AVAILABILITY_CACHE_SECONDS[0 if available else 1])
     return available
 

@@ -336,6 +336,9 @@ STRIPE_TIMEOUT = (  # connect, read (seconds)
     float(os.environ.get("STRIPE_READ_TIMEOUT", "20")),
 )
 STRIPE_RETRIES = int(os.environ.get("STRIPE_RETRIES", "2"))
+# The checkout asks whether the card server answers before offering cards: a short wait, its
+# answer kept for a few seconds (orders.payments.card_payments_available).
+STRIPE_PING_TIMEOUT = float(os.environ.get("STRIPE_PING_TIMEOUT", "1"))
 # SePay's bank-transaction webhook (POST /payments/sepay/webhook) confirms VietQR transfers to
 # the platform's account; it authenticates with "Authorization: Apikey <this key>". Empty: refused.
 SEPAY_WEBHOOK_API_KEY = os.environ.get("SEPAY_WEBHOOK_API_KEY", "")

@@ -37,3 +37,5 @@ TASKS_INLINE = True
 # The page cache is on in every test run, Redis or not (one process: its local memory will do),
 # so the whole suite runs through it as buyers do.
 STOREFRONT_CACHE_SECONDS = 600
+# localstripe is a process of its own; a loaded machine may take over a second to answer.
+STRIPE_PING_TIMEOUT = 5
