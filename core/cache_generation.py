@@ -12,8 +12,9 @@ class Generation:
     def current(self) -> str:
         value = cache.get(self.key)
         if value is None:
-            value = uuid.uuid4().hex
-            cache.set(self.key, value, None)
+            # Only the first of two requests that both found none makes it; the other reads it.
+            cache.add(self.key, uuid.uuid4().hex, None)
+            value = cache.get(self.key) or uuid.uuid4().hex  # the cache down: a generation nothing matches
         return value
 
     def bump(self) -> None:
