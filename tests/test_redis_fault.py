@@ -108,6 +108,17 @@ def redis_server(settings):
         breaker.reset()
 
 
+def _hit_soon(client, url, seconds=3.0) -> bool:
+    """Whether the page is answered from the cache within a few seconds: a Redis stall on a
+    loaded machine may leave one rendering unstored (the breaker then waits its interval)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if client.get(url).get("X-Page-Cache") == "hit":
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_no_server_error_while_redis_is_killed_restarted_paused_and_resumed(redis_server):
     stall = StallFactory(slug="gian-hang-thu")
     product = ProductFactory(producer=stall.producer, name="Bánh pía", slug="banh-pia", price=150000, stock=1000)
@@ -130,7 +141,7 @@ def test_no_server_error_while_redis_is_killed_restarted_paused_and_resumed(redi
             time.sleep(0.005)
 
     load(30)  # warm: pages stored in Redis
-    assert anonymous.get(product_url)["X-Page-Cache"] == "hit"
+    assert _hit_soon(anonymous, product_url)
 
     redis_server.kill()
     before = len(statuses)
@@ -142,7 +153,7 @@ def test_no_server_error_while_redis_is_killed_restarted_paused_and_resumed(redi
     redis_server.start()  # empty, on the same port
     time.sleep(RETRY_SECONDS)
     load(30)
-    assert anonymous.get(product_url)["X-Page-Cache"] == "hit"  # Redis is used again
+    assert _hit_soon(anonymous, product_url)  # Redis is used again
 
     # Paused rather than gone: Redis still holds the old pages and the old generation. A
     # price changed meanwhile must show once it answers again (the failed bump is retried).

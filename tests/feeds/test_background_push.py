@@ -69,9 +69,9 @@ def hanging():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_editors_save_returns_within_a_second_while_the_partner_hangs(client, settings, background, hanging):
+def test_an_editors_save_does_not_wait_for_a_partner_that_hangs(client, settings, background, hanging):
     settings.FEEDS_PUSH_DEBOUNCE = 0  # the push starts at once, while the editor is still saving
-    settings.FEEDS_PUSH_TIMEOUT = (1, 2)
+    settings.FEEDS_PUSH_TIMEOUT = (1, 5)  # a push inside the request would hold it 5 s
     settings.FEEDS_PUSH_RETRIES = 0
     stall = StallFactory()
     product = ProductFactory(producer=stall.producer, name="Bánh pía Sóc Trăng", price=85000)
@@ -89,7 +89,7 @@ def test_an_editors_save_returns_within_a_second_while_the_partner_hangs(client,
     elapsed = time.monotonic() - started
 
     assert response.status_code == 302
-    assert elapsed < 1.0, f"the save took {elapsed:.2f} s"
+    assert elapsed < 2.5, f"the save took {elapsed:.2f} s"  # about 0.05 s; a loaded machine is slower
     deadline = time.monotonic() + 10
     while not hanging.accepted and time.monotonic() < deadline:
         time.sleep(0.05)
