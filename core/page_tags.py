@@ -523,21 +523,27 @@ def connect() -> None:
     for model in (Page, *get_page_models()):
         uid = f"page_tags_loaded_{model._meta.label_lower}"
         post_init.connect(page_loaded, sender=model, weak=False, dispatch_uid=uid)
-    _forget_snapshot_on_refresh(apps.get_model("catalog.product"))
-    _forget_snapshot_on_refresh(apps.get_model("producers.stall"))
+    _snapshot_on_refresh(apps.get_model("catalog.product"), PRODUCT_SNAPSHOT)
+    _snapshot_on_refresh(apps.get_model("producers.stall"), STALL_LISTED)
 
 
-def _forget_snapshot_on_refresh(model) -> None:
+def _snapshot_on_refresh(model, snapshot: tuple[str, ...]) -> None:
     """A row refreshed from the database may have been changed by another process since it
-    was loaded: its snapshot no longer says what the pages show, so the next save assumes
-    anything changed (more pages dropped, never too few)."""
+    was loaded (and that process dropped the pages then): its values now are what the pages
+    show, so they become what the next save compares with. A refresh of some fields only
+    forgets the snapshot: the next save then assumes anything changed (more pages dropped,
+    never too few)."""
     refresh = model.refresh_from_db
-    if getattr(refresh, "forgets_page_tags_snapshot", False):
+    if getattr(refresh, "snapshots_page_tags", False):
         return
 
-    def refresh_from_db(self, *args, **kwargs):
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         self.__dict__.pop("_page_tags_loaded", None)
-        return refresh(self, *args, **kwargs)
+        result = refresh(self, using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None and from_queryset is None:
+            values = self.__dict__
+            self._page_tags_loaded = tuple([values.get(name, _MISSING) for name in snapshot])
+        return result
 
-    refresh_from_db.forgets_page_tags_snapshot = True
+    refresh_from_db.snapshots_page_tags = True
     model.refresh_from_db = refresh_from_db

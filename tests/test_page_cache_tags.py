@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from catalog.models import Product
 from core import page_tags
 from ocop_market import page_cache
+from producers.models import Stall
 from tests.factories.catalog import CategoryFactory, OcopCertificateFactory, ProductFactory
 from tests.factories.cms import home_page, promotion, promotion_index
 from tests.factories.producers import CommuneFactory, StallFactory
@@ -117,6 +118,24 @@ def test_an_order_that_sells_out_a_product_drops_it_from_the_in_stock_listing_on
     assert "Bánh pía" not in html
     for url in others:
         assert served(url)[0] == "hit", url
+
+
+def test_a_stall_refreshed_from_the_database_then_edited_drops_its_own_pages_only(shop):
+    co_ba, chu_tu = shop["co_ba"], shop["chu_tu"]
+    untouched = [chu_tu.get_absolute_url(), shop["tra_sen"].get_absolute_url(), "/products/?category=tra"]
+    for url in [co_ba.get_absolute_url(), *untouched]:
+        served(url)
+    co_ba.refresh_from_db()  # its values now: what the pages show
+    co_ba.story = "<p>Ba đời làm bánh pía ở Vũng Thơm.</p>"
+    co_ba.save()
+    state, html = served(co_ba.get_absolute_url())
+    assert state == "miss" and "Ba đời làm bánh pía ở Vũng Thơm." in html
+    for url in untouched:
+        assert served(url)[0] == "hit", url
+    Stall.objects.filter(pk=chu_tu.pk).update(slug="chu-tu-moi")  # by another process, say
+    chu_tu.refresh_from_db(fields=["name"])  # a partial refresh: the snapshot is forgotten
+    chu_tu.save()
+    assert served(shop["tra_sen"].get_absolute_url())[0] == "miss"  # not knowing, it dropped every page
 
 
 def test_a_new_product_enters_the_listings_of_its_category_and_stall(shop):
