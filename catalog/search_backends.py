@@ -11,7 +11,7 @@ The embedded default (SQLite) matches every folded word as a substring of
 - trigrams, for a misspelt query ("banh pya" finds "Bánh pía"; Django's ``TrigramWordSimilar``
   lookup, ``search_text %> query``): the query's word
   similarity to the text at least ``pg_trgm.word_similarity_threshold`` (0.6), ranked
-  below every full-text match.
+  below every full-text match, and looked for only when the words find less than a page.
 
 Both are served by GIN indexes (migrations 0005 and 0006). Reading the stored vector
 rather than computing it matters at scale: a common word matches an eighth of the
@@ -23,6 +23,7 @@ engine (Wagtail's OpenSearch/Elasticsearch backend) would plug in here, behind t
 
 import re
 
+from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
@@ -66,9 +67,15 @@ def postgres_search(queryset, *, text, folded, words, ranking):
         return queryset.filter(phrase).annotate(relevance=ranking)
     query = SearchQuery(tsquery, search_type="raw", config=CONFIG)
     found = Q(search_document=query) | phrase
-    matched = queryset.alias(search_document=StoredDocument()).filter(
-        found | Q(TrigramWordSimilar(F("search_text"), folded))
-    )
+    with_document = queryset.alias(search_document=StoredDocument())
+    # Typo matches rank below everything the words find: when the words find a page of
+    # products, no typo match could reach the first page, and looking for them costs a
+    # trigram comparison with every product (at 100,000 products, 600-800 ms a search
+    # against 4-55 ms without them: tests/bench/national.py). One query of a page's ids.
+    words_found = with_document.filter(found)
+    if len(words_found.values_list("pk", flat=True)[: settings.PAGE_SIZE]) >= settings.PAGE_SIZE:
+        return words_found.annotate(relevance=ranking)
+    matched = with_document.filter(found | Q(TrigramWordSimilar(F("search_text"), folded)))
     # A typo match (neither the words nor the phrase) ranks below everything they find.
     relevance = Case(When(found, then=ranking), default=Value(0), output_field=IntegerField())
     # No ts_rank: the ranking is the embedded default's, so that both databases order a

@@ -173,6 +173,23 @@ def test_a_typo_match_ranks_below_real_matches_on_postgresql(client):
     assert found(client, "banh pya") == ["Bánh pya Sóc Trăng", "Bánh pía"]
 
 
+def test_typo_matches_are_looked_for_only_while_the_words_find_less_than_a_page(client, settings):
+    if not _on_postgres():
+        pytest.skip("typo tolerance uses PostgreSQL's pg_trgm; the embedded default matches words exactly")
+    settings.PAGE_SIZE = 3
+    ProductFactory(name="Bánh pya Sóc Trăng")  # found by the words "banh pya"
+    ProductFactory(name="Bánh pía Vũng Thơm")  # a typo match only
+    assert found(client, "banh pya") == ["Bánh pya Sóc Trăng", "Bánh pía Vũng Thơm"]
+    for n in range(2):
+        ProductFactory(name=f"Bánh pya nhân đậu {n}")
+    # A page of products holds the words: a typo match could not reach the first page,
+    # and the listing counts what the words found.
+    response = client.get("/products/", {"q": "banh pya"})
+    names = [p.name for p in response.context["products"]]
+    assert len(names) == 3 and "Bánh pía Vũng Thơm" not in names
+    assert response.context["page_obj"].paginator.count == 3
+
+
 def test_the_search_indexes_exist_on_postgresql():
     if not _on_postgres():
         pytest.skip("the full-text and trigram indexes are PostgreSQL's")
