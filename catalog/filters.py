@@ -192,7 +192,7 @@ class ProductFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return queries.search(queryset, value)
+        return queryset  # applied in filter_queryset, after the other filters
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category__in=[value.pk, *value.children.values_list("pk", flat=True)])
@@ -212,6 +212,10 @@ class ProductFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = getattr(self.form, "cleaned_data", {})
+        if data.get("q"):
+            # Last, on the filtered products: whether to look for typo matches depends on how
+            # many of them the words find (catalog.search_backends).
+            queryset = queries.search(queryset, data["q"])
         sort = data.get("sort") or ""
         if sort in self.SORTS:
             return queryset.order_by(*self.SORTS[sort])

@@ -71,7 +71,8 @@ def postgres_search(queryset, *, text, folded, words, ranking):
     # Typo matches rank below everything the words find: when the words find a page of
     # products, no typo match could reach the first page, and looking for them costs a
     # trigram comparison with every product (at 100,000 products, 600-800 ms a search
-    # against 4-55 ms without them: tests/bench/national.py). One query of a page's ids.
+    # against 4-55 ms without them: tests/bench/national.py). Telling costs one query of
+    # at most a page of ids. The catalog's filters run first (catalog.filters).
     words_found = with_document.filter(found)
     if len(words_found.values_list("pk", flat=True)[: settings.PAGE_SIZE]) >= settings.PAGE_SIZE:
         return words_found.annotate(relevance=ranking)

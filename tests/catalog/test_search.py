@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 from django.utils import timezone
 
+from catalog.models import Product
 from tests.factories.catalog import CategoryFactory, ProductFactory
 from tests.factories.producers import StallFactory
 
@@ -188,6 +189,9 @@ def test_typo_matches_are_looked_for_only_while_the_words_find_less_than_a_page(
     names = [p.name for p in response.context["products"]]
     assert len(names) == 3 and "Bánh pía Vũng Thơm" not in names
     assert response.context["page_obj"].paginator.count == 3
+    # Counted among the products the other filters leave: in its own category it is found.
+    category = Product.objects.get(name="Bánh pía Vũng Thơm").category
+    assert found(client, "banh pya", category=category.slug) == ["Bánh pía Vũng Thơm"]
 
 
 def test_the_search_indexes_exist_on_postgresql():
