@@ -548,9 +548,13 @@ class SiteSettings(BaseSiteSetting):
         verbose_name = _("site settings")
 
     def localized_footer_text(self) -> str:
-        """The footer text in the language of the request ("" for the template's default)."""
+        """The editors' footer text in the language of the request; "" (the template's default,
+        translated) in a language they write none for: a Khmer reader gets Khmer, not English."""
 
-        return self.footer_text if get_language() == settings.LANGUAGE_CODE else self.footer_text_en
+        language = get_language()
+        if language == settings.LANGUAGE_CODE:
+            return self.footer_text
+        return self.footer_text_en if language == "en" else ""
 
 
 class FourEyesApprovalTask(AbstractGroupApprovalTask):

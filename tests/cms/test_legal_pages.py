@@ -94,6 +94,24 @@ def test_the_header_and_footer_follow_an_editors_change_at_once_in_every_languag
     assert 'aria-label="Orders and selling"' in footer("/en/")
 
 
+def test_the_footer_text_is_the_editors_in_vietnamese_and_english_and_khmer_in_khmer(client, seeded, settings):
+    settings.STOREFRONT_CACHE_SECONDS = 0
+    site_settings = SiteSettings.objects.get()
+    site_settings.footer_text = "Chợ Quê: đặc sản OCOP từ nông hộ."
+    site_settings.footer_text_en = "Cho Que: OCOP specialties from farm households."
+    site_settings.save()
+
+    def footer(url):
+        html = client.get(url).content.decode()
+        return html[html.index("<footer") :]
+
+    assert "Chợ Quê: đặc sản OCOP từ nông hộ." in footer("/")
+    assert "Cho Que: OCOP specialties from farm households." in footer("/en/")
+    khmer = footer("/km/")
+    assert "ផលិតផលពិសេសដែលមានវិញ្ញាបនបត្រ" in khmer  # the site's own sentence, in Khmer
+    assert "Cho Que" not in khmer and "Chợ Quê" not in khmer
+
+
 def test_a_policy_page_reads_in_both_languages(client, seeded):
     privacy = LegalPage.objects.get(kind="privacy", locale__language_code="vi")
     response = client.get(privacy.url)
