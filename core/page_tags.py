@@ -367,13 +367,18 @@ def _on_load(prefix: str, snapshot: tuple[str, ...]):
         if collected is not None:
             collected.add(f"{prefix}:{pk}")
         if snapshot:
-            values = instance.__dict__
-            instance._page_tags_loaded = tuple([values.get(name, _MISSING) for name in snapshot])
+            _take_snapshot(instance, snapshot)
 
     return loaded
 
 
 _SNAPSHOTS = {"catalog.product": PRODUCT_SNAPSHOT, "producers.stall": STALL_LISTED}
+
+
+def _take_snapshot(instance, names: tuple[str, ...]) -> None:
+    """Remember the row's values of ``names`` as loaded: what its next save compares with."""
+    values = instance.__dict__
+    instance._page_tags_loaded = tuple([values.get(name, _MISSING) for name in names])
 
 
 def _snapshot(instance, names) -> dict | None:
@@ -541,8 +546,7 @@ def _snapshot_on_refresh(model, snapshot: tuple[str, ...]) -> None:
         self.__dict__.pop("_page_tags_loaded", None)
         result = refresh(self, using=using, fields=fields, from_queryset=from_queryset)
         if fields is None and from_queryset is None:
-            values = self.__dict__
-            self._page_tags_loaded = tuple([values.get(name, _MISSING) for name in snapshot])
+            _take_snapshot(self, snapshot)
         return result
 
     refresh_from_db.snapshots_page_tags = True

@@ -67,15 +67,21 @@ def test_footer_links_every_policy_and_names_the_operator_in_each_language(clien
     assert ">Privacy policy</a>" in footer and 'href="/en/chinh-sach/' in footer
 
 
-def test_the_header_and_footer_follow_an_editors_change_at_once_in_every_language(client, seeded, settings):
-    """The footer and the site's name in the header are rendered once per language and kept
-    (cms.cache) until the CMS content changes."""
-    settings.STOREFRONT_CACHE_SECONDS = 0  # the page itself rendered each time
+def _footer_of(client):
+    """url -> the page's HTML from its footer on."""
 
     def footer(url):
         html = client.get(url).content.decode()
         return html[html.index("<footer") :]
 
+    return footer
+
+
+def test_the_header_and_footer_follow_an_editors_change_at_once_in_every_language(client, seeded, settings):
+    """The footer and the site's name in the header are rendered once per language and kept
+    (cms.cache) until the CMS content changes."""
+    settings.STOREFRONT_CACHE_SECONDS = 0  # the page itself rendered each time
+    footer = _footer_of(client)
     vi, en, km = footer("/"), footer("/en/"), footer("/km/")
     assert 'aria-label="Đơn hàng và bán hàng"' in vi and 'aria-label="Orders and selling"' in en
     assert 'aria-label="Đơn hàng và bán hàng"' not in km and 'aria-label="Orders and selling"' not in km
@@ -100,10 +106,7 @@ def test_the_footer_text_is_the_editors_in_vietnamese_and_english_and_khmer_in_k
     site_settings.footer_text = "Chợ Quê: đặc sản OCOP từ nông hộ."
     site_settings.footer_text_en = "Cho Que: OCOP specialties from farm households."
     site_settings.save()
-
-    def footer(url):
-        html = client.get(url).content.decode()
-        return html[html.index("<footer") :]
+    footer = _footer_of(client)
 
     assert "Chợ Quê: đặc sản OCOP từ nông hộ." in footer("/")
     assert "Cho Que: OCOP specialties from farm households." in footer("/en/")
