@@ -3,6 +3,7 @@
 import hashlib
 from collections import Counter
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -190,7 +191,19 @@ class ListingPaginator(CountCachedPaginator):
     The ordered id query skips the rows before the page cheaply (an index, no subquery
     per row); the 24 cards come in a second query. Each page's ``object_list`` is a list
     of cards in the listing's order.
+
+    A search ranks every product its words find before it knows the first 24: at 100,000
+    products "banh" ranks 12,500 of them (30 ms of PostgreSQL's time, most of the page's),
+    and a million products make that ten times as many. The ranked ids of a search's first
+    pages are therefore kept as one window (``RESULT_WINDOW`` ids, as Solr's
+    queryResultCache keeps a query's result window), keyed like the count by the query and
+    the storefront's generation, so that a shopper paging through a search, or the next
+    shopper asking the same, ranks nothing again until the catalog changes. The broad,
+    costly searches are the frequent ones; a rare search finds few products and ranks them
+    quickly.
     """
+
+    RESULT_WINDOW = 10 * settings.PAGE_SIZE
 
     def __init__(self, queryset, per_page, **kwargs):
         # A search's relevance comes with the ids (no extra query): a page whose best is 0
@@ -198,6 +211,36 @@ class ListingPaginator(CountCachedPaginator):
         self.ranked = "relevance" in queryset.query.annotations
         rows = queryset.values_list("pk", "relevance") if self.ranked else queryset.values_list("pk", flat=True)
         super().__init__(rows, per_page, **kwargs)
+
+    @cached_property
+    def _window(self) -> list | None:
+        """The ranked rows of a search's first RESULT_WINDOW places, or None (not a search,
+        or a query no row can meet)."""
+        if not self.ranked:
+            return None
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        digest = hashlib.sha256(f"{self.object_list.db}\n{sql}\n{params!r}".encode()).hexdigest()
+        key = f"catalog:ranked:{storefront_generation()}:{digest}"
+        found = cache.get(key)
+        if found is None:
+            found = list(self.object_list[: self.RESULT_WINDOW])
+            cache.set(key, found, COUNT_TIMEOUT)
+        return found
+
+    def page(self, number):
+        window = self._window
+        if window is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = window[bottom:top] if top <= len(window) else self.object_list[bottom:top]
+        return self._get_page(rows, number, self)
 
     def _get_page(self, rows, number, paginator):
         rows = list(rows)

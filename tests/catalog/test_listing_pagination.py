@@ -166,3 +166,51 @@ def test_the_stored_search_document_follows_every_change_of_the_text_on_postgres
         )
         assert cursor.fetchone() == (0,)
     assert count(shown(client, q="dong thap muoi")) == 6
+
+
+# --- a search's ranked window ------------------------------------------------------------------
+
+
+def ranked_queries(captured) -> list[str]:
+    """The queries that rank products: the relevance's top score is 16 points."""
+    return [q["sql"] for q in captured.captured_queries if "THEN 16" in q["sql"]]
+
+
+def test_a_search_is_ranked_once_then_its_first_pages_come_from_the_cache(client, eleven):
+    first = [names(shown(client, q="mat ong", page=str(n))) for n in (1, 2, 3)]
+    with CaptureQueriesContext(connection) as again:
+        second = [names(shown(client, q="mat ong", page=str(n))) for n in (1, 2, 3)]
+    assert second == first
+    assert not ranked_queries(again)
+    assert sorted(sum(first, [])) == sorted(p.name for p in eleven)
+
+
+def test_pages_past_the_ranked_window_come_from_the_database_in_the_same_order(client, eleven, monkeypatch):
+    ranked = queries.search(queries.listing_products(), "mat ong").order_by("-relevance", "-published_at", "-pk")
+    expected = list(ranked.values_list("name", flat=True))
+    # Six ids kept: page 2 (places 5-8) straddles the window's end, page 3 lies past it.
+    monkeypatch.setattr(queries.ListingPaginator, "RESULT_WINDOW", 6)
+    pages = [names(shown(client, q="mat ong", page=str(n))) for n in (1, 2, 3)]
+    assert pages == [expected[0:4], expected[4:8], expected[8:11]]
+    with CaptureQueriesContext(connection) as again:
+        assert names(shown(client, q="mat ong", page="1")) == expected[0:4]
+        assert names(shown(client, q="mat ong", page="3")) == expected[8:11]
+    assert len(ranked_queries(again)) == 1  # page 3's, past the window
+
+
+def test_a_cached_search_follows_a_product_unpublished_renamed_and_sold_out(client, eleven):
+    from core.page_invalidation import product_stock_changed
+
+    assert count(shown(client, q="mat ong", in_stock="true")) == 11
+    hidden, renamed, sold_out = eleven[0], eleven[1], eleven[2]
+    hidden.status = Product.Status.DRAFT
+    hidden.save()
+    renamed.name = "Trà atiso Đà Lạt"
+    renamed.save()
+    # As an order takes the last one: a conditional UPDATE, no signal, then the stock service's call.
+    Product.objects.filter(pk=sold_out.pk).update(stock=0)
+    product_stock_changed(sold_out.pk, sold_out_changed=True)
+    pages = [names(shown(client, q="mat ong", in_stock="true", page=str(n))) for n in (1, 2)]
+    found = sum(pages, [])
+    assert sorted(found) == sorted(p.name for p in eleven[3:])
+    assert names(shown(client, q="tra atiso")) == ["Trà atiso Đà Lạt"]
