@@ -5,7 +5,6 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
@@ -21,7 +20,7 @@ from core.precompiled import Precompiled
 from core.text import fold, normalize, title_words
 from producers.models import Stall
 
-from . import search_terms
+from . import query_cache, search_terms
 from .models import Category, Certification, OcopCertificate, Product, ProductImage
 from .pricing import attach_prices
 from .search_terms import rewrite
@@ -150,39 +149,21 @@ def cards_in_order(ids) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-COUNT_TIMEOUT = 600
-
-
 class CountCachedPaginator(Paginator):
     """A paginator whose count is kept in the cache until the storefront changes.
 
     Counting the rows of a filtered listing (joins, and a search's full-text match) cost as
-    much as the page itself at 100,000 products, on every request. The count is keyed by
-    the query (its SQL and parameters without the order, hashed: the date of a stars filter
-    included) and by the storefront's generation, which every change to products, stalls,
-    certificates, pages or sold-out stock replaces (ocop_market/page_cache.py), so a count
-    is never stale. A fragment cache: it stays on with the page cache off. Rows written
-    without signals (bulk loads) show in the count after COUNT_TIMEOUT at most.
+    much as the page itself at 100,000 products, on every request. The count is kept by
+    ``query_cache.kept`` (the date of a stars filter is among the query's parameters), without
+    the order: one count serves every sort of the same filters.
     """
 
     @cached_property
     def count(self):
-
         queryset = self.object_list
         if not isinstance(queryset, models.QuerySet):
             return super().count
-        try:
-            # Without the order: one count serves every sort of the same filters.
-            sql, params = queryset.order_by().query.sql_with_params()
-        except EmptyResultSet:  # a filter no row can meet (an empty IN list)
-            return 0
-        digest = hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
-        key = f"catalog:count:{storefront_generation()}:{digest}"
-        found = cache.get(key)
-        if found is None:
-            found = queryset.count()
-            cache.set(key, found, COUNT_TIMEOUT)
-        return found
+        return query_cache.kept("count", queryset.order_by(), lambda rows: rows.count())
 
 
 class ListingPaginator(CountCachedPaginator):
@@ -196,11 +177,12 @@ class ListingPaginator(CountCachedPaginator):
     products "banh" ranks 12,500 of them (30 ms of PostgreSQL's time, most of the page's),
     and a million products make that ten times as many. The ranked ids of a search's first
     pages are therefore kept as one window (``RESULT_WINDOW`` ids, as Solr's
-    queryResultCache keeps a query's result window), keyed like the count by the query and
-    the storefront's generation, so that a shopper paging through a search, or the next
+    queryResultCache keeps a query's result window) until the catalog changes
+    (``query_cache.kept``), so that a shopper paging through a search, or the next
     shopper asking the same, ranks nothing again until the catalog changes. The broad,
     costly searches are the frequent ones; a rare search finds few products and ranks them
-    quickly.
+    quickly (a misspelt one still compares trigrams with the catalog the first time it is
+    asked: catalog.search_backends).
     """
 
     RESULT_WINDOW = 10 * settings.PAGE_SIZE
@@ -213,33 +195,20 @@ class ListingPaginator(CountCachedPaginator):
         super().__init__(rows, per_page, **kwargs)
 
     @cached_property
-    def _window(self) -> list | None:
-        """The ranked rows of a search's first RESULT_WINDOW places, or None (not a search,
-        or a query no row can meet)."""
-        if not self.ranked:
-            return None
-        try:
-            sql, params = self.object_list.query.sql_with_params()
-        except EmptyResultSet:
-            return None
-        digest = hashlib.sha256(f"{self.object_list.db}\n{sql}\n{params!r}".encode()).hexdigest()
-        key = f"catalog:ranked:{storefront_generation()}:{digest}"
-        found = cache.get(key)
-        if found is None:
-            found = list(self.object_list[: self.RESULT_WINDOW])
-            cache.set(key, found, COUNT_TIMEOUT)
-        return found
+    def _window(self) -> list:
+        """The ranked rows of a search's first RESULT_WINDOW places."""
+        return query_cache.kept("ranked", self.object_list, lambda rows: list(rows[: self.RESULT_WINDOW]))
 
     def page(self, number):
-        window = self._window
-        if window is None:
+        if not self.ranked:
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = window[bottom:top] if top <= len(window) else self.object_list[bottom:top]
+        # A page past the window is read from the database alone: a shopper that deep is rare.
+        rows = self._window[bottom:top] if top <= self.RESULT_WINDOW else self.object_list[bottom:top]
         return self._get_page(rows, number, self)
 
     def _get_page(self, rows, number, paginator):

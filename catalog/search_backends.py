@@ -28,6 +28,8 @@ from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 
+from . import query_cache
+
 CONFIG = "vietnamese_unaccent"
 
 
@@ -57,6 +59,10 @@ def prefix_query(words) -> str:
     return " & ".join(f"{lexeme}:*" for lexeme in lexemes if lexeme)
 
 
+def _holds_a_page(ids) -> bool:
+    return len(ids[: settings.PAGE_SIZE]) >= settings.PAGE_SIZE
+
+
 def postgres_search(queryset, *, text, folded, words, ranking):
     # The text holding the query as a phrase is always found, as on the embedded default:
     # punctuation the full-text parser drops or reads differently ("_", "1.5", "a_b") must
@@ -72,9 +78,11 @@ def postgres_search(queryset, *, text, folded, words, ranking):
     # products, no typo match could reach the first page, and looking for them costs a
     # trigram comparison with every product (at 100,000 products, 600-800 ms a search
     # against 4-55 ms without them: tests/bench/national.py). Telling costs one query of
-    # at most a page of ids. The catalog's filters run first (catalog.filters).
+    # at most a page of ids, kept until the catalog changes: at a million products, four
+    # short words ("ca phe rang moc") each match so many documents that it took 0.9 s.
+    # The catalog's filters run first (catalog.filters).
     words_found = with_document.filter(found)
-    if len(words_found.values_list("pk", flat=True)[: settings.PAGE_SIZE]) >= settings.PAGE_SIZE:
+    if query_cache.kept("finds-a-page", words_found.values_list("pk", flat=True), _holds_a_page):
         return words_found.annotate(relevance=ranking)
     matched = with_document.filter(found | Q(TrigramWordSimilar(F("search_text"), folded)))
     # A typo match (neither the words nor the phrase) ranks below everything they find.

@@ -214,3 +214,26 @@ def test_a_cached_search_follows_a_product_unpublished_renamed_and_sold_out(clie
     found = sum(pages, [])
     assert sorted(found) == sorted(p.name for p in eleven[3:])
     assert names(shown(client, q="tra atiso")) == ["Trà atiso Đà Lạt"]
+
+
+def test_a_repeated_search_runs_no_full_text_query_on_postgresql(client, eleven):
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search and its typo matches are PostgreSQL's")
+    first = names(shown(client, q="mat ong so 01"))
+    with CaptureQueriesContext(connection) as again:
+        assert names(shown(client, q="mat ong so 01")) == first
+    # Neither whether the words find a page nor the ranking is asked again.
+    assert not [q["sql"] for q in again.captured_queries if "@@" in q["sql"]]
+
+
+def test_typo_matches_stop_once_the_words_find_a_page_on_postgresql(client, eleven):
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search and its typo matches are PostgreSQL's")
+    # One product holds every word: the others ("Mật ong số 05") are listed as typo matches.
+    assert count(shown(client, q="mat ong so 01")) > 1
+    for grade in "ABCD":
+        ProductFactory(name=f"Mật ong số 01 loại {grade}", producer=eleven[0].producer)
+    # Now the words find a page (4 here): no typo match any more, and the count says so.
+    response = shown(client, q="mat ong so 01")
+    assert count(response) == 5
+    assert all("số 01" in name for name in names(response))
