@@ -7,18 +7,21 @@ public trace page (GS1 Digital Link when the batch has a GTIN). JSON carries it 
 
 from __future__ import annotations
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from traceability.codes import trace_url
 from traceability.models import Batch
 from traceability.queries import current_batches
 
 
-def attach_trace_urls(by_id: dict) -> None:
-    """Set ``trace_url`` on the rows (product id → FeedRow) whose product has a published batch."""
+def attach_trace_urls(by_id: dict, products: Q) -> None:
+    """Set ``trace_url`` on the rows (product id → FeedRow) whose product has a published
+    batch; ``products``: a condition on ``product_id`` that holds at least those products."""
 
-    for product_id, batch in current_batches(by_id).items():
-        by_id[product_id].trace_url = trace_url(batch)
+    for product_id, batch in current_batches(products).items():
+        row = by_id.get(product_id)
+        if row is not None:
+            row.trace_url = trace_url(batch)
 
 
 def last_trace_change():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from catalog.models import Certification, OcopCertificate, Product, ProductImage
@@ -114,11 +114,12 @@ def product_page_payment_qr(producer_id: int) -> StallPaymentQr | None:
     return next(iter(_product_page_qr(producer_id=producer_id)), None)
 
 
-def current_batches(product_ids) -> dict[int, Batch]:
-    """The newest published batch of each product (for feeds), one query per call."""
+def current_batches(products: Q) -> dict[int, Batch]:
+    """The newest published batch of each product that ``products`` (a condition on
+    ``product_id``) holds, for feeds; one query per call."""
     rows = (
         Batch.objects.published()
-        .filter(product_id__in=list(product_ids))
+        .filter(products)
         .order_by("product_id", "-published_at", "-pk")
         .only(*PUBLIC_TRACE_FIELDS)
     )

@@ -175,3 +175,41 @@ def test_queries_per_chunk_do_not_grow_with_the_catalog(fmt, make_product, stall
     # Four queries per extra chunk of 10 (products, images, certificates, current batches),
     # nothing per product.
     assert large - small == 4 * 4
+
+
+@pytest.mark.parametrize("chunk_size", [1000, 2])
+def test_each_item_carries_its_own_images_stars_and_trace_link_among_other_stalls_products(
+    chunk_size, make_product, stall, partner_with_token
+):
+    """A chunk's images, certificates and batches are read by the range of its ids when the
+    partner's products are most of it: products of a stall that did not opt in, between
+    them, must lend them nothing."""
+    from tests.factories.producers import StallFactory
+    from tests.factories.traceability import published_batch
+
+    other = StallFactory()
+    listed, hidden = [], []
+    for n in range(3):
+        listed.append(make_product(stall=stall, name=f"Bánh pía {n}"))
+        between = make_product(stall=other, name=f"Mứt gừng {n}")
+        ProductImageFactory(product=between)  # an image of its own, besides the shared one
+        OcopCertificateFactory(product=between, stars=5)
+        published_batch(product=between, code=f"L-OTHER-{n}")
+        hidden.append(between)
+    OcopCertificateFactory(product=listed[1], stars=3)
+    batch = published_batch(product=listed[2], code="L-LISTED-2")
+    partner, _token = partner_with_token(producers=[stall.producer])
+
+    body, run = generate(partner, "google", chunk_size=chunk_size)
+
+    items = google_items(body)
+    assert run.status == run.Status.SUCCEEDED
+    assert sorted(items) == sorted(str(p.pk) for p in listed)
+    shared_image = listed[0].images.get().image.file.name
+    for product in listed:
+        item = items[str(product.pk)]
+        assert item["image_link"].endswith(shared_image)
+        assert "additional_image_link" not in item
+    assert [items[str(p.pk)].get("custom_label_0") for p in listed] == [None, "OCOP 3 sao", None]
+    assert [items[str(p.pk)].get("trace_link") for p in listed] == [None, None, items[str(listed[2].pk)]["trace_link"]]
+    assert batch.trace_code in items[str(listed[2].pk)]["trace_link"]
