@@ -68,8 +68,8 @@ format: install
 # (NATIONAL_BENCH_DATABASE_URL) and flushes Redis db 14 (NATIONAL_BENCH_REDIS_URL), measures the
 # storefront at 600 and 100,000 products with and without the page cache, then a mixed load,
 # then grows the catalog to NATIONAL_BENCH_PRODUCTS (250,000 by default, a developer's run;
-# `make bench-national NATIONAL_BENCH_PRODUCTS=1000000` for the national size, about half an
-# hour) and measures the pages, searches and the feed of every product again (0 skips it).
+# `make bench-national NATIONAL_BENCH_PRODUCTS=1000000` for the national size, about twelve
+# minutes) and measures the pages, searches and the feed of every product again (0 skips it).
 FEEDS_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop_bench
 NATIONAL_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop_bench_national
 NATIONAL_BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
