@@ -50,13 +50,13 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from cms.promotions import offers_valid_until
 from core import page_tags
+from core.csrf_tokens import get_token
 from core.page_invalidation import GENERATION_KEY, current_generation
 
 HEADER = "X-Page-Cache"

@@ -81,6 +81,27 @@ def test_each_visitor_of_a_cached_product_page_gets_a_token_of_their_own_and_can
     assert re.search(r'class="cart-link"[^>]*>.*?1', html)
 
 
+def test_a_returning_visitor_keeps_their_csrf_cookie_and_another_visitors_token_is_refused(product):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    url = product.get_absolute_url()
+    Client().get(url)  # stored
+    returning = Client(enforce_csrf_checks=True)
+    page(returning, url)  # the first visit sets the cookie
+    secret = returning.cookies["csrftoken"].value
+    served, html = page(returning, url)
+    assert served["X-Page-Cache"] == "hit"
+    token = csrf_field(html)
+    assert _unmask_cipher_token(token) == secret  # their own secret, newly masked
+    assert served.cookies["csrftoken"].value == secret  # renewed, not replaced
+    stranger = Client(enforce_csrf_checks=True)
+    stranger_token = csrf_field(page(stranger, url)[1])
+    assert _unmask_cipher_token(stranger_token) != secret
+    form = {"action": "add", "product": product.pk, "quantity": 1}
+    assert returning.post(reverse("orders:cart"), {**form, "csrfmiddlewaretoken": stranger_token}).status_code == 403
+    assert returning.post(reverse("orders:cart"), {**form, "csrfmiddlewaretoken": token}).status_code == 302
+
+
 def test_a_signed_in_users_page_is_neither_served_from_nor_left_in_the_cache(product):
     url = product.get_absolute_url()
     signed_in = Client()
