@@ -534,11 +534,15 @@ def main():
     load["minimal"] = baseline_of(first, last)
     baseline = load["minimal"]["rps"]
     rows, checks = report(urls, load, baseline, in_process, tool)
+    printed = len(checks)  # report() printed these
     middleware = middleware_ratio(load["minimal"], baseline_of(stack_first, stack_last), checks)
     try:
         cached = measure_cached(urls, script.name, load_fn, checks) if CACHED_REDIS_URL else None
     finally:
         os.unlink(script.name)
+    print()
+    for ok, text in checks[printed:]:
+        print(f"{'PASS' if ok else 'FAIL'}  {text}")
     data = {
         "tool": tool,
         "workers": WORKERS,
