@@ -1,10 +1,8 @@
 """Read side of the storefront: listings, search and the pages' querysets."""
 
-import hashlib
 from collections import Counter
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
@@ -15,7 +13,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 
-from core.page_invalidation import storefront_generation
 from core.precompiled import Precompiled
 from core.text import fold, normalize, title_words
 from producers.models import Stall
@@ -397,18 +394,18 @@ SUGGEST_TIMEOUT = 300
 
 def suggestions(query: str) -> list[dict]:
     """What to offer while a shopper types: product names (without the pack size),
-    categories and stalls whose folded names hold every word. Cached per query until the
-    storefront changes; two queries otherwise."""
+    categories and stalls whose folded names hold every word. Cached per query and language
+    until the storefront changes; two queries otherwise."""
 
     _text, folded, words = search_words(query)
     if not words or len(folded) < 2:
         return []
-    digest = hashlib.sha256(folded.encode()).hexdigest()
-    key = f"catalog:suggest:{storefront_generation()}:{get_language()}:{digest}"
-    found = cache.get(key)
-    if found is not None:
-        return found
+    return query_cache.remembered(
+        "suggest", f"{get_language()}\n{folded}", lambda: _suggestions(query, words), timeout=SUGGEST_TIMEOUT
+    )
 
+
+def _suggestions(query: str, words: list[str]) -> list[dict]:
     found, seen = [], set()
     products = search(listing_products(), query)
     if "relevance" in products.query.annotations:
@@ -433,9 +430,7 @@ def suggestions(query: str) -> list[dict]:
         if _starts_words(words, category.display_name):
             url = reverse("catalog:product-list") + f"?category={category.slug}"
             found.append({"label": category.display_name, "kind": "category", "url": url})
-    found += stalls[:2]
-    cache.set(key, found, SUGGEST_TIMEOUT)
-    return found
+    return found + stalls[:2]
 
 
 def _detail_queryset(slug):

@@ -119,6 +119,31 @@ def test_signed_in_user_stays_signed_in_with_redis_down(redis_down, world):  # n
     assert response.wsgi_request.user == world["users"]["farmer"]
 
 
+def test_search_pages_and_suggestions_with_redis_down(redis_down, world, settings):  # noqa: F811
+    """The search's kept answers (count, ranked window, suggestions) are computed each time
+    instead: the same pages, for a buyer and for a signed-in household."""
+    from tests.factories.catalog import ProductFactory
+
+    settings.PAGE_SIZE = 2
+    for n in range(5):
+        ProductFactory(name=f"Mật ong rừng U Minh {n}", producer=world["stall"].producer)
+    household = Client(raise_request_exception=False)
+    household.force_login(world["users"]["farmer"])
+    for client in (Client(raise_request_exception=False), household):
+        pages = []
+        for _ in range(2):
+            pages.append(
+                [
+                    [p.name for p in client.get("/products/", {"q": "mat ong u minh", "page": n}).context["products"]]
+                    for n in (1, 2, 3)
+                ]
+            )
+        assert pages[0] == pages[1]
+        assert sorted(sum(pages[0], [])) == [f"Mật ong rừng U Minh {n}" for n in range(5)]
+        suggested = client.get(reverse("catalog:search-suggest"), {"q": "mat ong"})
+        assert suggested.status_code == 200
+
+
 def test_healthz_reports_redis_degraded_but_answers_200(redis_down, client):
     response = client.get("/healthz")
 

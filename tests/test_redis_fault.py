@@ -126,7 +126,9 @@ def test_no_server_error_while_redis_is_killed_restarted_paused_and_resumed(redi
     anonymous = Client(raise_request_exception=False)
     buyer = Client(raise_request_exception=False)
     product_url = reverse("catalog:product-detail", args=[product.slug])
-    pages = ["/", "/products/", product_url, "/stalls/", reverse("catalog:stall-detail", args=[stall.slug]), "/healthz"]
+    search_url = "/products/?q=banh+pia"
+    stall_url = reverse("catalog:stall-detail", args=[stall.slug])
+    pages = ["/", "/products/", search_url, product_url, "/stalls/", stall_url, "/healthz"]
     statuses = []
     served_while_down = 0
 
@@ -162,6 +164,7 @@ def test_no_server_error_while_redis_is_killed_restarted_paused_and_resumed(redi
     load(30)
     product.price = 170000
     product.save()
+    ProductFactory(producer=stall.producer, name="Bánh pía sầu riêng", slug="banh-pia-sau-rieng")
     load(30)
     served_while_down += len(statuses) - before
     redis_server.resume()
@@ -169,6 +172,8 @@ def test_no_server_error_while_redis_is_killed_restarted_paused_and_resumed(redi
     load(30)
     page = anonymous.get(product_url).content.decode()
     assert "170.000" in page
+    # The search's kept count and ranked ids are replaced too: the product added meanwhile shows.
+    assert "Bánh pía sầu riêng" in anonymous.get(search_url).content.decode()
 
     errors = [(url, status) for url, status in statuses if status >= 500]
     assert errors == []
