@@ -39,8 +39,12 @@ def storefront_generation() -> str:
     """Key other storefront caches by it (listing counts): replaced by every change to what a
     listing holds (a product published, sold out, repriced, recategorised …) and by
     :func:`storefront_changed`."""
-    found = cache.get_many([GENERATION_KEY, _counts.key])
-    return f"{found.get(GENERATION_KEY) or _generation.current()}.{found.get(_counts.key) or _counts.current()}"
+    pages, counts = _generation.remembered(), _counts.remembered()
+    if pages is None or counts is None:  # one round trip for both, then kept for the request
+        found = cache.get_many([GENERATION_KEY, _counts.key])
+        pages = _generation.remember(found[GENERATION_KEY]) if found.get(GENERATION_KEY) else _generation.current()
+        counts = _counts.remember(found[_counts.key]) if found.get(_counts.key) else _counts.current()
+    return f"{pages}.{counts}"
 
 
 def storefront_changed(*args, **kwargs) -> None:
