@@ -87,6 +87,11 @@ class Order(TimeStampedModel):
 
     objects = OrderQuerySet.as_manager()
 
+    # Wagtail indexes every snippet's links for the admin's "usage" pages; an order links only
+    # to its delivery province and commune, whose usage nobody looks up, and indexing it cost
+    # every checkout five queries (the index task reloads the order) inside its transaction.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("order")

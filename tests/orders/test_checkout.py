@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ReferenceIndex
 
 from catalog.models import Product
 from orders import services
@@ -207,3 +209,17 @@ def test_zero_or_negative_quantities_are_refused_by_place_order(buyer_address, s
         with pytest.raises(services.CheckoutError):
             services.place_order({a1.pk: quantity}, {**buyer_address, "payment_method": "cod"})
     assert not Order.objects.exists()
+
+
+def test_placing_an_order_keeps_to_a_fixed_number_of_queries_and_indexes_nothing(
+    client, filled_cart, form_data, django_assert_max_num_queries
+):
+    # A checkout holds its stock rows locked until it commits: every query in it makes the
+    # buyers behind it wait. Wagtail's reference index (the admin's "usage" pages) would add
+    # five, to record that the order links to its province and commune. Here: the session,
+    # the cart's rows, the address, one UPDATE per line and the year's first order number.
+    with django_assert_max_num_queries(27) as captured:
+        response = client.post(CHECKOUT, form_data)
+    assert response.status_code == 302 and Order.objects.count() == 1
+    assert not ReferenceIndex.objects.filter(base_content_type=ContentType.objects.get_for_model(Order)).exists()
+    assert not [q for q in captured.captured_queries if "referenceindex" in q["sql"]]
