@@ -3,13 +3,11 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import FastCheckboxInput, FastHiddenInput, FastNumberInput, FastSelect, FastTextInput
 from producers.models import Province, Stall
-from producers.widgets import FastSelect
 
 from . import queries
 
@@ -54,38 +52,6 @@ class CachedChoiceIterator(ModelChoiceIterator):
 
     def __bool__(self):
         return True
-
-
-class FastInputMixin:
-    """An <input> written in Python, like FastSelect (same attributes as Django's template)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs.update(type=self.input_type, name=name)
-        if isinstance(self, forms.CheckboxInput):
-            if self.check_test(value):
-                final_attrs["checked"] = True
-        else:
-            formatted = self.format_value(value)
-            if formatted is not None and formatted != "":
-                final_attrs["value"] = formatted
-        return format_html("<input{}>", flatatt(final_attrs))
-
-
-class FastTextInput(FastInputMixin, forms.TextInput):
-    pass
-
-
-class FastNumberInput(FastInputMixin, forms.NumberInput):
-    pass
-
-
-class FastCheckboxInput(FastInputMixin, forms.CheckboxInput):
-    pass
-
-
-class FastHiddenInput(FastInputMixin, forms.HiddenInput):
-    pass
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import FastInputMixin
+
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 INVALID_PHONE = _("Enter a valid Vietnamese phone number, e.g. 0912 345 678.")
 
@@ -41,7 +43,7 @@ def display_vn_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-class PhoneInput(forms.TextInput):
+class PhoneInput(FastInputMixin, forms.TextInput):
     """``<input type="tel">``: the type set in ``attrs`` instead would be written twice."""
 
     input_type = "tel"

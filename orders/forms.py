@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.phone import PhoneInput, VietnamesePhoneField, normalize_vn_phone
+from core.widgets import FastCheckboxInput, FastEmailInput, FastSelect, FastTextarea, FastTextInput
 from producers.models import Commune, Province
 from traceability.queries import batches_of_product
 
@@ -35,29 +36,39 @@ class PaymentMethodWidget(forms.RadioSelect):
 
 
 class CheckoutForm(forms.Form):
-    buyer_name = forms.CharField(label=_("Full name"), max_length=120)
+    # The widgets write their HTML in Python: the checkout is rendered on every visit to it
+    # (and again after each invalid submit), and Django's widget templates were a third of it.
+    buyer_name = forms.CharField(label=_("Full name"), max_length=120, widget=FastTextInput)
     buyer_phone = VietnamesePhoneField(
         label=_("Phone number"), help_text=_("For the delivery and your order's confirmation.")
     )
     buyer_email = forms.EmailField(
-        label=_("E-mail (optional)"), required=False, help_text=_("We send the confirmation there too.")
+        label=_("E-mail (optional)"),
+        required=False,
+        help_text=_("We send the confirmation there too."),
+        widget=FastEmailInput,
     )
     province = forms.ModelChoiceField(
-        label=_("Province / city"), queryset=Province.objects.order_by("name"), empty_label=_("Choose…")
+        label=_("Province / city"),
+        queryset=Province.objects.order_by("name"),
+        empty_label=_("Choose…"),
+        widget=FastSelect,
     )
     commune = forms.ModelChoiceField(
-        label=_("Commune / ward"), queryset=Commune.objects.none(), empty_label=_("Choose…")
+        label=_("Commune / ward"), queryset=Commune.objects.none(), empty_label=_("Choose…"), widget=FastSelect
     )
-    street_address = forms.CharField(label=_("House number, street, hamlet"), max_length=200)
+    street_address = forms.CharField(label=_("House number, street, hamlet"), max_length=200, widget=FastTextInput)
     note = forms.CharField(
         label=_("Note for the stalls (optional)"),
         required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=FastTextarea(attrs={"rows": 2}),
     )
     payment_method = forms.ChoiceField(label=_("Payment"), choices=Order.PaymentMethod.choices)
     # Offered to signed-in buyers only (the view removes it otherwise).
-    save_address = forms.BooleanField(label=_("Save this address in my account"), required=False, initial=True)
+    save_address = forms.BooleanField(
+        label=_("Save this address in my account"), required=False, initial=True, widget=FastCheckboxInput
+    )
 
     def __init__(self, *args, card_available=True, signed_in=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,9 +29,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from core import roles
 from core.spreadsheet import SafeSpreadsheetExportMixin
 from core.text import normalize
+from core.widgets import FastSelect
 
 from .models import Commune, OfficerProfile, Producer, Stall
-from .widgets import FastSelect
 
 ANY_ACTION = ["add", "change", "delete", "view"]
 
