@@ -5,6 +5,8 @@ workers, so that the middleware's own cost is measured in the same run (tests/be
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
 
+from ocop_market import worker
+
 DEFAULT_STACK_PREFIX = "/bench/default-stack/"
 DJANGO_DEFAULT_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -31,6 +33,9 @@ class DefaultStackHandler(WSGIHandler):
 
 project = get_wsgi_application()
 default_stack = DefaultStackHandler()
+
+# As ocop_market.wsgi does for the project's own workers.
+worker.prepare()
 
 
 def application(environ, start_response):
