@@ -1,11 +1,82 @@
 """StreamField blocks editors compose pages with. No raw-HTML block."""
 
+import copy
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+# --- choosers that take rows the page has loaded already ---------------------------------------
+
+_loaded_rows: ContextVar[dict | None] = ContextVar("cms_loaded_rows", default=None)
+
+
+@contextmanager
+def rows_loaded(*row_lists):
+    """While converting a stream, chooser blocks take these rows (by model and id) instead of
+    loading them again: the home page's cards, and the pages of the menu.
+
+    The rows are handed out as they are, not copied: the menu's are shared by the requests of
+    this process (cms.queries.menu_pages), so a block only reads its chosen rows.
+    """
+    found = {}
+    for rows in row_lists:
+        for row in rows:
+            found.setdefault(type(row), {})[row.pk] = row
+    token = _loaded_rows.set(found)
+    try:
+        yield
+    finally:
+        _loaded_rows.reset(token)
+
+
+class _LoadedRows:
+    """A chooser block stored and edited as Wagtail's (same JSON, same admin widget).
+
+    Wagtail converts a stream's choosers with one ``in_bulk`` of full rows per model; inside
+    :func:`rows_loaded` the rows loaded there are used as they are, and only the others (a
+    product unpublished since it was chosen, a page not in the menu) are loaded. Elsewhere
+    (the admin, a preview, another page) it converts as Wagtail does.
+    """
+
+    def bulk_to_python(self, values):
+        loaded = (_loaded_rows.get() or {}).get(self.model_class)
+        if not loaded:
+            return super().bulk_to_python(values)
+        values = list(values)
+        others = list(dict.fromkeys(pk for pk in values if pk is not None and pk not in loaded))
+        rows = dict(loaded)
+        if others:
+            rows.update(zip(others, super().bulk_to_python(others), strict=True))
+        result, seen = [], set()
+        for pk in values:
+            row = rows.get(pk)
+            if row is not None and pk in seen:
+                row = copy.copy(row)  # as Wagtail does: each item of a list its own object
+            result.append(row)
+            seen.add(pk)
+        return result
+
+
+class LoadedSnippetChooserBlock(_LoadedRows, SnippetChooserBlock):
+    pass
+
+
+class LoadedPageChooserBlock(_LoadedRows, blocks.PageChooserBlock):
+    pass
+
+
+# Migrations see the blocks Wagtail stores: the stored data and the admin form are unchanged.
+DECONSTRUCT_ALIASES = {
+    LoadedSnippetChooserBlock: "wagtail.snippets.blocks.SnippetChooserBlock",
+    LoadedPageChooserBlock: "wagtail.blocks.PageChooserBlock",
+}
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -55,7 +126,7 @@ class ProductCarouselValue(blocks.StructValue):
 
 class ProductCarouselBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), required=False, max_length=120)
-    products = blocks.ListBlock(SnippetChooserBlock("catalog.Product"), label=_("products"), max_num=24)
+    products = blocks.ListBlock(LoadedSnippetChooserBlock("catalog.Product"), label=_("products"), max_num=24)
 
     class Meta:
         icon = "list-ul"
@@ -82,7 +153,7 @@ class StallCarouselValue(blocks.StructValue):
 
 class StallCarouselBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), required=False, max_length=120)
-    stalls = blocks.ListBlock(SnippetChooserBlock("producers.Stall"), label=_("stalls"), max_num=12)
+    stalls = blocks.ListBlock(LoadedSnippetChooserBlock("producers.Stall"), label=_("stalls"), max_num=12)
 
     class Meta:
         icon = "group"
@@ -92,18 +163,18 @@ class StallCarouselBlock(blocks.StructBlock):
 
 
 class CallToActionValue(blocks.StructValue):
-    def href(self) -> str:
+    def href(self, request=None) -> str:
         """The chosen page's URL, else the web address; empty when neither is set."""
         page = self.get("page")
         if page is not None and page.live:
-            return page.url or ""
+            return page.get_url(request) or ""
         return self.get("url") or ""
 
 
 class CallToActionBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), max_length=120)
     text = blocks.TextBlock(label=_("text"), required=False, max_length=400)
-    page = blocks.PageChooserBlock(label=_("link to a page"), required=False)
+    page = LoadedPageChooserBlock(label=_("link to a page"), required=False)
     url = blocks.URLBlock(label=_("or a web address"), required=False)
     button = blocks.CharBlock(label=_("button label"), max_length=40)
 
@@ -113,6 +184,13 @@ class CallToActionBlock(blocks.StructBlock):
         label = _("Call to action")
         value_class = CallToActionValue
         preview_value = {"title": "Mua sắm Tết", "text": "Đặc sản OCOP giao tận nhà.", "button": "Xem ngay"}
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        # The page's URL with the request: Wagtail keeps the sites' root paths on it, where
+        # without one it reads them from the cache (a round trip to Redis) on every call.
+        context["href"] = value.href((parent_context or {}).get("request"))
+        return context
 
 
 class BaseStreamBlock(blocks.StreamBlock):

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -30,6 +30,7 @@ from core.precompiled import Precompiled
 from core.text import vi_slugify
 from producers.models import Stall
 
+from .blocks import rows_loaded
 from .cache import DEFAULT_TIMEOUT, cached
 from .models import (
     ArticleIndexPage,
@@ -198,6 +199,21 @@ def _stream_blocks(stream, block_type: str):
     return [child.value for child in stream if child.block_type == block_type]
 
 
+def _stream_ids(stream, block_type: str, name: str) -> set:
+    """The ids chosen in the list ``name`` of the stream's ``block_type`` blocks, read from the
+    stored data: nothing is converted or loaded (see ``rows_loaded``)."""
+    ids = set()
+    for item in stream.raw_data:
+        if item["type"] != block_type:
+            continue
+        for chosen in item["value"].get(name) or ():
+            # Wagtail stores a list item as its value, or as {"type": "item", "value": …, "id": …}.
+            pk = chosen.get("value") if isinstance(chosen, dict) else chosen
+            if pk is not None:
+                ids.add(int(pk))
+    return ids
+
+
 def home_sections(page: HomePage, request) -> dict:
     """Everything the home page shows besides its own fields, in a fixed number of queries.
 
@@ -206,10 +222,8 @@ def home_sections(page: HomePage, request) -> dict:
     - current promotions (live pages on sale now) and the latest articles.
     """
 
-    product_carousels = _stream_blocks(page.body, "product_carousel")
-    stall_carousels = _stream_blocks(page.body, "stall_carousel")
-    carousel_products = {pk for value in product_carousels for pk in value.product_ids()}
-    carousel_stalls = {pk for value in stall_carousels for pk in value.stall_ids()}
+    carousel_products = _stream_ids(page.body, "product_carousel", "products")
+    carousel_stalls = _stream_ids(page.body, "stall_carousel", "stalls")
 
     # Products: the chosen ones, the newest (the fallback) and the carousels' in one query.
     # Cards carry their cover's rendition as a column (catalog.queries.product_cards): no
@@ -234,6 +248,14 @@ def home_sections(page: HomePage, request) -> dict:
     stalls = list(stalls)
     featured_stalls = _featured(stalls, chosen_stalls, HOME_STALLS, newest_key=lambda s: (s.created_at, s.pk))
 
+    # The body's blocks, their choosers given the rows loaded already: Wagtail would load the
+    # carousels' products and stalls again, as full rows, only for their ids, and the pages
+    # calls to action lead to (mostly a section in the menu, which the header shows anyway).
+    menu = menu_pages(request)
+    with rows_loaded(products, stalls, menu):
+        product_carousels = _stream_blocks(page.body, "product_carousel")
+        stall_carousels = _stream_blocks(page.body, "stall_carousel")
+
     promotions, articles = home_editorial(page)
     priced(products, request)
     product_by_id = {p.pk: p for p in products}
@@ -243,7 +265,7 @@ def home_sections(page: HomePage, request) -> dict:
     for value in stall_carousels:
         value.set_cards(_in_order(value.stall_ids(), stall_by_id))
     # The indexes, for the "all" links: from the menu, which the header loads anyway.
-    indexes = {page.specific_class: page for page in reversed(menu_pages(request))}
+    indexes = {page.specific_class: page for page in reversed(menu)}
     return {
         "promotion_index": indexes.get(PromotionIndexPage),
         "article_index": indexes.get(ArticleIndexPage),
@@ -271,28 +293,45 @@ class _HomeCards:
         self.build = build
         self.size = size
 
-        # The page's id twice (two subqueries, and each placeholder binds one parameter).
-        def with_placeholders(page_id, order_page_id, **ids):
-            return build(page_id, order_page_id, [ids[f"id{i}"] for i in range(size)])
+        # The page's id three times (three subqueries, and each placeholder binds one parameter).
+        def with_placeholders(page_id, order_page_id, fallback_page_id, **ids):
+            return build(page_id, order_page_id, fallback_page_id, [ids[f"id{i}"] for i in range(size)])
 
         placeholders = {f"id{i}": int for i in range(size)}
-        self.precompiled = Precompiled(with_placeholders, page_id=int, order_page_id=int, **placeholders)
+        self.precompiled = Precompiled(
+            with_placeholders, page_id=int, order_page_id=int, fallback_page_id=int, **placeholders
+        )
 
     def __call__(self, page, carousel_ids, key=None):
         ids = sorted(carousel_ids)
         if len(ids) > self.size:
-            return self.build(page.pk, page.pk, ids)
+            return self.build(page.pk, page.pk, page.pk, ids)
         padded = {f"id{i}": pk for i, pk in enumerate(ids + [_NO_ROW] * (self.size - len(ids)))}
-        return self.precompiled(key=key, page_id=page.pk, order_page_id=page.pk, **padded)
+        return self.precompiled(key=key, page_id=page.pk, order_page_id=page.pk, fallback_page_id=page.pk, **padded)
 
 
-def _home_products_queryset(page_id, order_page_id, carousels):
-    chosen = HomeFeaturedProduct.objects.filter(page_id=page_id).values("product_id")
+def _home_products_queryset(page_id, order_page_id, fallback_page_id, carousels):
+    chosen = HomeFeaturedProduct.objects.filter(page_id=page_id).order_by().values("product_id")
     newest = catalog_queries.product_cards().order_by("-published_at", "-pk").values("pk")[:HOME_PRODUCTS]
+    # The newest are the fallback of a page none of whose choices is on sale (see _featured):
+    # loaded only then. Loaded beside the choices, they were half the query's rows and cards
+    # built for nothing.
+    shown = Product.objects.published().filter(
+        pk__in=HomeFeaturedProduct.objects.filter(page_id=fallback_page_id).values("product_id")
+    )
+    # One list of ids (a UNION) rather than three conditions joined by OR, and no order (the
+    # sections order their cards): given the OR or the order, SQLite read every published
+    # product in the catalog's order to test it; given the list, it looks each id up.
+    ids = chosen.union(
+        Product.objects.filter(pk__in=carousels).order_by().values("pk"),
+        Product.objects.filter(pk__in=newest).filter(~Exists(shown)).order_by().values("pk"),
+        all=True,
+    )
     return (
         catalog_queries.product_cards()
-        .filter(Q(pk__in=chosen) | Q(pk__in=newest) | Q(pk__in=carousels))
+        .filter(pk__in=ids)
         .annotate(featured_order=_order_subquery(HomeFeaturedProduct, order_page_id, "product_id"))
+        .order_by()
     )
 
 
@@ -300,11 +339,15 @@ def _newest_stalls():
     return Stall.objects.published().order_by("-created_at", "-pk").values("pk")[:HOME_STALLS]
 
 
-def _home_stalls_queryset(page_id, order_page_id, carousels):
+def _home_stalls_queryset(page_id, order_page_id, fallback_page_id, carousels):
     chosen = HomeFeaturedStall.objects.filter(page_id=page_id).values("stall_id")
+    # The newest stalls only as the fallback, as for the products.
+    shown = Stall.objects.published().filter(
+        pk__in=HomeFeaturedStall.objects.filter(page_id=fallback_page_id).values("stall_id")
+    )
     return (
         _stall_cards()
-        .filter(Q(pk__in=chosen) | Q(pk__in=_newest_stalls()) | Q(pk__in=carousels))
+        .filter(Q(pk__in=chosen) | Q(pk__in=carousels) | (Q(pk__in=_newest_stalls()) & ~Exists(shown)))
         .annotate(featured_order=_order_subquery(HomeFeaturedStall, order_page_id, "stall_id"))
     )
 
@@ -319,7 +362,9 @@ def _stall_cards():
     The listing's ``stall_cards()`` counts with a GROUP BY over every selected column and
     prefetches the logo's renditions: for the home page's dozen stalls, a subquery per row
     and a packed rendition column cost one query and no rendition objects (prefetching the
-    logos' renditions instead takes the home page past the 8 queries its test allows).
+    logos' renditions instead takes the home page past the 8 queries its test allows). The
+    logo's image row is not loaded either: only a logo whose rendition is not made yet is
+    (``stall_cards`` in catalog/templatetags/storefront.py).
     """
 
     count = (
@@ -331,7 +376,7 @@ def _stall_cards():
     )
     return (
         Stall.objects.published()
-        .select_related("province", "logo")
+        .select_related("province")
         .annotate(
             product_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
             logo_rendition=catalog_queries.packed_rendition(OuterRef("logo_id"), catalog_queries.STALL_LOGO_RENDITION),

@@ -7,7 +7,7 @@ same page, so the answer is kept on the page object (one set of queries per requ
 
 from django import template
 from django.conf import settings
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from catalog.templatetags.storefront import translated_path
 from cms.cache import DEFAULT_TIMEOUT, cached
@@ -50,8 +50,9 @@ def _alternates(request, page):
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not page.translation_key:
         return []
     # Wagtail caches the sites' root paths, one per translation of each home page: with a
-    # single language served there is nothing to look up.
-    if len({root.language_code for root in Site.get_site_root_paths()}) < 2:
+    # single language served there is nothing to look up. Read through the page with the
+    # request, they are the copy page.get_url(request) keeps on it, not another cache read.
+    if len({root.language_code for root in page._get_site_root_paths(request)}) < 2:
         return []
     found = [(code, _absolute(request, url)) for code, url in _translation_urls(request, page.translation_key)]
     if len(found) < 2:

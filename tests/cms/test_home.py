@@ -2,18 +2,27 @@
 
 import datetime
 import json
+from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Page
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
+from catalog.models import Product
 from cms.models import ArticleIndexPage, ArticlePage, HomeFeaturedProduct, HomeFeaturedStall
+from core import roles
+from producers.models import Stall
 from tests.factories.catalog import ImageFactory, ProductFactory, ProductImageFactory
 from tests.factories.cms import home_page, promotion, promotion_index
-from tests.factories.producers import StallFactory
+from tests.factories.producers import StallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +72,20 @@ def test_without_choices_the_newest_products_and_stalls_are_shown(client):
     assert response.context["featured_stalls"]
     content = response.content.decode()
     assert "Sản phẩm mới" in content
+
+
+def test_when_no_choice_is_on_sale_the_newest_products_and_stalls_are_shown(client):
+    withdrawn = ProductFactory(name="Sản phẩm đã ngừng bán", status="draft")
+    closed = StallFactory(name="Gian hàng đã đóng", is_published=False)
+    newest, newest_stall = ProductFactory(name="Sản phẩm mới"), StallFactory(name="Gian hàng mới")
+    page = home_page()
+    HomeFeaturedProduct.objects.create(page=page, product=withdrawn, sort_order=0)
+    HomeFeaturedStall.objects.create(page=page, stall=closed, sort_order=0)
+    response = client.get("/")
+    assert response.context["featured_products"][0] == newest
+    assert response.context["featured_stalls"][0] == newest_stall
+    content = response.content.decode()
+    assert "Sản phẩm đã ngừng bán" not in content and "Gian hàng đã đóng" not in content
 
 
 def test_home_page_is_never_empty_without_promotions_or_articles(client):
@@ -254,3 +277,119 @@ def test_a_view_restriction_added_later_is_enforced_on_the_next_request(client, 
     PageViewRestriction.objects.create(page=home, restriction_type=PageViewRestriction.LOGIN)
     response = client.get("/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+# --- What a render loads -------------------------------------------------------------------------
+
+
+@contextmanager
+def rows_built(*models):
+    """Counts of the rows of ``models`` built from the database (or by hand), by model and id."""
+    built = {model: Counter() for model in models}
+
+    def count(sender, instance, **kwargs):
+        built[sender][instance.pk] += 1
+
+    for model in models:
+        post_init.connect(count, sender=model, weak=False)
+    try:
+        yield built
+    finally:
+        for model in models:
+            post_init.disconnect(count, sender=model)
+
+
+def _home_with_blocks():
+    """A home page with editors' picks, a product and a stall carousel and a call to action
+    leading to a section in the menu; and the newest product and stall, chosen nowhere."""
+    picked, in_carousel = ProductFactory(name="Trà chọn"), ProductFactory(name="Cà phê trong băng chuyền")
+    featured_stall, carousel_stall = StallFactory(name="Gian hàng chọn"), StallFactory(name="Gian trong băng chuyền")
+    home = home_page()
+    HomeFeaturedProduct.objects.create(page=home, product=picked, sort_order=0)
+    HomeFeaturedStall.objects.create(page=home, stall=featured_stall, sort_order=0)
+    section = promotion_index(home, show_in_menus=True)
+    home.body = json.dumps(
+        [
+            carousel([picked, in_carousel]),
+            {"type": "stall_carousel", "value": {"title": "Gian hàng", "stalls": [carousel_stall.pk]}},
+            {
+                "type": "call_to_action",
+                "value": {"title": "Khuyến mãi", "text": "", "page": section.pk, "url": "", "button": "Xem"},
+            },
+        ]
+    )
+    home.save_revision().publish()
+    newest, newest_stall = ProductFactory(name="Sản phẩm mới nhất"), StallFactory(name="Gian hàng mới nhất")
+    return {
+        "picked": picked,
+        "in_carousel": in_carousel,
+        "featured_stall": featured_stall,
+        "carousel_stall": carousel_stall,
+        "section": section,
+        "newest": newest,
+        "newest_stall": newest_stall,
+    }
+
+
+def test_the_home_page_builds_each_shown_product_and_stall_once_and_nothing_else(client, settings):
+    settings.STOREFRONT_CACHE_SECONDS = 0  # what a render builds, not a page-cache hit
+    shown = _home_with_blocks()
+    for _ in range(2):  # the first visits make the site settings, then fill the menu and offers
+        client.get("/")
+    with rows_built(Product, Stall, Page) as built:
+        content = client.get("/").content.decode()
+    assert "Trà chọn" in content and "Cà phê trong băng chuyền" in content
+    assert "Gian trong băng chuyền" in content and f'href="{shown["section"].url}"' in content
+    # The carousels' choices are the cards' rows, not loaded again (as full rows) by their choosers.
+    assert built[Product] == {shown["picked"].pk: 1, shown["in_carousel"].pk: 1}
+    assert built[Stall][shown["carousel_stall"].pk] == 1
+    # The newest are the fallback of a page without picks: not loaded when there are some.
+    assert shown["newest_stall"].pk not in built[Stall] and "Sản phẩm mới nhất" not in content
+    # The call to action's page is the menu's.
+    assert shown["section"].pk not in built[Page]
+
+
+def test_the_home_page_with_carousels_and_a_call_to_action_takes_no_more_queries(
+    client, settings, django_assert_max_num_queries
+):
+    settings.STOREFRONT_CACHE_SECONDS = 0
+    _home_with_blocks()
+    for _ in range(2):
+        client.get("/")
+    # The route (site, locale, page), then the cards: one query of products, one of stalls.
+    with django_assert_max_num_queries(5):
+        assert client.get("/").status_code == 200
+
+
+# --- The editor's side ---------------------------------------------------------------------------
+
+
+def test_editor_edits_and_previews_carousels_with_unsaved_choices(client):
+    saved = ProductFactory(name="Banh pia da luu")
+    unsaved, unsaved_stall = ProductFactory(name="Mứt gừng chưa lưu"), StallFactory(name="Gian hàng chưa lưu")
+    home = home_page()
+    home.body = json.dumps([carousel([saved])])
+    home.save_revision().publish()
+    client.force_login(UserFactory(groups=[roles.EDITOR]))
+
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[home.pk]))
+    assert edit.status_code == 200
+    assert "Banh pia da luu" in edit.content.decode()  # the chooser shows the saved choice
+
+    data = querydict_from_html(edit.content.decode(), form_id="page-edit-form")
+    body = {
+        "body": streamfield(
+            [
+                ("product_carousel", {"title": "Mới", "products": streamfield([("item", unsaved.pk)])}),
+                ("stall_carousel", {"title": "Gian mới", "stalls": streamfield([("item", unsaved_stall.pk)])}),
+            ]
+        )
+    }
+    for key, value in nested_form_data(body).items():
+        data[key] = value
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[home.pk])
+    assert client.post(url, data).json()["is_valid"]
+    preview = client.get(url).content.decode()
+    rails = preview[preview.index('<div class="body">') :]
+    assert "Mứt gừng chưa lưu" in rails and "Gian hàng chưa lưu" in rails
+    assert "Banh pia da luu" not in rails
