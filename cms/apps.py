@@ -43,9 +43,10 @@ class CmsConfig(AppConfig):
         post_save.connect(cache.page_saved, dispatch_uid="cms_cache_page_saved")
         post_delete.connect(cache.page_saved, dispatch_uid="cms_cache_page_deleted")
         # Imported when the app registry is ready: these load models (not allowed at app loading).
-        from wagtail.models import PageViewRestriction
+        from wagtail.models import PageViewRestriction, Site
 
-        for model in (SiteSettings, Category, PageViewRestriction):
+        # A site's hostname, port, root page or default flag: the sites kept by CachedSiteMiddleware.
+        for model in (SiteSettings, Category, PageViewRestriction, Site):
             post_save.connect(cache.bump, sender=model, dispatch_uid=f"cms_cache_save_{model.__name__}")
             post_delete.connect(cache.bump, sender=model, dispatch_uid=f"cms_cache_delete_{model.__name__}")
 
