@@ -162,9 +162,13 @@ def rendition(image, role, alt="", css_class="", lazy=True):
             _class_attr(css_class),
             loading,
         )
-    # Written as the cards are (see _e): a page shows a dozen of these.
+    return _img(found.url, found.width, found.height, alt, loading, css_class)
+
+
+def _img(src, width, height, alt, loading, css_class="") -> str:
+    """A rendition's ``<img>``, written as the cards are (see _e): a page shows dozens."""
     return mark_safe(
-        f'<img src="{_e(found.url)}" width="{_e(found.width)}" height="{_e(found.height)}" alt="{_e(alt)}"'
+        f'<img src="{_e(src)}" width="{_e(width)}" height="{_e(height)}" alt="{_e(alt)}"'
         f'{_e(_class_attr(css_class))} loading="{loading}" decoding="async">'
     )
 
@@ -178,28 +182,20 @@ def card_cover(product, alt="", storage=None):
     """
     if not hasattr(product, "cover_image_id"):  # a product that did not come from product_cards()
         return rendition(product.cover, "card", alt=alt)
-    packed = getattr(product, "cover_rendition", None)
-    if packed:
-        return _packed_img(packed, alt, True, storage or _rendition_storage())
-    return packed_image(packed, product.cover_image_id, "card", alt=alt)
-
-
-def _packed_img(packed, alt, lazy, storage) -> str:
-    name, width, height = packed.rsplit("|", 2)
-    return mark_safe(
-        f'<img src="{_e(storage.url(name))}" width="{_e(width)}" height="{_e(height)}" alt="{_e(alt)}" '
-        f'loading="{"lazy" if lazy else "eager"}" decoding="async">'
-    )
+    return packed_image(getattr(product, "cover_rendition", None), product.cover_image_id, "card", alt, storage=storage)
 
 
 @register.simple_tag
-def packed_image(packed, image_id, role, alt="", lazy=True):
+def packed_image(packed, image_id, role, alt="", lazy=True, storage=None):
     """``<img>`` from a rendition read as a "file|width|height" column (queries.packed_rendition).
 
     When the rendition does not exist yet (a new photo), Wagtail makes it once here.
+    ``storage``: the renditions' storage, when the caller writes many and has it at hand.
     """
     if packed:
-        return _packed_img(packed, alt, lazy, _rendition_storage())
+        name, width, height = packed.rsplit("|", 2)
+        url = (storage or _rendition_storage()).url(name)
+        return _img(url, width, height, alt, "lazy" if lazy else "eager")
     image = None
     if image_id:
         image = get_image_model().objects.filter(pk=image_id).first()
@@ -357,13 +353,10 @@ def product_cards(products):
 
 def _stall_card_html(stall, *, storage) -> str:
     """One stall card; the markup (and white space) of the former includes/stall_card.html."""
-    packed = getattr(stall, "logo_rendition", None)
-    if packed:
-        logo = _packed_img(packed, "", True, storage)
-    elif hasattr(stall, "logo_rendition"):
-        # A query that reads the rendition as a column does not load the logo's image row:
-        # a logo without its rendition yet (a new one) is loaded here, and made once.
-        logo = packed_image(None, stall.logo_id, "logo", alt="")
+    if hasattr(stall, "logo_rendition"):
+        # Read as a column, without the logo's image row: a logo without its rendition yet
+        # (a new one) is loaded by packed_image, and made once.
+        logo = packed_image(stall.logo_rendition, stall.logo_id, "logo", storage=storage)
     else:
         logo = rendition(stall.logo, "logo", alt="")
     count = stall.product_count
