@@ -23,10 +23,14 @@ thread-safe and the pool reconnects after a fork, so one client per pool is kept
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import math
+import os
 import threading
 import time
+from functools import cached_property
 
 import redis
 from django.core.cache.backends import redis as django_redis
@@ -35,14 +39,18 @@ logger = logging.getLogger(__name__)
 
 DIRTY_LIMIT = 10_000
 DEFAULT_RETRY_SECONDS = 5.0
+DEFAULT_TRACKING_SECONDS = 0.1
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self.on_write = None  # called before each write: see TrackedReads.written
 
     def get_client(self, key=None, *, write=False):
+        if write and self.on_write is not None:
+            self.on_write()
         pool = self._get_connection_pool(write)  # the pools live as long as this object
         client = self._clients.get(id(pool))
         if client is None:
@@ -167,17 +175,163 @@ def _guarded(method_name: str, *, on_error, writes: str | None = None):
     return method
 
 
+class TrackedReads:
+    """Keys read from Redis and kept by this process until Redis says they changed: a hit of
+    the page cache reads two small keys (the generation and the page's stub) and, while
+    neither changed, reads them here instead of making a round trip for them.
+
+    Redis's client-side caching (``CLIENT TRACKING`` on a RESP3 connection of this process's
+    own): after this connection read a key, Redis sends it an invalidation the moment any
+    client changes, expires or evicts it (and one for every key on ``FLUSHDB``), before the
+    writer's reply. Before values are served from here, the invalidations waiting on the
+    socket are read (a poll, no round trip). Three rules keep that as fresh as a round trip:
+
+    - after a write of this process (any client of this Redis), the next read is a round
+      trip: its reply comes after the write's invalidation, so the values are the new ones;
+    - values are served from here only within ``fresh_seconds`` of the last reply on the
+      connection, so a Redis that stopped answering (paused, cut off: no invalidation can
+      arrive) is asked again, and its breaker opens, instead of old values being served;
+    - any error forgets every value and reconnects on the next read.
+
+    One per Redis server and process (``tracked_reads_for``); a thread that finds it busy
+    makes an ordinary read instead.
+    """
+
+    MAX_KEYS = 4096
+
+    def __init__(self, fresh_seconds: float):
+        self.fresh_seconds = fresh_seconds
+        self._lock = threading.Lock()
+        self._connection = None
+        self._pid = None
+        self._values: dict[str, bytes | None] = {}
+        self._replied_at = -math.inf  # time.monotonic() of the last reply on the connection
+        self._must_ask = True
+        self.supported = True
+
+    def written(self) -> None:
+        self._must_ask = True
+
+    def get_many(self, client: RedisCacheClient, keys: list[str]) -> list[bytes | None]:
+        """The raw values of ``keys`` (None when absent); raises what redis-py raises."""
+        if not self._lock.acquire(blocking=False):
+            return client.get_client().mget(keys)
+        try:
+            try:
+                return self._get_many(client, keys)
+            except redis.exceptions.ConnectionError:
+                # A connection Redis closed (restarted, or an idle timeout): once more on a
+                # new one, as redis-py's pool would. A timeout is not retried: Redis is slow.
+                self._forget()
+                return self._get_many(client, keys)
+        except BaseException:
+            self._forget()
+            raise
+        finally:
+            self._lock.release()
+
+    def _get_many(self, client, keys):
+        connection = self._connected(client)
+        while connection.can_read(timeout=0):  # invalidations since the last read; EOF raises
+            connection.read_response(push_request=True)
+        values = self._values
+        if not self._must_ask and time.monotonic() - self._replied_at < self.fresh_seconds:
+            try:
+                return [values[key] for key in keys]
+            except KeyError:
+                pass
+        self._must_ask = False  # a write from now on asks again
+        connection.send_command("MGET", *keys)
+        found = connection.read_response()  # invalidations before the reply are handled first
+        self._replied_at = time.monotonic()
+        if len(values) + len(keys) > self.MAX_KEYS:
+            values.clear()  # their invalidations, when they come, find nothing to drop
+        values.update(zip(keys, found, strict=True))
+        return found
+
+    def _connected(self, client):
+        if self._connection is not None and self._pid == os.getpid():
+            return self._connection
+        self._connection = None  # a forked child's copy is left to the parent
+        self._values.clear()
+        pool = client._get_connection_pool(False)
+        connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
+        connection.connect()
+        connection._parser.set_invalidation_push_handler(self._invalidated)
+        connection.send_command("CLIENT", "TRACKING", "ON")
+        connection.read_response()
+        self._connection, self._pid = connection, os.getpid()
+        return connection
+
+    def _invalidated(self, message) -> None:
+        keys = message[1]
+        if keys is None:  # FLUSHDB, FLUSHALL, or Redis dropped its tracking table
+            self._values.clear()
+            return
+        for key in keys:
+            self._values.pop(key.decode() if isinstance(key, bytes) else key, None)
+
+    def _forget(self) -> None:
+        self._values.clear()
+        self._replied_at = -math.inf
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.disconnect()
+
+
+_tracked: dict[str, TrackedReads] = {}
+
+
+def tracked_reads_for(location: str, fresh_seconds: float) -> TrackedReads:
+    with _breakers_lock:
+        tracked = _tracked.get(location)
+        if tracked is None:
+            tracked = _tracked[location] = TrackedReads(fresh_seconds)
+        return tracked
+
+
 class RedisCache(django_redis.RedisCache):
-    """``OPTIONS`` go to redis-py's connection pool, except ``retry_seconds`` (the breaker's interval)."""
+    """``OPTIONS`` go to redis-py's connection pool, except ``retry_seconds`` (the breaker's
+    interval) and ``tracking_seconds`` (:class:`TrackedReads`'s ``fresh_seconds``)."""
 
     def __init__(self, server, params):
         params = dict(params)
         options = dict(params.get("OPTIONS") or {})
         retry_seconds = float(options.pop("retry_seconds", DEFAULT_RETRY_SECONDS))
+        tracking_seconds = float(options.pop("tracking_seconds", DEFAULT_TRACKING_SECONDS))
         params["OPTIONS"] = options
         super().__init__(server, params)
         self._class = RedisCacheClient
-        self.breaker = breaker_for(server if isinstance(server, str) else ",".join(server), retry_seconds)
+        location = server if isinstance(server, str) else ",".join(server)
+        self.breaker = breaker_for(location, retry_seconds)
+        self.tracked = tracked_reads_for(location, tracking_seconds)
+
+    @cached_property
+    def _cache(self):
+        client = self._class(self._servers, **self._options)
+        client.on_write = self.tracked.written
+        return client
+
+    def get_many_tracked(self, keys, version=None) -> dict:
+        """``get_many``, answered without a round trip while Redis has not said that any of
+        ``keys`` changed since this process read them (:class:`TrackedReads`). For the few
+        small keys a request reads every time, not for large values."""
+        if self.breaker.is_open or not self.tracked.supported:
+            return self.get_many(keys, version=version)  # the breaker's trial, or {}
+        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+        client = self._cache
+        try:
+            found = self.tracked.get_many(client, list(made))
+        except redis.exceptions.ResponseError as error:  # a Redis without RESP3 or tracking
+            logger.warning("Redis cache %s: no client-side tracking (%s)", self.breaker.name, error)
+            self.tracked.supported = False
+            return self.get_many(keys, version=version)
+        except _errors() as error:
+            self.breaker.failure(error)
+            return {}
+        loads = client._serializer.loads
+        return {made[key]: loads(value) for key, value in zip(made, found, strict=True) if value is not None}
 
     def _through_breaker(self, call):
         breaker = self.breaker

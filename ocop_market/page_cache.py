@@ -33,7 +33,9 @@ responses to GET or HEAD that neither touched the session nor asked not to be ca
 ``X-Page-Cache: hit`` or ``miss`` tells which one answered. A page is stored as a small
 stub (generation, expiry, a random tag of this rendering) and its body; each process also
 keeps the pages it served last (256), so that a hit reads the generation and the stub
-only (one round trip, a few bytes) and serves its own copy while the stub names it.
+only (a few bytes) and serves its own copy while the stub names it. Those two keys are read
+through :class:`core.cache_backend.TrackedReads`: Redis tells the process when either
+changes, so a hit on a page nothing changed makes no round trip at all.
 """
 
 from __future__ import annotations
@@ -190,11 +192,15 @@ class PageCacheMiddleware:
 
 def _lookup(request, key):
     """The page from the cache for this request, or None; and the current generation."""
-    # One round trip: the generation and the page's stub, and its body unless this process
-    # holds a copy. A generation missing from the cache is made anew: nothing matches it.
+    # At most one round trip: the generation and the page's stub, and its body unless this
+    # process holds a copy. A generation missing from the cache is made anew: nothing matches it.
     local = _recent.get(key)
     body_key = f"{key}:body"
-    found = cache.get_many([GENERATION_KEY, key] if local else [GENERATION_KEY, key, body_key])
+    if local is not None and hasattr(cache, "get_many_tracked"):
+        # Without a round trip while Redis has not said either changed (core.cache_backend.TrackedReads).
+        found = cache.get_many_tracked([GENERATION_KEY, key])
+    else:
+        found = cache.get_many([GENERATION_KEY, key] if local else [GENERATION_KEY, key, body_key])
     generation = found.get(GENERATION_KEY) or current_generation()
     stub = found.get(key)
     # The entry carries its own expiry, checked by this process's clock (see cms.cache).

@@ -158,6 +158,9 @@ if REDIS_URL:
                 "socket_connect_timeout": _redis_timeout,
                 "socket_timeout": _redis_timeout,
                 "retry_seconds": float(os.environ.get("REDIS_RETRY_SECONDS", "5")),
+                # A worker reads the page cache's stubs from its own copy, invalidated by Redis
+                # (CLIENT TRACKING), and asks Redis again at least this often.
+                "tracking_seconds": float(os.environ.get("REDIS_TRACKING_SECONDS", "0.1")),
             },
         }
     }
