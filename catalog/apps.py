@@ -11,7 +11,7 @@ class CatalogConfig(AppConfig):
         # Imported when the app registry is ready: these load models (not allowed at app loading).
         from producers.models import Province
 
-        from . import changes
+        from . import changes, renditions
         from .filters import forget_cached_choices
         from .models import Category
 
@@ -19,3 +19,4 @@ class CatalogConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(forget_cached_choices, sender=model, dispatch_uid=f"catalog_choices_{model.__name__}")
         changes.connect()
+        renditions.connect()

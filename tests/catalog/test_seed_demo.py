@@ -14,6 +14,7 @@ from django.utils import timezone
 from vietnamadminunits import convert_address
 from wagtail.images import get_image_model
 
+from catalog import renditions
 from catalog.models import Certification, OcopCertificate, Product, ProductImage
 from cms.models import HomeFeaturedProduct, HomeFeaturedStall
 from demo import catalog_data
@@ -86,6 +87,15 @@ def test_seed_demo_loads_the_catalogue_once_and_a_second_run_changes_nothing(set
     titles = get_image_model().objects.values("title").annotate(n=Count("pk"))
     assert not [row for row in titles if row["n"] > 1]
     assert get_image_model().objects.count() < 300
+    # Their renditions made by the seed, as an upload makes them: no product page makes one
+    # for its first visitor.
+    Rendition = get_image_model().get_rendition_model()
+    photos = set(ProductImage.objects.values_list("image_id", flat=True))
+    for spec in renditions.SPECS["product"]:
+        assert set(Rendition.objects.filter(filter_spec=spec).values_list("image_id", flat=True)) >= photos, spec
+    logos = set(Stall.objects.exclude(logo=None).values_list("logo_id", flat=True))
+    (logo_spec,) = renditions.SPECS["stall_logo"]
+    assert logos and set(Rendition.objects.filter(filter_spec=logo_spec).values_list("image_id", flat=True)) >= logos
 
     # OCOP certificates on most products, some already expired (marked so or only past their date).
     today = timezone.localdate()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
+from catalog import renditions
 from catalog.models import Category, OcopCertificate, Product, ProductImage, search_title
 from core.text import fold
 from producers.models import Producer, Province, Stall
@@ -129,6 +130,9 @@ class Command(BaseCommand):
             images.append(
                 Image.objects.create(title=f"{prefix}image-{k:02d}", file=ImageFile(buffer, name=f"{prefix}{k}.jpg"))
             )
+        # What an upload does: their renditions made now, not by the first visitors of the
+        # pages that show them (catalog/renditions.py).
+        renditions.prepare([image.pk for image in images[:n]], "product")
         return images[:n]
 
     # --- the products: bulk ------------------------------------------------------------

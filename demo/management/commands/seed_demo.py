@@ -20,6 +20,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from catalog import renditions
 from catalog.models import Category, Certification, OcopCertificate, Product, ProductImage, default_expiry
 from cms.models import HomeFeaturedProduct, HomeFeaturedStall, HomePage
 from core.roles import apply_roles
@@ -122,6 +123,12 @@ def seed(*, image_size: int = 800) -> Summary:
     _officer(users["officer"], stalls)
     products = _products(plans, stalls, today, summary)
     _product_images(plans, products, images)
+    # What an upload does: the renditions the storefront shows, made now rather than by the
+    # first visitors of each page (catalog/renditions.py).
+    product_photos = ProductImage.objects.filter(product__in=products.values()).values_list("image_id", flat=True)
+    renditions.prepare(product_photos, "product")
+    renditions.prepare([s.logo_id for s in stalls.values() if s.logo_id], "stall_logo")
+    renditions.prepare([s.cover_id for s in stalls.values() if s.cover_id], "stall_cover")
     _certificates(plans, products, summary)
     _home(plans, products, stalls, today, summary)
 
