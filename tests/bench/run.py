@@ -340,8 +340,12 @@ def run_wrk(port, url, script, seconds=None, threads=None, connections=None):
     for name, value in HEADERS.get(url, {}).items():
         cmd += ["-H", f"{name}: {value}"]
     output = subprocess.run([*cmd, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    return json.loads(line[6:])
+    lines = output.splitlines()
+    data = json.loads(next(line for line in lines if line.startswith("BENCH "))[6:])
+    kinds = next((line for line in lines if line.startswith("KINDS ")), None)
+    if kinds is not None:  # a script that times its requests by kind (tests/bench/national.py)
+        data["kinds"] = json.loads(kinds[6:])
+    return data
 
 
 def load_wrk(port, url, script):
