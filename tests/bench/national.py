@@ -741,31 +741,7 @@ function request()
   n = n + 1
   return wrk.format("GET", "/products/?q=" .. searches[n % #searches + 1])
 end
-local function percentile(sorted, p)
-  if #sorted == 0 then return 0 end
-  return sorted[math.max(1, math.ceil(#sorted * p / 100))]
-end
-
 done = function(summary, latency, requests)
-  local all, slow, everything = {}, {}, {}
-  for _, thread in ipairs(threads) do
-    local labels, times = thread:get("answer_labels"), thread:get("answer_ms")
-    for i, name in ipairs(labels) do
-      all[name] = all[name] or {}
-      table.insert(all[name], times[i])
-      table.insert(everything, times[i])
-    end
-    for _, line in ipairs(thread:get("slowest")) do table.insert(slow, '"' .. line .. '"') end
-  end
-  local by_label = {}
-  all["all"] = everything
-  for name, list in pairs(all) do
-    table.sort(list)
-    table.insert(by_label, string.format('"%s": [%d, %.1f, %.1f, %.1f, %.1f]', name, #list,
-      percentile(list, 50), percentile(list, 90), percentile(list, 99), list[#list]))
-  end
-  io.write('KINDS {"by_label": {' .. table.concat(by_label, ", ") .. '}, "slowest": ['
-    .. table.concat(slow, ", ") .. ']}\n')
   local e = summary.errors
   io.write(string.format('BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, '
     .. '"p99_us": %d, "max_us": %d, "socket_errors": %d, "status_errors": %d}\n',
