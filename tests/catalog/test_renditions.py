@@ -5,7 +5,9 @@ import logging
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from wagtail.images import get_image_model
+from wagtail.test.utils.form_data import querydict_from_html
 
 from catalog import renditions
 from tests.factories.catalog import ImageFactory, ProductFactory, ProductImageFactory
@@ -73,3 +75,28 @@ def test_renditions_already_made_are_not_made_again():
     renditions.prepare([image.pk], "product")
 
     assert dict(image.renditions.values_list("filter_spec", "pk")) == made
+
+
+def test_an_editor_adding_a_photo_in_the_admin_gets_its_renditions(client, editor, django_capture_on_commit_callbacks):
+    """As an editor works: the product's edit form in the Wagtail admin, a photo chosen inline."""
+    product = ProductFactory(name="Bánh pía Sầu riêng", price=85000, stock=5)
+    image = ImageFactory()
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
+    data = querydict_from_html(client.get(url).text, form_id="w-editor-form")
+    data.update(
+        {
+            "images-TOTAL_FORMS": "1",
+            "images-0-id": "",
+            "images-0-ORDER": "1",
+            "images-0-DELETE": "",
+            "images-0-image": str(image.pk),
+        }
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    assert product.images.get().image == image
+    assert _specs_of(image) == set(renditions.SPECS["product"])
