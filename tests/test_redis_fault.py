@@ -88,19 +88,25 @@ class RedisServer:
             self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def redis_server(settings):
-    server = RedisServer(free_port())
-    server.start()
-    options = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry_seconds": RETRY_SECONDS}
+def use_server(settings, server, **options):
+    """The cache, the sessions and Celery's broker on ``server``; its breaker, reset."""
+    options = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry_seconds": RETRY_SECONDS, **options}
     settings.REDIS_URL = server.url
     settings.CELERY_BROKER_URL = server.url
     settings.CACHES = {
         "default": {"BACKEND": "core.cache_backend.RedisCache", "LOCATION": server.url, "OPTIONS": options}
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    breaker = cache_backend.breaker_for(server.url, RETRY_SECONDS)
+    breaker = cache_backend.breaker_for(server.url, options["retry_seconds"])
     breaker.reset()
+    return breaker
+
+
+@pytest.fixture
+def redis_server(settings):
+    server = RedisServer(free_port())
+    server.start()
+    breaker = use_server(settings, server)
     try:
         yield server
     finally:

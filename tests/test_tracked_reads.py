@@ -11,29 +11,18 @@ from django.urls import reverse
 
 from core import cache_backend
 from tests.factories.catalog import ProductFactory
-from tests.test_redis_fault import RedisServer, free_port
+from tests.test_redis_fault import RedisServer, free_port, use_server
 
 pytestmark = pytest.mark.django_db
 
 FRESH_SECONDS = 1.0
-RETRY_SECONDS = 0.3
 
 
 @pytest.fixture
 def redis_server(settings):
     server = RedisServer(free_port())
     server.start()
-    options = {
-        "socket_connect_timeout": 0.25,
-        "socket_timeout": 0.25,
-        "retry_seconds": RETRY_SECONDS,
-        "tracking_seconds": FRESH_SECONDS,
-    }
-    settings.CACHES = {
-        "default": {"BACKEND": "core.cache_backend.RedisCache", "LOCATION": server.url, "OPTIONS": options}
-    }
-    breaker = cache_backend.breaker_for(server.url, RETRY_SECONDS)
-    breaker.reset()
+    breaker = use_server(settings, server, tracking_seconds=FRESH_SECONDS)
     try:
         yield server
     finally:
