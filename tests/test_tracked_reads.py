@@ -1,6 +1,7 @@
 """Keys the page cache reads on every hit, kept by the process until Redis says they changed
 (core.cache_backend.TrackedReads), against a real redis-server of the test's own."""
 
+import shutil
 import time
 
 import pytest
@@ -13,7 +14,10 @@ from core import cache_backend
 from tests.factories.catalog import ProductFactory
 from tests.test_redis_fault import RedisServer, free_port, use_server
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs Debian's redis-server"),
+]
 
 FRESH_SECONDS = 1.0
 
