@@ -5,8 +5,8 @@ photos have none yet costs 70-250 ms of CPU for its first visitor (2-7 WebP enco
 instead of 10-20 ms, and a worker busy with that holds up every request queued behind
 it. So a product's photos get their card, detail and thumbnail renditions, and a stall's
 logo and cover theirs, in a background task once the photo is attached
-(:func:`connect`); onboarding's uploads make the product ones at upload time already
-(``onboarding.uploads.PHOTO_RENDITIONS``). A rendition that exists is not made again.
+(:func:`connect`); onboarding's uploads make the product ones (``SPECS["product"]``) at
+upload time already. A rendition that exists is not made again.
 """
 
 from __future__ import annotations

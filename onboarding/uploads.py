@@ -28,6 +28,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.utils.file import hash_filelike
 
+from catalog import renditions
 from core.text import vi_slugify
 
 from .models import ApplicationPhoto
@@ -44,11 +45,7 @@ PHOTO_COLLECTION = "Ảnh hồ sơ"
 DEFAULT_MAX_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "HEIF", "BMP", "TIFF"}
 # The renditions the storefront and the wizard show, made once at upload time.
-PHOTO_RENDITIONS = (
-    "fill-400x400|format-webp|webpquality-75",
-    "max-800x800|format-webp|webpquality-80",
-    "fill-120x120|format-webp|webpquality-70",
-)
+PHOTO_RENDITIONS = renditions.SPECS["product"]
 
 
 def max_bytes() -> int:
@@ -197,8 +194,7 @@ def save_product_photo(upload, *, title: str, user=None):
         uploaded_by_user=user if getattr(user, "is_authenticated", False) else None,
     )
     image.save()
-    for spec in PHOTO_RENDITIONS:
-        image.get_rendition(spec)
+    image.get_renditions(*PHOTO_RENDITIONS)
     return image
 
 
