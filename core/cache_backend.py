@@ -256,10 +256,14 @@ class TrackedReads:
         self._values.clear()
         pool = client._get_connection_pool(False)
         connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
-        connection.connect()
-        connection._parser.set_invalidation_push_handler(self._invalidated)
-        connection.send_command("CLIENT", "TRACKING", "ON")
-        connection.read_response()
+        try:
+            connection.connect()
+            connection._parser.set_invalidation_push_handler(self._invalidated)
+            connection.send_command("CLIENT", "TRACKING", "ON")
+            connection.read_response()
+        except BaseException:  # refused or timed out: not left open
+            connection.disconnect()
+            raise
         self._connection, self._pid = connection, os.getpid()
         return connection
 

@@ -39,13 +39,17 @@ def free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, port: int):
+    def __init__(self, port: int, *options: str):
         self.port = port
+        self.options = options  # more redis-server arguments
         self.url = f"redis://127.0.0.1:{port}/0"
         self.process = None
 
     def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        command = [
+            *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
+            *self.options,
+        ]
         self.process = subprocess.Popen(
             ["timeout", "-s", "KILL", str(LIFETIME), *command],
             stdout=subprocess.DEVNULL,

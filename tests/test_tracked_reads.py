@@ -1,6 +1,7 @@
 """Keys the page cache reads on every hit, kept by the process until Redis says they changed
 (core.cache_backend.TrackedReads), against a real redis-server of the test's own."""
 
+import logging
 import shutil
 import time
 
@@ -148,3 +149,26 @@ def test_a_page_changed_by_another_worker_is_not_served_from_this_ones_copy(redi
     other_worker.set(cache.make_key("pages:generation"), cache._cache._serializer.dumps("from-another-worker"))
 
     assert visitor.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_redis_that_refuses_tracking_is_read_the_ordinary_way(settings, caplog):
+    """A Redis without client tracking (an older one, or a host that turns CLIENT off): the
+    page cache's reads are ordinary round trips, said once in the log, and Redis stays in use."""
+    server = RedisServer(free_port(), "--rename-command", "CLIENT", "")
+    server.start()
+    breaker = use_server(settings, server, tracking_seconds=FRESH_SECONDS)
+    try:
+        cache.set("a", 1)
+        with caplog.at_level(logging.WARNING, logger="core.cache_backend"):
+            for _ in range(3):
+                assert cache.get_many_tracked(["a"]) == {"a": 1}
+
+        assert caplog.text.count("no client-side tracking") == 1
+        assert not cache.breaker.is_open
+        assert _mgets(server) == 3  # each read asked Redis
+        inspector = redis.Redis.from_url(server.url)
+        assert inspector.info("clients")["connected_clients"] == 2  # the cache's and this one
+    finally:
+        server.stop()
+        breaker.reset()
+        cache_backend._tracked.pop(server.url, None)
