@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 from wagtail.test.utils.form_data import querydict_from_html
@@ -73,12 +74,16 @@ def test_an_editors_save_does_not_wait_for_a_partner_that_hangs(client, settings
     settings.FEEDS_PUSH_DEBOUNCE = 0  # the push starts at once, while the editor is still saving
     settings.FEEDS_PUSH_TIMEOUT = (1, 5)  # a push inside the request would hold it 5 s
     settings.FEEDS_PUSH_RETRIES = 0
-    stall = StallFactory()
-    product = ProductFactory(producer=stall.producer, name="Bánh pía Sóc Trăng", price=85000)
-    ProductImageFactory(product=product)
-    partner = Partner.objects.create(name="Chậm", slug="cham", push_url=hanging.url, push_on_change=True)
-    ProducerOptIn.objects.create(partner=partner, producer=stall.producer)
-    assert background.drain(timeout=30)  # the pushes the setup's changes scheduled
+    # One commit: the tasks the setup schedules (the photo's renditions, the pushes) start
+    # after its last write. The suite's in-memory SQLite lets one connection write at a time
+    # and answers a second writer "table is locked" at once instead of waiting.
+    with transaction.atomic():
+        stall = StallFactory()
+        product = ProductFactory(producer=stall.producer, name="Bánh pía Sóc Trăng", price=85000)
+        ProductImageFactory(product=product)
+        partner = Partner.objects.create(name="Chậm", slug="cham", push_url=hanging.url, push_on_change=True)
+        ProducerOptIn.objects.create(partner=partner, producer=stall.producer)
+    assert background.drain(timeout=30)
     client.force_login(UserFactory(groups=[roles.EDITOR]))
     url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
     data = querydict_from_html(client.get(url).text, form_id="w-editor-form")
@@ -172,13 +177,18 @@ def test_cron_runs_the_daily_push_without_redis(settings, background):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
-        stall = StallFactory()
-        product = ProductFactory(producer=stall.producer, name="Mứt gừng")
-        ProductImageFactory(product=product)
-        partner = Partner.objects.create(
-            name="Postmart", slug="postmart", push_url=f"http://127.0.0.1:{server.server_address[1]}/", push_daily=True
-        )
-        ProducerOptIn.objects.create(partner=partner, producer=stall.producer)
+        with transaction.atomic():  # one commit, as above: the worker does not write alongside
+            stall = StallFactory()
+            product = ProductFactory(producer=stall.producer, name="Mứt gừng")
+            ProductImageFactory(product=product)
+            partner = Partner.objects.create(
+                name="Postmart",
+                slug="postmart",
+                push_url=f"http://127.0.0.1:{server.server_address[1]}/",
+                push_daily=True,
+            )
+            ProducerOptIn.objects.create(partner=partner, producer=stall.producer)
+        assert background.drain(timeout=30)
         call_command("run_task", "feeds.tasks.push_all_partners")
         run = FeedRun.objects.get(partner=partner)
         assert run.status == FeedRun.Status.SUCCEEDED and b"M\xe1\xbb\xa9t g\xe1\xbb\xabng" in received[0]
