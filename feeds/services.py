@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.pricing import live_offers, price_for
+from core.read_ahead import read_ahead
 from core.text import strip_forbidden as safe_text_chars
 
 from . import queries
@@ -89,8 +90,9 @@ def feed_generate(
 ) -> Iterator[bytes]:
     """The partner's feed in ``fmt`` as chunks of UTF-8 bytes, generated lazily.
 
-    Reads products in chunks of ``chunk_size`` (three queries each) and loads promotions
-    once. When the feed is complete the run gets its counts and the excluded products
+    Reads products in chunks of ``chunk_size`` (four queries each), the next chunk while
+    this one is written where the database allows it (:func:`core.read_ahead.read_ahead`),
+    and loads promotions once. When the feed is complete the run gets its counts and the excluded products
     with their reasons; a pull or command run is then finished as succeeded, while a push
     run stays running for the push client to finish. On an error the run is failed.
     """
@@ -126,7 +128,7 @@ def feed_generate(
         selected = queries.changed_since(eligible, since, now) if since else eligible
         parts = [writer.header(ctx)]
         size = 0
-        for rows in queries.feed_rows(selected, chunk_size=chunk_size, today=today):
+        for rows in read_ahead(queries.feed_rows(selected, chunk_size=chunk_size, today=today)):
             for row in rows:
                 description = description_of(row)
                 reason = exclusion_reason(row, description)
