@@ -25,6 +25,26 @@ def _el(name: str, value) -> str:
     return f"<{name}>{escape(str(value))}</{name}>"
 
 
+# The same for every product: written once, not escaped a million times.
+_IN_STOCK = _el("g:availability", "in_stock")
+_OUT_OF_STOCK = _el("g:availability", "out_of_stock")
+_NEW_WITHOUT_IDENTIFIERS = _el("g:condition", "new") + _el("g:identifier_exists", "no")
+
+
+def _shared(ctx, key: tuple, make) -> str:
+    """The text for a value many products share, made on its first product of the run."""
+    text = ctx.memo.get(key)
+    if text is None:
+        text = ctx.memo[key] = make()
+    return text
+
+
+def _category(ctx, category_id) -> str:
+    return _el("g:google_product_category", ctx.external_category(category_id)) + _el(
+        "g:product_type", " > ".join(ctx.category_path(category_id))
+    )
+
+
 def header(ctx) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -47,7 +67,7 @@ def item(row, price, ctx, description: str | None = None) -> str:
         _el("g:link", ctx.product_url(row.slug)),
         _el("g:image_link", images[0]),
         *(_el("g:additional_image_link", url) for url in images[1:]),
-        _el("g:availability", "in_stock" if row.stock > 0 else "out_of_stock"),
+        _IN_STOCK if row.stock > 0 else _OUT_OF_STOCK,
         _el("g:price", f"{price.original} VND"),
     ]
     sale = sale_of(price)
@@ -56,13 +76,11 @@ def item(row, price, ctx, description: str | None = None) -> str:
         parts.append(_el("g:sale_price_effective_date", sale[1]))
     parts += [
         _el("g:brand", brand_of(row)),
-        _el("g:condition", "new"),
-        _el("g:identifier_exists", "no"),
-        _el("g:google_product_category", ctx.external_category(row.category_id)),
-        _el("g:product_type", " > ".join(ctx.category_path(row.category_id))),
+        _NEW_WITHOUT_IDENTIFIERS,
+        _shared(ctx, ("google:category", row.category_id), lambda: _category(ctx, row.category_id)),
         _el("g:shipping_weight", f"{row.weight_grams} g" if row.weight_grams else ""),
-        _el("g:custom_label_0", stars_label(row.stars)),
-        _el("g:custom_label_1", row.province_name),
+        _shared(ctx, ("google:stars", row.stars), lambda: _el("g:custom_label_0", stars_label(row.stars))),
+        _shared(ctx, ("google:province", row.province_name), lambda: _el("g:custom_label_1", row.province_name)),
         _el("ocop:trace_link", row.trace_url),
         "</item>\n",
     ]
