@@ -25,8 +25,7 @@ T = TypeVar("T")
 
 _DONE = object()
 # How long the reading thread waits for room in the queue before it checks whether the
-# caller stopped (a client that went away), and how long the caller waits for a chunk
-# before it checks that the thread is still alive.
+# caller stopped (a client that went away).
 _POLL_SECONDS = 0.5
 
 
@@ -76,12 +75,7 @@ def read_ahead(chunks: Iterator[T], *, using: str = DEFAULT_DB_ALIAS) -> Iterato
     reader.start()
     try:
         while True:
-            try:
-                item = ready.get(timeout=_POLL_SECONDS)
-            except queue.Empty:
-                if not reader.is_alive() and ready.empty():
-                    raise RuntimeError("the reading thread stopped without a result") from None
-                continue
+            item = ready.get()  # the thread's last item is _DONE or _Failed, whatever happens
             if item is _DONE:
                 return
             if isinstance(item, _Failed):

@@ -92,9 +92,10 @@ def feed_generate(
 
     Reads products in chunks of ``chunk_size`` (four queries each), the next chunk while
     this one is written where the database allows it (:func:`core.read_ahead.read_ahead`),
-    and loads promotions once. When the feed is complete the run gets its counts and the excluded products
-    with their reasons; a pull or command run is then finished as succeeded, while a push
-    run stays running for the push client to finish. On an error the run is failed.
+    and loads promotions once. When the feed is complete the run gets its counts and the
+    excluded products with their reasons; a pull or command run is then finished as
+    succeeded, while a push run stays running for the push client to finish. On an error
+    the run is failed.
     """
     writer = get_format(fmt)
     now = timezone.now()

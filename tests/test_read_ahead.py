@@ -114,9 +114,7 @@ def test_a_feed_read_ahead_is_the_feed_read_in_line(monkeypatch):
     image = ImageFactory()
     for n in range(23):
         ProductImageFactory(product=ProductFactory(producer=stall.producer, name=f"Bánh pía số {n}"), image=image)
-    from feeds.services import partner_create
-
-    partner, _token = partner_create(name="Postmart", slug="postmart", formats=("google",))
+    partner, _token = services.partner_create(name="Postmart", slug="postmart", formats=("google",))
     ProducerOptIn.objects.create(partner=partner, producer=stall.producer)
 
     def feed():

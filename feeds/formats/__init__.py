@@ -88,8 +88,6 @@ class FeedContext:
     _product_url: str = ""
     _stall_url: str = ""
     _paths: dict = field(default_factory=dict)
-    # A format's text for values many products share (a category, a province), made once a run.
-    memo: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.base_url = (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://localhost").rstrip("/")

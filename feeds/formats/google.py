@@ -31,20 +31,6 @@ _OUT_OF_STOCK = _el("g:availability", "out_of_stock")
 _NEW_WITHOUT_IDENTIFIERS = _el("g:condition", "new") + _el("g:identifier_exists", "no")
 
 
-def _shared(ctx, key: tuple, make) -> str:
-    """The text for a value many products share, made on its first product of the run."""
-    text = ctx.memo.get(key)
-    if text is None:
-        text = ctx.memo[key] = make()
-    return text
-
-
-def _category(ctx, category_id) -> str:
-    return _el("g:google_product_category", ctx.external_category(category_id)) + _el(
-        "g:product_type", " > ".join(ctx.category_path(category_id))
-    )
-
-
 def header(ctx) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -77,10 +63,11 @@ def item(row, price, ctx, description: str | None = None) -> str:
     parts += [
         _el("g:brand", brand_of(row)),
         _NEW_WITHOUT_IDENTIFIERS,
-        _shared(ctx, ("google:category", row.category_id), lambda: _category(ctx, row.category_id)),
+        _el("g:google_product_category", ctx.external_category(row.category_id)),
+        _el("g:product_type", " > ".join(ctx.category_path(row.category_id))),
         _el("g:shipping_weight", f"{row.weight_grams} g" if row.weight_grams else ""),
-        _shared(ctx, ("google:stars", row.stars), lambda: _el("g:custom_label_0", stars_label(row.stars))),
-        _shared(ctx, ("google:province", row.province_name), lambda: _el("g:custom_label_1", row.province_name)),
+        _el("g:custom_label_0", stars_label(row.stars)),
+        _el("g:custom_label_1", row.province_name),
         _el("ocop:trace_link", row.trace_url),
         "</item>\n",
     ]
